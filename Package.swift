@@ -1,0 +1,30 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "eptcheck",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "eptcheck", targets: ["eptcheck"]),
+    .library(name: "Explorer", targets: ["Explorer"]),
+    .library(name: "Spec", targets: ["Spec"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    .target(name: "Explorer"),
+    .target(name: "Spec", dependencies: ["Explorer"]),
+    .executableTarget(
+      name: "eptcheck",
+      dependencies: [
+        "Explorer", "Spec",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .target(name: "ExplorerTestSupport", dependencies: ["Explorer"]),
+    .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ExplorerTestSupport"]),
+    .testTarget(name: "SpecTests", dependencies: ["Spec", "Explorer", "ExplorerTestSupport"]),
+    .testTarget(name: "eptcheckTests", dependencies: ["eptcheck"]),
+  ]
+)

@@ -1,0 +1,68 @@
+/// Every interleaving and every choice, one after another, with no reduction at all.
+///
+/// This is the oracle the other strategies are tested against, so it is kept as plain as
+/// possible: at each state, for each enabled thread in order, for each of its choices, copy the
+/// state, run the step, recurse.
+struct DepthFirstSearch<System: TransitionSystem> {
+  let context: RunContext<System>
+
+  func run() {
+    var steps: [ExecutionRecord<System.State>.Step] = []
+    var violations: [Violation] = []
+    let state = context.system.initialState
+    context.see(state)
+    visit(state, &steps, &violations)
+  }
+
+  private func visit(
+    _ state: System.State, _ steps: inout [ExecutionRecord<System.State>.Step],
+    _ violations: inout [Violation]
+  ) {
+    let system = context.system
+    var enabled: [(thread: Int, footprint: Footprint, choices: Int)] = []
+    var blocked: [Int] = []
+    for thread in 0..<system.threadCount {
+      switch system.status(of: thread, in: state) {
+      case .finished: break
+      case .blocked: blocked.append(thread)
+      case .enabled(let footprint, let choices): enabled.append((thread, footprint, choices))
+      }
+    }
+    let atBound = context.configuration.depthBound.map { steps.count >= $0 } ?? false
+    if enabled.isEmpty || atBound {
+      var ending: ExecutionRecord<System.State>.Ending = .cut
+      var final: [Violation] = []
+      if enabled.isEmpty {
+        ending = blocked.isEmpty ? .finished : .deadlock
+        final = context.finalViolations(of: state, blocked: blocked)
+        let trace = steps.map { Trace.Step(thread: $0.thread, choice: $0.choice) }
+        for violation in final { context.report(violation, steps: trace) }
+      } else {
+        context.statistics.cutExecutions += 1
+      }
+      context.statistics.executions += 1
+      context.observer?(
+        ExecutionRecord(
+          steps: steps, ending: ending, finalState: state, violations: violations + final))
+      return
+    }
+    for (thread, footprint, choices) in enabled {
+      for choice in 0..<choices {
+        if context.shouldStop { return }
+        var next = state
+        let violation = system.execute(thread: thread, choice: choice, in: &next)
+        steps.append(.init(thread: thread, choice: choice, footprint: footprint))
+        context.didStep(depth: steps.count)
+        context.see(next)
+        if let violation {
+          violations.append(violation)
+          context.report(
+            violation, steps: steps.map { Trace.Step(thread: $0.thread, choice: $0.choice) })
+        }
+        visit(next, &steps, &violations)
+        if violation != nil { violations.removeLast() }
+        steps.removeLast()
+      }
+    }
+  }
+}

@@ -1,0 +1,48 @@
+/// One step of an execution as the engine reasons about it: which thread, which choice, and
+/// what the step touches.
+///
+/// Two events of the same thread are always dependent (program order, or alternative choices of
+/// one step); events of different threads are dependent exactly when their footprints conflict.
+struct Event: Hashable, Sendable {
+  var thread: Int32
+  var choice: Int32
+  var footprint: Footprint
+
+  init(thread: Int, choice: Int, footprint: Footprint) {
+    self.thread = Int32(thread)
+    self.choice = Int32(choice)
+    self.footprint = footprint
+  }
+
+  /// Whether swapping the two events could change the outcome.
+  @inline(__always) func isDependent(on other: Event) -> Bool {
+    thread == other.thread || footprint.conflicts(with: other.footprint)
+  }
+
+  /// Same thread and same choice: the same step, whatever was recorded about its footprint.
+  @inline(__always) func isSameStep(as other: Event) -> Bool {
+    thread == other.thread && choice == other.choice
+  }
+
+  var traceStep: Trace.Step { Trace.Step(thread: Int(thread), choice: Int(choice)) }
+}
+
+extension Array where Element == Event {
+  /// `v \ e` when `e` is a weak initial of `v` (JACM 2017, Def. 6.1), else `nil`.
+  ///
+  /// `e` is a weak initial of `v` when either the first step of `e`'s thread in `v` is `e` itself
+  /// and no earlier step of `v` depends on it (an initial), or `e`'s thread does not occur in `v`
+  /// and `e` is independent of every step of `v`. The remainder removes `e` from `v` in the first
+  /// case and leaves `v` unchanged in the second.
+  func removingWeakInitial(_ e: Event) -> [Event]? {
+    if let k = firstIndex(where: { $0.thread == e.thread }) {
+      guard self[k].choice == e.choice else { return nil }
+      for j in 0..<k where self[j].isDependent(on: self[k]) { return nil }
+      var rest = self
+      rest.remove(at: k)
+      return rest
+    }
+    for step in self where step.isDependent(on: e) { return nil }
+    return self
+  }
+}

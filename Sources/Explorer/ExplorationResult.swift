@@ -1,0 +1,33 @@
+/// A violation together with the schedule that shows it.
+public struct Counterexample: Sendable, Hashable, Codable {
+  public var violation: Violation
+  /// The trace as found, ending at the step that raised the violation.
+  public var trace: Trace
+}
+
+/// The outcome of one exploration.
+public struct ExplorationResult: Sendable {
+  /// Why the exploration ended.
+  public enum Completion: Sendable, Hashable {
+    /// Every behaviour (within the strategy's reach) was covered.
+    case complete
+    /// The wall-clock timeout hit first.
+    case timedOut
+    /// `stopAtFirstViolation` was set and a violation was found.
+    case stoppedAtViolation
+  }
+
+  public var statistics: Statistics
+  /// Distinct violations in the order found, each with its (shrunk, replay-validated) trace.
+  public var counterexamples: [Counterexample]
+  public var completion: Completion
+  public var strategy: Strategy
+  public var depthBound: Int?
+
+  /// Whether the run establishes that the system has no violation at any depth: exhaustive
+  /// strategy, nothing cut, nothing skipped, nothing found.
+  public var isVerified: Bool {
+    counterexamples.isEmpty && completion == .complete && strategy.isExhaustive
+      && statistics.cutExecutions == 0
+  }
+}

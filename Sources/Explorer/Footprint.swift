@@ -1,0 +1,102 @@
+/// How a visible step touches one shared object.
+///
+/// The engine only needs to know whether two accesses commute: `read`, `sharedAcquire` and
+/// `sharedRelease` commute with each other; every other pair on the same object conflicts.
+/// The finer kinds exist so models and traces can say what a step does.
+public enum AccessMode: UInt8, Sendable, Hashable, Codable, CaseIterable {
+  /// A load, or a failed compare-and-exchange.
+  case read
+  /// A store.
+  case write
+  /// An atomic read-modify-write that changed (or may change) the object.
+  case readModifyWrite
+  /// Taking a lock exclusively (a spinlock, or an rwlock for write).
+  case acquire
+  /// Releasing an exclusively held lock.
+  case release
+  /// Taking an rwlock for read: commutes with other readers.
+  case sharedAcquire
+  /// Releasing an rwlock held for read: commutes with other readers.
+  case sharedRelease
+
+  /// Whether this access conflicts with every other access to the same object.
+  @inlinable public var isExclusive: Bool {
+    switch self {
+    case .read, .sharedAcquire, .sharedRelease: return false
+    case .write, .readModifyWrite, .acquire, .release: return true
+    }
+  }
+}
+
+/// The shared objects a visible step touches, as a pair of 256-bit sets.
+///
+/// Object identifiers are small integers chosen by the model. Identifiers at or above 256 are
+/// folded onto the set (`id % 256`): folding can only add conflicts, never hide one, so the
+/// reduction stays sound and merely explores more. A footprint is a fixed-size value, so
+/// computing one on the hot path allocates nothing.
+public struct Footprint: Hashable, Sendable {
+  /// Objects accessed in a commuting (read-like) mode.
+  public internal(set) var shared: SIMD4<UInt64>
+  /// Objects accessed in a conflicting (write-like) mode.
+  public internal(set) var exclusive: SIMD4<UInt64>
+
+  /// The footprint of a step that touches nothing shared (for example a local `choose`).
+  public static let empty = Footprint()
+
+  public init() {
+    shared = .zero
+    exclusive = .zero
+  }
+
+  /// A footprint holding the given accesses.
+  public init(_ accesses: [(object: Int, mode: AccessMode)]) {
+    self.init()
+    for access in accesses { insert(object: access.object, mode: access.mode) }
+  }
+
+  /// Adds one access to the footprint.
+  public mutating func insert(object: Int, mode: AccessMode) {
+    let bit = object & 255
+    let word = bit >> 6
+    let mask = UInt64(1) << UInt64(bit & 63)
+    if mode.isExclusive {
+      exclusive[word] |= mask
+    } else {
+      shared[word] |= mask
+    }
+  }
+
+  /// Adds every access of `other`.
+  public mutating func formUnion(_ other: Footprint) {
+    shared |= other.shared
+    exclusive |= other.exclusive
+  }
+
+  /// Whether the step touches no shared object.
+  @inlinable public var isEmpty: Bool {
+    (shared | exclusive) == .zero
+  }
+
+  /// Whether two steps with these footprints do not commute: they touch a common object and at
+  /// least one of them accesses it exclusively. This is the engine's whole dependence relation
+  /// between steps of different threads.
+  @inlinable public func conflicts(with other: Footprint) -> Bool {
+    let hit = (exclusive & (other.exclusive | other.shared)) | (other.exclusive & shared)
+    return hit != .zero
+  }
+
+  /// The objects in the footprint with the mode class each is accessed in, in ascending order.
+  public var objects: [(object: Int, exclusive: Bool)] {
+    var result: [(object: Int, exclusive: Bool)] = []
+    for bit in 0..<256 {
+      let word = bit >> 6
+      let mask = UInt64(1) << UInt64(bit & 63)
+      if exclusive[word] & mask != 0 {
+        result.append((bit, true))
+      } else if shared[word] & mask != 0 {
+        result.append((bit, false))
+      }
+    }
+    return result
+  }
+}

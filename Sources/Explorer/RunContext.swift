@@ -1,0 +1,98 @@
+import Foundation
+
+/// The bookkeeping every strategy shares: statistics, violations found, distinct states, the
+/// clock for timeouts and progress, and the optional execution observer.
+final class RunContext<System: TransitionSystem> {
+  let system: System
+  let configuration: Configuration
+  let observer: ((ExecutionRecord<System.State>) -> Void)?
+  var statistics = Statistics()
+  /// Each distinct violation with the first trace that showed it, in the order found.
+  var found: [Counterexample] = []
+  private var seenViolations: Set<Violation> = []
+  private var stateHashes: Set<Int> = []
+  private let start = DispatchTime.now().uptimeNanoseconds
+  private var nextProgress: Double
+  /// Set when the exploration must stop (timeout, or first violation when asked).
+  var stopReason: ExplorationResult.Completion? = nil
+  private var stepsSinceClockCheck = 0
+
+  init(
+    system: System, configuration: Configuration,
+    observer: ((ExecutionRecord<System.State>) -> Void)?
+  ) {
+    self.system = system
+    self.configuration = configuration
+    self.observer = observer
+    self.nextProgress = configuration.progressInterval
+  }
+
+  var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+
+  var shouldStop: Bool { stopReason != nil }
+
+  /// Counts a state as seen.
+  @inline(__always) func see(_ state: System.State) {
+    if configuration.countDistinctStates { stateHashes.insert(state.hashValue) }
+  }
+
+  /// Accounts for one executed step and checks the clock now and then.
+  @inline(__always) func didStep(depth: Int) {
+    statistics.transitions += 1
+    if depth > statistics.maxDepth { statistics.maxDepth = depth }
+    stepsSinceClockCheck += 1
+    if stepsSinceClockCheck >= 512 {
+      stepsSinceClockCheck = 0
+      checkClock()
+    }
+  }
+
+  private func checkClock() {
+    let now = elapsed
+    if let timeout = configuration.timeout, now >= timeout, stopReason == nil {
+      stopReason = .timedOut
+    }
+    if let progress = configuration.progress, now >= nextProgress {
+      nextProgress = now + configuration.progressInterval
+      progress(
+        Progress(
+          executions: statistics.executions, transitions: statistics.transitions,
+          violations: found.count, elapsed: now))
+    }
+  }
+
+  /// Records a violation raised at the end of `steps`; returns whether it was new.
+  @discardableResult
+  func report(_ violation: Violation, steps: [Trace.Step]) -> Bool {
+    guard seenViolations.insert(violation).inserted else { return false }
+    found.append(
+      Counterexample(violation: violation, trace: Trace(steps: steps, violation: violation)))
+    if configuration.stopAtFirstViolation { stopReason = .stoppedAtViolation }
+    return true
+  }
+
+  /// The violations of a state where no thread can move: a deadlock if some thread is blocked,
+  /// then the model's final check.
+  func finalViolations(of state: System.State, blocked: [Int]) -> [Violation] {
+    var result: [Violation] = []
+    if !blocked.isEmpty {
+      result.append(.deadlock(blocked: blocked.map { system.threadName($0) }))
+    }
+    if let violation = system.checkFinal(state) { result.append(violation) }
+    return result
+  }
+
+  /// Closes the run: shrinks and validates every counterexample, fills in the statistics.
+  func finish() -> ExplorationResult {
+    statistics.distinctStates = stateHashes.count
+    var counterexamples: [Counterexample] = []
+    for found in found {
+      counterexamples.append(Shrinker(system: system).finalize(found, shrink: configuration.shrink))
+    }
+    statistics.elapsed = elapsed
+    return ExplorationResult(
+      statistics: statistics, counterexamples: counterexamples,
+      completion: stopReason ?? .complete, strategy: configuration.strategy,
+      depthBound: configuration.depthBound)
+  }
+}

@@ -1,0 +1,81 @@
+/// Makes counterexamples short and readable: fewest steps first, then fewest context switches.
+///
+/// Every candidate is checked by replay, so the result always reproduces the violation; the
+/// search is greedy (remove one step, or move one step next to its thread's previous step, and
+/// keep the change when the trace still shows the violation) and runs to a fixed point.
+public struct Shrinker<System: TransitionSystem> {
+  public let system: System
+
+  public init(system: System) { self.system = system }
+
+  /// Whether `steps` replays and shows `violation`; if so, the steps up to the first step that
+  /// raised it (all of them for a violation of the final state).
+  func reproduce(_ violation: Violation, _ steps: [Trace.Step]) -> [Trace.Step]? {
+    guard let outcome = try? Replayer(system: system).replay(steps) else { return nil }
+    guard let hit = outcome.violations.first(where: { $0.violation == violation }) else {
+      return nil
+    }
+    return hit.step < steps.count ? Array(steps[...hit.step]) : steps
+  }
+
+  /// Shrinks `steps`, which must reproduce `violation`.
+  public func shrink(_ steps: [Trace.Step], for violation: Violation) -> [Trace.Step] {
+    guard var best = reproduce(violation, steps) else { return steps }
+    var changed = true
+    while changed {
+      changed = false
+      var i = 0
+      while i < best.count {
+        var candidate = best
+        candidate.remove(at: i)
+        if let shorter = reproduce(violation, candidate) {
+          best = shorter
+          changed = true
+        } else {
+          i += 1
+        }
+      }
+    }
+    changed = true
+    while changed {
+      changed = false
+      var i = 1
+      while i < best.count {
+        if best[i].thread != best[i - 1].thread,
+          let j = best[(i + 1)...].firstIndex(where: { $0.thread == best[i - 1].thread })
+        {
+          var candidate = best
+          let moved = candidate.remove(at: j)
+          candidate.insert(moved, at: i)
+          if let reordered = reproduce(violation, candidate),
+            reordered.count <= best.count,
+            Trace(steps: reordered).contextSwitches < Trace(steps: best).contextSwitches
+          {
+            best = reordered
+            changed = true
+            continue
+          }
+        }
+        i += 1
+      }
+    }
+    return best
+  }
+
+  /// The counterexample to report: shrunk if asked, and in every case replayed. A trace that does
+  /// not replay means the system is not deterministic; that is reported as its own violation
+  /// rather than shown as a counterexample that cannot be reproduced.
+  func finalize(_ found: Counterexample, shrink: Bool) -> Counterexample {
+    let steps = shrink ? self.shrink(found.trace.steps, for: found.violation) : found.trace.steps
+    guard reproduce(found.violation, steps) != nil else {
+      let violation = Violation(
+        kind: "nondeterminism",
+        message: "the trace of '\(found.violation)' does not replay: the model is not deterministic")
+      return Counterexample(
+        violation: violation, trace: Trace(steps: found.trace.steps, violation: violation))
+    }
+    var trace = found.trace
+    trace.steps = steps
+    return Counterexample(violation: found.violation, trace: trace)
+  }
+}

@@ -1,0 +1,55 @@
+/// The ordered tree of sequences still to explore from one node (JACM 2017, §6.2).
+///
+/// Each path from the root is a *wakeup sequence*: a schedule known to lead to a Mazurkiewicz
+/// trace not yet explored. Children are explored left to right; a node's subtree travels down
+/// with the child when it is explored.
+struct WakeupTree: Sendable {
+  final class Node: @unchecked Sendable {
+    let event: Event
+    var children: [Node]
+    init(event: Event, children: [Node] = []) {
+      self.event = event
+      self.children = children
+    }
+  }
+
+  private(set) var children: [Node] = []
+
+  var isEmpty: Bool { children.isEmpty }
+
+  /// `insert[E](v, wut)`: walks down the leftmost branch whose event is a weak initial of what
+  /// is left of `v`; if it reaches a leaf, some explored-to-be sequence already covers `v` and
+  /// nothing changes; otherwise the rest of `v` becomes a new rightmost branch there.
+  mutating func insert(_ sequence: [Event]) {
+    var rest = sequence
+    var level = children
+    var parent: Node? = nil
+    descend: while true {
+      for child in level {
+        if let remainder = rest.removingWeakInitial(child.event) {
+          if child.children.isEmpty { return }
+          rest = remainder
+          parent = child
+          level = child.children
+          continue descend
+        }
+      }
+      break
+    }
+    guard !rest.isEmpty else { return }
+    var branch = Node(event: rest[rest.count - 1])
+    for event in rest.dropLast().reversed() { branch = Node(event: event, children: [branch]) }
+    if let parent {
+      parent.children.append(branch)
+    } else {
+      children.append(branch)
+    }
+  }
+
+  /// Removes the leftmost child and returns its event and its subtree.
+  mutating func popFirst() -> (Event, WakeupTree)? {
+    guard !children.isEmpty else { return nil }
+    let first = children.removeFirst()
+    return (first.event, WakeupTree(children: first.children))
+  }
+}

@@ -1,0 +1,1 @@
+// Canonical systems for tests.

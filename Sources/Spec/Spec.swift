@@ -1,0 +1,1 @@
+// The .ept language and the EPT/TDX semantics.
