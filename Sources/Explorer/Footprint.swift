@@ -39,6 +39,10 @@ public struct Footprint: Hashable, Sendable {
   public internal(set) var shared: SIMD4<UInt64>
   /// Objects accessed in a conflicting (write-like) mode.
   public internal(set) var exclusive: SIMD4<UInt64>
+  /// Whether the step can be blocked by other threads' steps (a lock acquisition, an `await`).
+  /// Only such steps can be disabled by the step they race with; the engine checks those races
+  /// for reversibility before it reverses them.
+  public internal(set) var canBlock: Bool
 
   /// The footprint of a step that touches nothing shared (for example a local `choose`).
   public static let empty = Footprint()
@@ -46,6 +50,7 @@ public struct Footprint: Hashable, Sendable {
   public init() {
     shared = .zero
     exclusive = .zero
+    canBlock = false
   }
 
   /// A footprint holding the given accesses.
@@ -59,6 +64,7 @@ public struct Footprint: Hashable, Sendable {
     let bit = object & 255
     let word = bit >> 6
     let mask = UInt64(1) << UInt64(bit & 63)
+    if mode == .acquire || mode == .sharedAcquire { canBlock = true }
     if mode.isExclusive {
       exclusive[word] |= mask
     } else {
@@ -66,10 +72,14 @@ public struct Footprint: Hashable, Sendable {
     }
   }
 
+  /// Marks the step as one that waits for a condition on the objects it reads (an `await`).
+  public mutating func markBlocking() { canBlock = true }
+
   /// Adds every access of `other`.
   public mutating func formUnion(_ other: Footprint) {
     shared |= other.shared
     exclusive |= other.exclusive
+    canBlock = canBlock || other.canBlock
   }
 
   /// Whether the step touches no shared object.

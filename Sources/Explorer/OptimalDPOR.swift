@@ -22,6 +22,11 @@
 ///   optimal: a sequence is only ever scheduled if it starts a trace not yet explored, so no
 ///   execution is sleep-set blocked and each Mazurkiewicz trace is explored exactly once.
 ///
+/// Races whose later step can block (a lock acquisition, an `await`) are reversed only when the
+/// reversal can run: a release that enables an acquisition is not a race to reverse, and the
+/// search looks past it to the acquisition that the release ends (Abdulla et al. call these
+/// non-reversible races).
+///
 /// Three extensions of the paper, each a race of a special kind:
 ///
 /// 1. **Nondeterministic choices.** An event is a thread *and* a choice; alternative choices of
@@ -264,11 +269,30 @@ struct OptimalDPOR<System: TransitionSystem> {
       guard earlier.thread != target.thread, earlier.footprint.conflicts(with: target.footprint)
       else { continue }
       if !past.covers(thread: Int(earlier.thread), index: frames[i].indexInThread) {
-        plant(&frames, at: i, sequence: notDependent(on: i, in: frames) + [target])
+        let reversal = notDependent(on: i, in: frames) + [target]
+        if target.footprint.canBlock && !isExecutable(reversal, from: frames[i].state) {
+          // Not a reversible race: `earlier` enabled `target` (a release before an acquire, a
+          // store an `await` waited for). The race to reverse is with whatever `earlier` comes
+          // after, so look further back as if `earlier` were not on the happens-before chain.
+          continue
+        }
+        plant(&frames, at: i, sequence: reversal)
       }
       past.join(frames[i].clock)
     }
     return past
+  }
+
+  /// Whether `sequence` can run step by step from `state`.
+  private func isExecutable(_ sequence: [Event], from state: System.State) -> Bool {
+    var state = state
+    for event in sequence {
+      guard case .enabled(_, let choices) = context.system.status(of: Int(event.thread), in: state),
+        Int(event.choice) < choices
+      else { return false }
+      _ = context.system.execute(thread: Int(event.thread), choice: Int(event.choice), in: &state)
+    }
+    return true
   }
 
   /// `notdep(e_i, E)`: the events after `e_i` that do not happen after it, in order.

@@ -1,0 +1,183 @@
+import Explorer
+
+/// A tiny concurrent program: threads of simple instructions over integer variables and locks.
+///
+/// Canonical systems and generated programs are written in this form, so that every engine test
+/// speaks to the engine only through `TransitionSystem`. Variables are objects `0..<variables`,
+/// locks are objects `variables..<variables+locks`.
+public struct MiniProgram: TransitionSystem, CustomStringConvertible {
+  /// A value an instruction computes: a constant, or a register plus a constant.
+  public enum Operand: Hashable, Sendable {
+    case constant(Int)
+    case register(Int, plus: Int)
+  }
+
+  public enum Instruction: Hashable, Sendable {
+    /// `r = x` (a visible read).
+    case load(register: Int, variable: Int)
+    /// `x = value` (a visible write).
+    case store(variable: Int, value: Operand)
+    /// `r = cas(x, expected, new)`: 1 if `x == expected` and it was replaced, else 0. A CAS that
+    /// will fail reads; one that will succeed is a read-modify-write.
+    case compareExchange(register: Int, variable: Int, expected: Operand, new: Operand)
+    /// `lock(l)`: blocks while `l` is held.
+    case lock(Int)
+    /// `unlock(l)`: releasing a lock not held by this thread raises `lock-misuse`.
+    case unlock(Int)
+    /// `r = choose(n)`: a nondeterministic value in `0..<n`, a step that touches nothing shared.
+    case choose(register: Int, count: Int)
+    /// Local: jump to `target` when `r == value` (no step of its own).
+    case jumpIfEqual(register: Int, value: Int, target: Int)
+    /// Local: jump to `target` (no step of its own).
+    case jump(target: Int)
+    /// Local: raise an `assertion` violation (and stop the thread) unless `r == value`.
+    case assertEqual(register: Int, value: Int, message: String)
+  }
+
+  public struct State: Hashable, Sendable {
+    public var variables: [Int]
+    /// The thread holding each lock, or -1.
+    public var owners: [Int]
+    public var pcs: [Int]
+    public var registers: [[Int]]
+  }
+
+  public var name: String
+  public var threads: [[Instruction]]
+  public var variableCount: Int
+  public var lockCount: Int
+  public var registerCount: Int
+  public var initialValues: [Int]
+  /// A final-state check: `(variable, expected)` pairs that must hold at the end.
+  public var finalExpectations: [(variable: Int, value: Int, message: String)]
+
+  public init(
+    name: String, variables: Int, locks: Int = 0, registers: Int = 2, initialValues: [Int]? = nil,
+    threads: [[Instruction]],
+    finalExpectations: [(variable: Int, value: Int, message: String)] = []
+  ) {
+    self.name = name
+    self.threads = threads
+    self.variableCount = variables
+    self.lockCount = locks
+    self.registerCount = registers
+    self.initialValues = initialValues ?? Array(repeating: 0, count: variables)
+    self.finalExpectations = finalExpectations
+  }
+
+  public var threadCount: Int { threads.count }
+
+  public var initialState: State {
+    var state = State(
+      variables: initialValues, owners: Array(repeating: -1, count: lockCount),
+      pcs: Array(repeating: 0, count: threads.count),
+      registers: Array(repeating: Array(repeating: 0, count: registerCount), count: threads.count))
+    for t in threads.indices { settle(t, &state) }
+    return state
+  }
+
+  private func value(_ operand: Operand, _ t: Int, _ state: State) -> Int {
+    switch operand {
+    case .constant(let c): return c
+    case .register(let r, let plus): return state.registers[t][r] + plus
+    }
+  }
+
+  /// Runs the local instructions at the thread's pc, so that it rests at a visible one.
+  private func settle(_ t: Int, _ state: inout State) {
+    var budget = 10_000
+    while state.pcs[t] < threads[t].count, budget > 0 {
+      budget -= 1
+      switch threads[t][state.pcs[t]] {
+      case .jumpIfEqual(let r, let v, let target):
+        state.pcs[t] = state.registers[t][r] == v ? target : state.pcs[t] + 1
+      case .jump(let target): state.pcs[t] = target
+      default: return
+      }
+    }
+  }
+
+  public func status(of t: Int, in state: State) -> StepStatus {
+    let pc = state.pcs[t]
+    guard pc < threads[t].count else { return .finished }
+    var footprint = Footprint()
+    switch threads[t][pc] {
+    case .load(_, let x):
+      footprint.insert(object: x, mode: .read)
+    case .store(let x, _):
+      footprint.insert(object: x, mode: .write)
+    case .compareExchange(_, let x, let expected, _):
+      let succeeds = state.variables[x] == value(expected, t, state)
+      footprint.insert(object: x, mode: succeeds ? .readModifyWrite : .read)
+    case .lock(let l):
+      footprint.insert(object: variableCount + l, mode: .acquire)
+      if state.owners[l] != -1 { return .blocked(footprint) }
+    case .unlock(let l):
+      footprint.insert(object: variableCount + l, mode: .release)
+    case .choose(_, let count):
+      return .enabled(footprint, choices: count)
+    case .assertEqual:
+      break
+    case .jumpIfEqual, .jump:
+      preconditionFailure("settle leaves no thread at a local instruction")
+    }
+    return .enabled(footprint, choices: 1)
+  }
+
+  public func execute(thread t: Int, choice: Int, in state: inout State) -> Violation? {
+    var violation: Violation? = nil
+    switch threads[t][state.pcs[t]] {
+    case .load(let r, let x): state.registers[t][r] = state.variables[x]
+    case .store(let x, let v): state.variables[x] = value(v, t, state)
+    case .compareExchange(let r, let x, let expected, let new):
+      if state.variables[x] == value(expected, t, state) {
+        state.variables[x] = value(new, t, state)
+        state.registers[t][r] = 1
+      } else {
+        state.registers[t][r] = 0
+      }
+    case .lock(let l): state.owners[l] = t
+    case .unlock(let l):
+      if state.owners[l] == t {
+        state.owners[l] = -1
+      } else {
+        violation = Violation(kind: "lock-misuse", message: "t\(t) unlocks l\(l), which it does not hold")
+      }
+    case .choose(let r, _): state.registers[t][r] = choice
+    case .assertEqual(let r, let v, let message):
+      if state.registers[t][r] != v {
+        violation = Violation(
+          kind: "assertion", message: "t\(t): \(message) (r\(r) = \(state.registers[t][r]))")
+        state.pcs[t] = threads[t].count
+        return violation
+      }
+    case .jumpIfEqual, .jump: preconditionFailure("settle leaves no thread at a local instruction")
+    }
+    state.pcs[t] += 1
+    settle(t, &state)
+    return violation
+  }
+
+  public func checkFinal(_ state: State) -> Violation? {
+    for expectation in finalExpectations where state.variables[expectation.variable] != expectation.value {
+      return Violation(
+        kind: "assertion",
+        message: "\(expectation.message) (x\(expectation.variable) = \(state.variables[expectation.variable]))")
+    }
+    return nil
+  }
+
+  public func describeStep(of thread: Int, in state: State) -> String {
+    let pc = state.pcs[thread]
+    return pc < threads[thread].count ? "\(threads[thread][pc])" : "done"
+  }
+
+  public var description: String {
+    var lines = ["\(name): \(variableCount) variables, \(lockCount) locks"]
+    for (t, code) in threads.enumerated() {
+      lines.append("  t\(t):")
+      for (pc, instruction) in code.enumerated() { lines.append("    \(pc): \(instruction)") }
+    }
+    return lines.joined(separator: "\n")
+  }
+}

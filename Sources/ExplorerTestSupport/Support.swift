@@ -1,1 +1,0 @@
-// Canonical systems for tests.
