@@ -2,7 +2,7 @@ import Explorer
 import ExplorerTestSupport
 import Testing
 
-@testable import Spec
+import Spec
 
 /// The canonical programs of the Explorer's tests, written in `.ept`, explore exactly as their
 /// Swift versions do.
