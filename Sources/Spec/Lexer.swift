@@ -156,9 +156,9 @@ struct Lexer {
   }
 
   private mutating func lexNumber(start: Int, column: Int) -> Token {
-    var value: Int64 = 0
+    var accumulator: UInt64 = 0
     var overflow = false
-    var radix: Int64 = 10
+    var radix: UInt64 = 10
     if bytes[index] == UInt8(ascii: "0"), index + 1 < bytes.count,
       bytes[index + 1] | 0x20 == UInt8(ascii: "x")
     {
@@ -168,22 +168,22 @@ struct Lexer {
     let digitsStart = index
     while index < bytes.count {
       let c = bytes[index]
-      var digit: Int64
+      var digit: UInt64
       if isDigit(c) {
-        digit = Int64(c - UInt8(ascii: "0"))
+        digit = UInt64(c - UInt8(ascii: "0"))
       } else if radix == 16, (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(c | 0x20) {
-        digit = Int64((c | 0x20) - UInt8(ascii: "a") + 10)
+        digit = UInt64((c | 0x20) - UInt8(ascii: "a") + 10)
       } else {
         break
       }
-      if radix == 10, digit >= 10 { break }
       // Hex literals may use all 64 bits (kernel status codes such as 0x8000020000000000).
-      let (m, o1) = (radix == 16 ? UInt64(bitPattern: value) : UInt64(value)).multipliedReportingOverflow(by: UInt64(radix))
-      let (s, o2) = m.addingReportingOverflow(UInt64(digit))
+      let (m, o1) = accumulator.multipliedReportingOverflow(by: radix)
+      let (s, o2) = m.addingReportingOverflow(digit)
       if o1 || o2 || (radix == 10 && s > UInt64(Int64.max)) { overflow = true }
-      value = Int64(bitPattern: s)
+      accumulator = s
       index += 1
     }
+    let value = Int64(bitPattern: accumulator)
     if radix == 16, index == digitsStart {
       sink.error(
         SourceLocation(file: file, line: line, column: column), "expected hex digits after '0x'")

@@ -555,6 +555,9 @@ struct Parser {
       if current.is("[") { throw fail("local arrays are not supported; declare a 'shared' array") }
       return Stmt(kind: .local(type: type, name: name.text, initial: initial), location: location(name))
     }
+    if current.kind == .identifier, peek().kind == .identifier, !Parser.keywords.contains(current.text) {
+      throw fail("unknown type '\(current.text)'")
+    }
     let target = try parseExpression()
     let op = current
     if op.kind == .punct, ["=", "+=", "-=", "*=", "/=", "%=", "|=", "&=", "^="].contains(op.text) {
