@@ -40,12 +40,12 @@ public final class LoadedSpec: Sendable {
   public func scenario(named name: String) -> ScenarioInfo? { scenarios.first { $0.name == name } }
 
   /// Loads one source text (for tests and tools).
-  public static func load(source: String, file: String, library: Library = .standard) throws(SpecError) -> LoadedSpec {
+  public static func load(source: String, file: String, library: Library = .kvm) throws(SpecError) -> LoadedSpec {
     try load(sources: [(file, source)], library: library)
   }
 
   /// Loads files and directories (recursively, every `*.ept`, sorted by path).
-  public static func load(paths: [String], library: Library = .standard) throws(SpecError) -> LoadedSpec {
+  public static func load(paths: [String], library: Library = .kvm) throws(SpecError) -> LoadedSpec {
     let sink = DiagnosticSink()
     var sources: [(String, String)] = []
     var seen: Set<String> = []
@@ -122,7 +122,7 @@ public final class LoadedSpec: Sendable {
   }
 
   /// Loads in-memory sources, each a path and its text.
-  public static func load(sources: [(path: String, text: String)], library: Library = .standard) throws(SpecError) -> LoadedSpec {
+  public static func load(sources: [(path: String, text: String)], library: Library = .kvm) throws(SpecError) -> LoadedSpec {
     try load(sources: sources.map { ($0.path, $0.text) }, library: library, sink: DiagnosticSink(), resolveMissing: { _ in [] })
   }
 
