@@ -55,7 +55,7 @@ final class RunContext<System: TransitionSystem> {
     if let progress = configuration.progress, now >= nextProgress {
       nextProgress = now + configuration.progressInterval
       progress(
-        Progress(
+        ExplorationProgress(
           executions: statistics.executions, transitions: statistics.transitions,
           violations: found.count, elapsed: now))
     }
