@@ -23,7 +23,7 @@ public struct Violation: Hashable, Sendable, Codable, CustomStringConvertible {
     Violation(
       kind: "unbounded-retry",
       message:
-        "a cycle of \(length) steps without progress: \(threads.joined(separator: ", ")) can retry forever")
+        "a cycle of \(length) step\(length == 1 ? "" : "s") without progress: \(threads.joined(separator: ", ")) can retry forever")
   }
 
   public var description: String { "\(kind): \(message)" }

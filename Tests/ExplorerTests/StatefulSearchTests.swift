@@ -55,7 +55,7 @@ import Testing
       violations == [
         Violation(
           kind: "unbounded-retry",
-          message: "a cycle of 1 steps without progress: t0 can retry forever")
+          message: "a cycle of 1 step without progress: t0 can retry forever")
       ])
     let trace = try #require(result.counterexamples.first?.trace)
     #expect(trace.loopStart == 1)
