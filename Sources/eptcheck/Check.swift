@@ -11,7 +11,7 @@ extension EptCheck {
 
     /// The exploration strategies the command line offers.
     enum StrategyName: String, ExpressibleByArgument, CaseIterable {
-      case dpor, dfs, random, pct
+      case dpor, dfs, stateful, random, pct
     }
 
     /// The report formats.
@@ -25,8 +25,15 @@ extension EptCheck {
     @Option(name: .customLong("scenario"), help: "Check only this scenario (repeatable).")
     var scenarios: [String] = []
 
-    @Option(help: "Exploration strategy.")
-    var strategy: StrategyName = .dpor
+    @Option(
+      help: """
+        Exploration strategy (default: stateful without --depth, which finishes on models with \
+        retry loops and finds livelocks; dpor with --depth).
+        """)
+    var strategy: StrategyName?
+
+    @Flag(help: "With the stateful strategy, search breadth first for shortest counterexamples.")
+    var shortest = false
 
     @Option(help: "Seed for the random and pct strategies.")
     var seed: UInt64 = 1
@@ -100,7 +107,7 @@ extension EptCheck {
       let runs = checker.check(selected, jobs: jobs, progress: progress)
       progress.clear()
       let header = ReportHeader(
-        version: EptCheck.version, paths: specPaths.resolved, strategy: strategy.rawValue,
+        version: EptCheck.version, paths: specPaths.resolved, strategy: chosenStrategy.rawValue,
         depth: depth, jobs: jobs, shard: shard?.description,
         elapsed: Date().timeIntervalSince(started))
       let report: String
@@ -126,9 +133,14 @@ extension EptCheck {
       }
     }
 
+    /// The strategy asked for, or the default rule: stateful for a complete check, DPOR under a
+    /// depth bound (where the bound, not the state count, is what limits the work).
+    var chosenStrategy: StrategyName { strategy ?? (depth == nil ? .stateful : .dpor) }
+
     var explorerConfiguration: Configuration {
       let chosen: Strategy
-      switch strategy {
+      switch chosenStrategy {
+      case .stateful: chosen = .stateful(shortest: shortest)
       case .dpor: chosen = .dpor
       case .dfs: chosen = .dfs
       case .random: chosen = .random(seed: seed, executions: executions)

@@ -23,7 +23,13 @@ struct TextReport {
       case .inconclusive: verdict = paint("inconclusive", "33")
       }
       var line = "\(verdict.padded(to: color ? 4 + 9 : 12)) \(run.scenario.name.padded(to: nameWidth))"
-      line += "  \(s.executions) executions, \(s.transitions) steps, "
+      line += "  \(run.result.strategy.name): "
+      if case .stateful = run.result.strategy {
+        line += "\(s.distinctStates) states, "
+      } else {
+        line += "\(s.executions) executions, "
+      }
+      line += "\(s.transitions) steps, "
       line += String(format: "%.2fs", s.elapsed)
       line += ", " + ScenarioRun.completeness(run.result)
       switch run.scenario.expectation {
