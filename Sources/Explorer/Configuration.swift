@@ -10,14 +10,14 @@ public struct Configuration: Sendable {
   /// Shrinks each counterexample (fewest steps, then fewest context switches) before returning it.
   public var shrink: Bool
   /// Receives a progress event about every `progressInterval` seconds.
-  public var progress: (@Sendable (Progress) -> Void)?
+  public var progress: (@Sendable (ExplorationProgress) -> Void)?
   public var progressInterval: Double
   /// Counts distinct states by hash (costs memory proportional to the states seen).
   public var countDistinctStates: Bool
 
   public init(
     strategy: Strategy = .dpor, depthBound: Int? = nil, stopAtFirstViolation: Bool = false,
-    timeout: Double? = nil, shrink: Bool = true, progress: (@Sendable (Progress) -> Void)? = nil,
+    timeout: Double? = nil, shrink: Bool = true, progress: (@Sendable (ExplorationProgress) -> Void)? = nil,
     progressInterval: Double = 0.25, countDistinctStates: Bool = true
   ) {
     self.strategy = strategy
@@ -32,7 +32,7 @@ public struct Configuration: Sendable {
 }
 
 /// A snapshot of a running exploration, for progress displays.
-public struct Progress: Sendable {
+public struct ExplorationProgress: Sendable {
   public var executions: Int
   public var transitions: Int
   public var violations: Int

@@ -28,21 +28,28 @@ struct Event: Hashable, Sendable {
 }
 
 extension Array where Element == Event {
-  /// `v \ e` when `e` is a weak initial of `v` (JACM 2017, Def. 6.1), else `nil`.
+  /// Where `e` stands as a weak initial of this sequence `v` (JACM 2017, Def. 6.1), if it is one.
   ///
   /// `e` is a weak initial of `v` when either the first step of `e`'s thread in `v` is `e` itself
-  /// and no earlier step of `v` depends on it (an initial), or `e`'s thread does not occur in `v`
-  /// and `e` is independent of every step of `v`. The remainder removes `e` from `v` in the first
-  /// case and leaves `v` unchanged in the second.
-  func removingWeakInitial(_ e: Event) -> [Event]? {
-    if let k = firstIndex(where: { $0.thread == e.thread }) {
+  /// and no earlier step of `v` depends on it (an initial: the result is its index), or `e`'s
+  /// thread does not occur in `v` and `e` is independent of every step of `v` (the result is
+  /// `count`: nothing to remove).
+  func weakInitialIndex(of e: Event) -> Int? {
+    for k in indices where self[k].thread == e.thread {
       guard self[k].choice == e.choice else { return nil }
       for j in 0..<k where self[j].isDependent(on: self[k]) { return nil }
-      var rest = self
-      rest.remove(at: k)
-      return rest
+      return k
     }
     for step in self where step.isDependent(on: e) { return nil }
-    return self
+    return count
+  }
+
+  /// `v \ e` when `e` is a weak initial of `v`, else `nil`.
+  func removingWeakInitial(_ e: Event) -> [Event]? {
+    guard let k = weakInitialIndex(of: e) else { return nil }
+    guard k < count else { return self }
+    var rest = self
+    rest.remove(at: k)
+    return rest
   }
 }

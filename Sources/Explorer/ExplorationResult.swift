@@ -3,6 +3,11 @@ public struct Counterexample: Sendable, Hashable, Codable {
   public var violation: Violation
   /// The trace as found, ending at the step that raised the violation.
   public var trace: Trace
+
+  public init(violation: Violation, trace: Trace) {
+    self.violation = violation
+    self.trace = trace
+  }
 }
 
 /// The outcome of one exploration.
@@ -23,6 +28,17 @@ public struct ExplorationResult: Sendable {
   public var completion: Completion
   public var strategy: Strategy
   public var depthBound: Int?
+
+  public init(
+    statistics: Statistics, counterexamples: [Counterexample], completion: Completion,
+    strategy: Strategy, depthBound: Int?
+  ) {
+    self.statistics = statistics
+    self.counterexamples = counterexamples
+    self.completion = completion
+    self.strategy = strategy
+    self.depthBound = depthBound
+  }
 
   /// Whether the run establishes that the system has no violation at any depth: exhaustive
   /// strategy, nothing cut, nothing skipped, nothing found.

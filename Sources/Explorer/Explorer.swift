@@ -28,6 +28,7 @@ public enum Explorer {
     switch configuration.strategy {
     case .dfs: DepthFirstSearch(context: context).run()
     case .dpor: OptimalDPOR(context: context).run()
+    case .stateful(let shortest): StatefulSearch(context: context, shortest: shortest).run()
     case .random(let seed, let executions):
       var policy = RandomPolicy(seed: seed)
       Sampler(context: context).run(executions: executions, policy: &policy)

@@ -54,28 +54,16 @@
 struct OptimalDPOR<System: TransitionSystem> {
   let context: RunContext<System>
 
-  /// One node of the current execution and the event explored from it.
-  struct Frame {
-    /// The state before `event`.
-    var state: System.State
-    /// `sleep(pre(E, e))`, without `event` itself.
-    var sleep: [Event]
-    /// The sequences still to explore from this node.
-    var wakeup: WakeupTree
-    var event: Event
-    /// How many choices `event`'s step offered.
-    var choices: Int
-    /// Everything that happens before `event`, and `event` itself.
-    var clock: VectorClock
-    /// `event` is the `indexInThread`-th step of its thread (1-based).
-    var indexInThread: Int
-  }
+  /// The state before each event of the current execution (`states[i]` is the state of node
+  /// `pre(E, e_i)`); kept apart from `Node` so that race analysis runs on non-generic data.
+  typealias States = [System.State]
 
   func run() {
     let system = context.system
     let threads = system.threadCount
     let bound = context.configuration.depthBound
-    var frames: [Frame] = []
+    var frames: [ExecutionNode] = []
+    var states: States = []
     var state = system.initialState
     var sleep: [Event] = []
     var wakeup = WakeupTree()
@@ -91,10 +79,10 @@ struct OptimalDPOR<System: TransitionSystem> {
         next = takeChild(from: &wakeup, statuses: statuses, sleep: sleep, firstVisit: true)
       }
       if next == nil {
-        endExecution(&frames, state: state, statuses: statuses, atBound: atBound)
+        endExecution(&frames, states: states, state: state, statuses: statuses, atBound: atBound)
         while let top = frames.popLast() {
           stepsOfThread[Int(top.event.thread)] -= 1
-          state = top.state
+          state = states.removeLast()
           sleep = top.sleep
           sleep.append(top.event)
           wakeup = top.wakeup
@@ -127,9 +115,10 @@ struct OptimalDPOR<System: TransitionSystem> {
       }
       clock[thread] = stepsOfThread[thread]
       frames.append(
-        Frame(
-          state: state, sleep: sleep, wakeup: wakeup, event: event, choices: choices,
+        ExecutionNode(
+          sleep: sleep, wakeup: wakeup, event: event, choices: choices,
           clock: clock, indexInThread: stepsOfThread[thread]))
+      states.append(state)
       sleep = sleep.filter { !$0.isDependent(on: event) }
       wakeup = subtree
       let violation = system.execute(thread: thread, choice: Int(event.choice), in: &state)
@@ -180,7 +169,8 @@ struct OptimalDPOR<System: TransitionSystem> {
   /// Accounts for an execution that cannot be extended, reports its final violations, and
   /// plants the wakeup sequences its races call for.
   private func endExecution(
-    _ frames: inout [Frame], state: System.State, statuses: [StepStatus], atBound: Bool
+    _ frames: inout [ExecutionNode], states: States, state: System.State, statuses: [StepStatus],
+    atBound: Bool
   ) {
     var blocked: [Int] = []
     var enabled: [Int] = []
@@ -220,95 +210,23 @@ struct OptimalDPOR<System: TransitionSystem> {
           }, ending: ending, finalState: state, violations: violations))
     }
     guard ending != .sleepSetBlocked else { return }
-    plantWakeupSequences(&frames, statuses: statuses, cut: ending == .cut)
-  }
-
-  /// Race detection and reversal over the whole execution, its pending steps and its choices.
-  private func plantWakeupSequences(_ frames: inout [Frame], statuses: [StepStatus], cut: Bool) {
-    var lastClock = [VectorClock](repeating: VectorClock(), count: statuses.count)
-    for j in frames.indices {
-      let event = frames[j].event
-      _ = reverseRaces(&frames, with: event, before: j, startingFrom: lastClock[Int(event.thread)])
-      lastClock[Int(event.thread)] = frames[j].clock
-      if frames[j].choices > 1 {
-        for choice in 0..<frames[j].choices where choice != Int(event.choice) {
-          let alternative = Event(
-            thread: Int(event.thread), choice: choice, footprint: event.footprint)
-          plant(&frames, at: j, sequence: notDependent(on: j, in: frames) + [alternative])
-        }
-      }
+    var analysis = RaceAnalysis(nodes: frames) { [context] sequence, i in
+      Self.isExecutable(sequence, from: states[i], in: context.system)
     }
-    for (thread, status) in statuses.enumerated() {
-      let footprint: Footprint
-      switch status {
-      case .finished: continue
-      case .blocked(let f): footprint = f
-      case .enabled(let f, _): footprint = f
-      }
-      let pending = Event(thread: thread, choice: 0, footprint: footprint)
-      let past = reverseRaces(
-        &frames, with: pending, before: frames.count, startingFrom: lastClock[thread])
-      guard cut, case .enabled = status else { continue }
-      if let i = frames.indices.last(where: {
-        !past.covers(thread: Int(frames[$0].event.thread), index: frames[$0].indexInThread)
-      }) {
-        plant(&frames, at: i, sequence: notDependent(on: i, in: frames) + [pending])
-      }
-    }
-  }
-
-  /// Reverses every race `e ⋖ target` with `e` among `frames[..<end]`; returns the clock of
-  /// everything that happens before `target`.
-  private func reverseRaces(
-    _ frames: inout [Frame], with target: Event, before end: Int,
-    startingFrom threadClock: VectorClock
-  ) -> VectorClock {
-    var past = threadClock
-    for i in stride(from: end - 1, through: 0, by: -1) {
-      let earlier = frames[i].event
-      guard earlier.thread != target.thread, earlier.footprint.conflicts(with: target.footprint)
-      else { continue }
-      if !past.covers(thread: Int(earlier.thread), index: frames[i].indexInThread) {
-        let reversal = notDependent(on: i, in: frames) + [target]
-        if target.footprint.canBlock && !isExecutable(reversal, from: frames[i].state) {
-          // Not a reversible race: `earlier` enabled `target` (a release before an acquire, a
-          // store an `await` waited for). The race to reverse is with whatever `earlier` comes
-          // after, so look further back as if `earlier` were not on the happens-before chain.
-          continue
-        }
-        plant(&frames, at: i, sequence: reversal)
-      }
-      past.join(frames[i].clock)
-    }
-    return past
+    frames.removeAll()  // leaves `analysis` the only owner, so planting does not copy the nodes
+    analysis.plantWakeupSequences(statuses: statuses, cut: ending == .cut)
+    frames = analysis.nodes
   }
 
   /// Whether `sequence` can run step by step from `state`.
-  private func isExecutable(_ sequence: [Event], from state: System.State) -> Bool {
+  static func isExecutable(_ sequence: [Event], from state: System.State, in system: System) -> Bool {
     var state = state
     for event in sequence {
-      guard case .enabled(_, let choices) = context.system.status(of: Int(event.thread), in: state),
+      guard case .enabled(_, let choices) = system.status(of: Int(event.thread), in: state),
         Int(event.choice) < choices
       else { return false }
-      _ = context.system.execute(thread: Int(event.thread), choice: Int(event.choice), in: &state)
+      _ = system.execute(thread: Int(event.thread), choice: Int(event.choice), in: &state)
     }
     return true
-  }
-
-  /// `notdep(e_i, E)`: the events after `e_i` that do not happen after it, in order.
-  private func notDependent(on i: Int, in frames: [Frame]) -> [Event] {
-    let thread = Int(frames[i].event.thread)
-    let index = frames[i].indexInThread
-    var result: [Event] = []
-    for k in (i + 1)..<frames.count where !frames[k].clock.covers(thread: thread, index: index) {
-      result.append(frames[k].event)
-    }
-    return result
-  }
-
-  /// Inserts `sequence` into `wut(pre(E, e_i))` unless a sleeping event is a weak initial of it.
-  private func plant(_ frames: inout [Frame], at i: Int, sequence: [Event]) {
-    for asleep in frames[i].sleep where sequence.removingWeakInitial(asleep) != nil { return }
-    frames[i].wakeup.insert(sequence)
   }
 }

@@ -8,6 +8,8 @@ public enum ReplayError: Error, Equatable, Sendable, CustomStringConvertible {
   case choiceOutOfRange(step: Int, thread: Int, choice: Int, choices: Int)
   /// The trace replays, but does not show the violation it claims.
   case violationNotReproduced(expected: Violation, observed: [Violation])
+  /// A lasso trace whose loop does not return to the state where it starts.
+  case loopNotClosed(loopStart: Int)
 
   public var description: String {
     switch self {
@@ -21,6 +23,8 @@ public enum ReplayError: Error, Equatable, Sendable, CustomStringConvertible {
     case .violationNotReproduced(let expected, let observed):
       let seen = observed.isEmpty ? "no violation" : observed.map(\.description).joined(separator: "; ")
       return "the trace does not reproduce \(expected) (replay shows: \(seen))"
+    case .loopNotClosed(let loopStart):
+      return "the loop starting at step \(loopStart) does not return to the state it started from"
     }
   }
 }

@@ -63,9 +63,16 @@ public struct Replayer<System: TransitionSystem> {
     return Outcome(states: states, violations: violations, isTerminal: !anyEnabled)
   }
 
-  /// Replays a trace and checks that it shows the violation it records.
+  /// Replays a trace and checks that it shows the violation it records; for a lasso (a trace
+  /// with `loopStart`), that the loop returns to the state it started from.
   public func validate(_ trace: Trace) throws(ReplayError) -> Outcome {
     let outcome = try replay(trace.steps)
+    if let loopStart = trace.loopStart {
+      guard loopStart < trace.steps.count, outcome.states[loopStart] == outcome.finalState else {
+        throw .loopNotClosed(loopStart: loopStart)
+      }
+      return outcome
+    }
     if let expected = trace.violation, !outcome.violations.contains(where: { $0.violation == expected })
     {
       throw .violationNotReproduced(expected: expected, observed: outcome.violations.map(\.violation))

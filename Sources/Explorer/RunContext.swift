@@ -13,6 +13,8 @@ final class RunContext<System: TransitionSystem> {
   private var stateHashes: Set<Int> = []
   private let start = DispatchTime.now().uptimeNanoseconds
   private var nextProgress: Double
+  /// The states a stateful search stored; replaces the hash count when set.
+  var storedStates: Int? = nil
   /// Set when the exploration must stop (timeout, or first violation when asked).
   var stopReason: ExplorationResult.Completion? = nil
   private var stepsSinceClockCheck = 0
@@ -55,7 +57,7 @@ final class RunContext<System: TransitionSystem> {
     if let progress = configuration.progress, now >= nextProgress {
       nextProgress = now + configuration.progressInterval
       progress(
-        Progress(
+        ExplorationProgress(
           executions: statistics.executions, transitions: statistics.transitions,
           violations: found.count, elapsed: now))
     }
@@ -64,9 +66,14 @@ final class RunContext<System: TransitionSystem> {
   /// Records a violation raised at the end of `steps`; returns whether it was new.
   @discardableResult
   func report(_ violation: Violation, steps: [Trace.Step]) -> Bool {
+    report(violation, trace: Trace(steps: steps, violation: violation))
+  }
+
+  /// Records a violation shown by `trace`; returns whether it was new.
+  @discardableResult
+  func report(_ violation: Violation, trace: Trace) -> Bool {
     guard seenViolations.insert(violation).inserted else { return false }
-    found.append(
-      Counterexample(violation: violation, trace: Trace(steps: steps, violation: violation)))
+    found.append(Counterexample(violation: violation, trace: trace))
     if configuration.stopAtFirstViolation { stopReason = .stoppedAtViolation }
     return true
   }
@@ -84,7 +91,7 @@ final class RunContext<System: TransitionSystem> {
 
   /// Closes the run: shrinks and validates every counterexample, fills in the statistics.
   func finish() -> ExplorationResult {
-    statistics.distinctStates = stateHashes.count
+    statistics.distinctStates = storedStates ?? stateHashes.count
     var counterexamples: [Counterexample] = []
     for found in found {
       counterexamples.append(Shrinker(system: system).finalize(found, shrink: configuration.shrink))

@@ -66,6 +66,15 @@ public struct Shrinker<System: TransitionSystem> {
   /// not replay means the system is not deterministic; that is reported as its own violation
   /// rather than shown as a counterexample that cannot be reproduced.
   func finalize(_ found: Counterexample, shrink: Bool) -> Counterexample {
+    if found.trace.loopStart != nil {
+      // A lasso is already built from shortest paths; it is validated, not shrunk.
+      if (try? Replayer(system: system).validate(found.trace)) != nil { return found }
+      let violation = Violation(
+        kind: "nondeterminism",
+        message: "the lasso of '\(found.violation)' does not replay: the model is not deterministic")
+      return Counterexample(
+        violation: violation, trace: Trace(steps: found.trace.steps, violation: violation))
+    }
     let steps = shrink ? self.shrink(found.trace.steps, for: found.violation) : found.trace.steps
     guard reproduce(found.violation, steps) != nil else {
       let violation = Violation(

@@ -4,6 +4,9 @@ public enum Strategy: Sendable, Hashable {
   case dfs
   /// Optimal dynamic partial-order reduction: one execution per Mazurkiewicz trace.
   case dpor
+  /// Search over states with a visited set; finds livelock cycles. `shortest` searches breadth
+  /// first, so that every counterexample has the fewest steps.
+  case stateful(shortest: Bool)
   /// `executions` schedules drawn uniformly at each step from a seeded generator. Never complete.
   case random(seed: UInt64, executions: Int)
   /// Probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010) with `depth` priority
@@ -15,6 +18,7 @@ public enum Strategy: Sendable, Hashable {
     switch self {
     case .dfs: return "dfs"
     case .dpor: return "dpor"
+    case .stateful: return "stateful"
     case .random: return "random"
     case .pct: return "pct"
     }
@@ -23,7 +27,7 @@ public enum Strategy: Sendable, Hashable {
   /// Whether the strategy covers every behaviour when it is not cut short.
   public var isExhaustive: Bool {
     switch self {
-    case .dfs, .dpor: return true
+    case .dfs, .dpor, .stateful: return true
     case .random, .pct: return false
     }
   }

@@ -43,10 +43,16 @@ public protocol TransitionSystem: Sendable {
 
   /// A one-line description of the step `thread` would take next, for traces.
   func describeStep(of thread: Int, in state: State) -> String
+
+  /// Whether the step `thread` would take next counts as progress (SPIN's progress labels). A
+  /// cycle of the state graph that no thread leaves and in which no step makes progress is a
+  /// livelock, reported as `unbounded-retry` by the stateful search.
+  func isProgress(of thread: Int, in state: State) -> Bool
 }
 
 extension TransitionSystem {
   public func threadName(_ thread: Int) -> String { "t\(thread)" }
   public func checkFinal(_ state: State) -> Violation? { nil }
   public func describeStep(of thread: Int, in state: State) -> String { "step" }
+  public func isProgress(of thread: Int, in state: State) -> Bool { false }
 }

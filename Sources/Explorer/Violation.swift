@@ -18,5 +18,13 @@ public struct Violation: Hashable, Sendable, Codable, CustomStringConvertible {
     Violation(kind: "deadlock", message: "no thread can move; blocked: \(blocked.joined(separator: ", "))")
   }
 
+  /// The violation the stateful search reports for a cycle in which no thread makes progress.
+  public static func unboundedRetry(threads: [String], length: Int) -> Violation {
+    Violation(
+      kind: "unbounded-retry",
+      message:
+        "a cycle of \(length) step\(length == 1 ? "" : "s") without progress: \(threads.joined(separator: ", ")) can retry forever")
+  }
+
   public var description: String { "\(kind): \(message)" }
 }

@@ -26,9 +26,9 @@ struct WakeupTree: Sendable {
     var parent: Node? = nil
     descend: while true {
       for child in level {
-        if let remainder = rest.removingWeakInitial(child.event) {
+        if let k = rest.weakInitialIndex(of: child.event) {
           if child.children.isEmpty { return }
-          rest = remainder
+          if k < rest.count { rest.remove(at: k) }
           parent = child
           level = child.children
           continue descend

@@ -1,0 +1,20 @@
+/// A 128-bit fingerprint of a state: what the visited set stores instead of the state itself.
+///
+/// Two independently salted 64-bit hashes of the state's `Hashable` encoding. Two distinct
+/// states share a fingerprint with probability about 2⁻¹²⁸ per pair, so a visited set of
+/// fingerprints behaves as an exact one for any run this tool can make, at 16 bytes a state.
+struct Fingerprint: Hashable, Sendable {
+  var high: UInt64
+  var low: UInt64
+
+  init<State: Hashable>(_ state: State) {
+    var first = Hasher()
+    first.combine(0x5EC7_C0DE as UInt64)
+    first.combine(state)
+    var second = Hasher()
+    second.combine(0xF2_05E5 as UInt64)
+    second.combine(state)
+    high = UInt64(bitPattern: Int64(first.finalize()))
+    low = UInt64(bitPattern: Int64(second.finalize()))
+  }
+}

@@ -1,0 +1,151 @@
+/// Finds livelocks in a stored state graph: weakly fair cycles made only of non-progress steps.
+///
+/// SPIN's non-progress cycles, with weak fairness among threads. The cycles lie in the strongly
+/// connected components of the graph restricted to non-progress edges (Tarjan's algorithm,
+/// iterative). A component holds a weakly fair cycle exactly when every thread either takes a step
+/// inside it or is unable to run in one of its states: then the walk through all of it is fair,
+/// and otherwise some thread runnable everywhere in it is starved by every cycle in it. Each such
+/// component yields one lasso: the shortest stored path to it, then a loop that takes a step of
+/// every thread that steps inside it and visits a state where each other thread cannot run.
+struct NonProgressCycles {
+  let graph: StateGraph
+  let threadCount: Int
+
+  struct Lasso {
+    var prefix: [Trace.Step]
+    var loop: [Trace.Step]
+    /// The threads that take steps in the loop, in order of thread number.
+    var threads: [Int]
+  }
+
+  func lassos() -> [Lasso] {
+    var result: [Lasso] = []
+    for component in components() {
+      if let lasso = lasso(in: component) { result.append(lasso) }
+    }
+    return result
+  }
+
+  /// Non-trivial strongly connected components over non-progress edges.
+  func components() -> [[Int32]] {
+    let n = graph.count
+    var index = [Int32](repeating: -1, count: n)
+    var lowlink = [Int32](repeating: 0, count: n)
+    var onStack = [Bool](repeating: false, count: n)
+    var stack: [Int32] = []
+    var next: Int32 = 0
+    var result: [[Int32]] = []
+    var work: [(node: Int32, edge: Int)] = []
+    for root in 0..<n where index[root] < 0 {
+      work.append((Int32(root), 0))
+      index[root] = next
+      lowlink[root] = next
+      next += 1
+      stack.append(Int32(root))
+      onStack[root] = true
+      while let (v, e) = work.last {
+        let edges = graph.edges[Int(v)]
+        var k = e
+        var descended = false
+        while k < edges.count {
+          let edge = edges[k]
+          k += 1
+          if edge.progress { continue }
+          let w = Int(edge.target)
+          if index[w] < 0 {
+            work[work.count - 1].edge = k
+            index[w] = next
+            lowlink[w] = next
+            next += 1
+            stack.append(Int32(w))
+            onStack[w] = true
+            work.append((Int32(w), 0))
+            descended = true
+            break
+          } else if onStack[w] {
+            lowlink[Int(v)] = min(lowlink[Int(v)], index[w])
+          }
+        }
+        if descended { continue }
+        work.removeLast()
+        if let (parent, _) = work.last {
+          lowlink[Int(parent)] = min(lowlink[Int(parent)], lowlink[Int(v)])
+        }
+        if lowlink[Int(v)] == index[Int(v)] {
+          var component: [Int32] = []
+          while let w = stack.popLast() {
+            onStack[Int(w)] = false
+            component.append(w)
+            if w == v { break }
+          }
+          let selfLoop = graph.edges[Int(v)].contains { !$0.progress && $0.target == v }
+          if component.count > 1 || selfLoop { result.append(component.sorted()) }
+        }
+      }
+    }
+    return result.sorted { $0[0] < $1[0] }
+  }
+
+  private func lasso(in component: [Int32]) -> Lasso? {
+    let members = Set(component)
+    var stepEdge = [(from: Int32, edge: StateGraph.Edge)?](repeating: nil, count: threadCount)
+    var disabledAt = [Int32?](repeating: nil, count: threadCount)
+    for state in component {
+      for edge in graph.edges[Int(state)] where !edge.progress && members.contains(edge.target) {
+        if stepEdge[Int(edge.thread)] == nil { stepEdge[Int(edge.thread)] = (state, edge) }
+      }
+      let enabled = graph.enabledThreads[Int(state)]
+      for thread in 0..<threadCount where enabled & (1 << UInt16(thread)) == 0 {
+        if disabledAt[thread] == nil { disabledAt[thread] = state }
+      }
+    }
+    for thread in 0..<threadCount where stepEdge[thread] == nil && disabledAt[thread] == nil {
+      return nil
+    }
+    let entry = component.min { graph.depth[Int($0)] < graph.depth[Int($1)] }!
+    var loop: [Trace.Step] = []
+    var current = entry
+    for thread in 0..<threadCount {
+      if let (from, edge) = stepEdge[thread] {
+        loop += path(from: current, to: from, within: members)
+        loop.append(Trace.Step(thread: Int(edge.thread), choice: Int(edge.choice)))
+        current = edge.target
+      } else if let state = disabledAt[thread] {
+        loop += path(from: current, to: state, within: members)
+        current = state
+      }
+    }
+    loop += path(from: current, to: entry, within: members)
+    let threads = Set(loop.map(\.thread)).sorted()
+    return Lasso(prefix: graph.path(to: entry), loop: loop, threads: threads)
+  }
+
+  /// The shortest path of non-progress edges inside the component (breadth first).
+  private func path(from start: Int32, to goal: Int32, within members: Set<Int32>) -> [Trace.Step] {
+    if start == goal { return [] }
+    var previous: [Int32: (Int32, StateGraph.Edge)] = [:]
+    var queue = [start]
+    var head = 0
+    while head < queue.count {
+      let state = queue[head]
+      head += 1
+      for edge in graph.edges[Int(state)]
+      where !edge.progress && members.contains(edge.target) && edge.target != start
+        && previous[edge.target] == nil
+      {
+        previous[edge.target] = (state, edge)
+        if edge.target == goal {
+          var steps: [Trace.Step] = []
+          var at = goal
+          while at != start, let (from, e) = previous[at] {
+            steps.append(Trace.Step(thread: Int(e.thread), choice: Int(e.choice)))
+            at = from
+          }
+          return steps.reversed()
+        }
+        queue.append(edge.target)
+      }
+    }
+    return []
+  }
+}

@@ -1,0 +1,87 @@
+/// Race detection and reversal over one finished execution: the step of optimal DPOR that plants
+/// wakeup sequences (see `OptimalDPOR` for the algorithm and its extensions).
+///
+/// Kept free of the model's state type so that it compiles to plain, specialised code; the one
+/// question that needs the model (can this sequence run from node `i`?) is a closure.
+struct RaceAnalysis {
+  var nodes: [ExecutionNode]
+  /// Whether a sequence can run from node `i`.
+  let isExecutable: ([Event], Int) -> Bool
+
+  init(nodes: [ExecutionNode], isExecutable: @escaping ([Event], Int) -> Bool) {
+    self.nodes = nodes
+    self.isExecutable = isExecutable
+  }
+
+  /// Reverses every race of the execution, of its pending steps (`statuses` at its end) and of
+  /// its choices; with `cut`, also the races of pending steps for the last slot of the bound.
+  mutating func plantWakeupSequences(statuses: [StepStatus], cut: Bool) {
+    var lastClock = [VectorClock](repeating: VectorClock(), count: statuses.count)
+    for j in nodes.indices {
+      let event = nodes[j].event
+      _ = reverseRaces(with: event, before: j, startingFrom: lastClock[Int(event.thread)])
+      lastClock[Int(event.thread)] = nodes[j].clock
+      if nodes[j].choices > 1 {
+        for choice in 0..<nodes[j].choices where choice != Int(event.choice) {
+          let alternative = Event(
+            thread: Int(event.thread), choice: choice, footprint: event.footprint)
+          plant(at: j, sequence: notDependent(on: j) + [alternative])
+        }
+      }
+    }
+    for (thread, status) in statuses.enumerated() {
+      let footprint: Footprint
+      switch status {
+      case .finished: continue
+      case .blocked(let f): footprint = f
+      case .enabled(let f, _): footprint = f
+      }
+      let pending = Event(thread: thread, choice: 0, footprint: footprint)
+      let past = reverseRaces(with: pending, before: nodes.count, startingFrom: lastClock[thread])
+      guard cut, case .enabled = status else { continue }
+      if let i = nodes.indices.last(where: { !nodes[$0].happens(before: past) }) {
+        plant(at: i, sequence: notDependent(on: i) + [pending])
+      }
+    }
+  }
+
+  /// Reverses every race `e ⋖ target` with `e` among the first `end` events; returns the clock of
+  /// everything that happens before `target`.
+  private mutating func reverseRaces(
+    with target: Event, before end: Int, startingFrom threadClock: VectorClock
+  ) -> VectorClock {
+    var past = threadClock
+    for i in stride(from: end - 1, through: 0, by: -1) {
+      let earlier = nodes[i].event
+      guard earlier.thread != target.thread, earlier.footprint.conflicts(with: target.footprint)
+      else { continue }
+      if !nodes[i].happens(before: past) {
+        let reversal = notDependent(on: i) + [target]
+        if target.footprint.canBlock && !isExecutable(reversal, i) {
+          // Not a reversible race: `earlier` enabled `target` (a release before an acquire, a
+          // store an `await` waited for). The race to reverse is with whatever `earlier` comes
+          // after, so look further back as if `earlier` were not on the happens-before chain.
+          continue
+        }
+        plant(at: i, sequence: reversal)
+      }
+      past.join(nodes[i].clock)
+    }
+    return past
+  }
+
+  /// `notdep(e_i, E)`: the events after `e_i` that do not happen after it, in order.
+  private func notDependent(on i: Int) -> [Event] {
+    var result: [Event] = []
+    for k in (i + 1)..<nodes.count where !nodes[i].happens(before: nodes[k].clock) {
+      result.append(nodes[k].event)
+    }
+    return result
+  }
+
+  /// Inserts `sequence` into `wut(pre(E, e_i))` unless a sleeping event is a weak initial of it.
+  private mutating func plant(at i: Int, sequence: [Event]) {
+    for asleep in nodes[i].sleep where sequence.weakInitialIndex(of: asleep) != nil { return }
+    nodes[i].wakeup.insert(sequence)
+  }
+}
