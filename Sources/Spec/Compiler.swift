@@ -307,8 +307,15 @@ final class Compiler {
     "<": .less, "<=": .lessEqual, ">": .greater, ">=": .greaterEqual,
   ]
 
-  static let specialForms: Set<String> = [
-    "KVM_BUG_ON", "WARN_ON", "WARN_ON_ONCE", "BUG_ON", "call_rcu",
+  static let specialForms: Set<String> = Set([
+    "KVM_BUG_ON", "WARN_ON", "WARN_ON_ONCE", "BUG_ON", "call_rcu", "TDX_BUG_ON",
+  ]).union(invariantForms.keys)
+
+  /// The model's invariant checks, each raising its violation kind when its condition holds.
+  static let invariantForms: [String: String] = [
+    "DIVERGENCE_ON": "divergence", "FROZEN_LEFTOVER_ON": "frozen-leftover",
+    "ZAP_POLICY_ON": "zap-policy", "USE_AFTER_FREE_ON": "use-after-free",
+    "LOCK_MISUSE_ON": "lock-misuse", "RACE_ON": "race",
   ]
 
   // MARK: Emission
@@ -1230,7 +1237,14 @@ final class Compiler {
     let dst = into ?? temp()
     let v = expression(arguments[0].value, into: dst)
     requireNumeric(v.type, arguments[0].value.location, name)
-    let kind: CheckKind = name == "KVM_BUG_ON" ? .kvmBugOn : name == "BUG_ON" ? .bugOn : .warnOn
+    let kind: CheckKind
+    if let invariant = Self.invariantForms[name] {
+      kind = .invariant(invariant)
+    } else if name == "TDX_BUG_ON" {
+      kind = .tdxBugOn
+    } else {
+      kind = name == "KVM_BUG_ON" ? .kvmBugOn : name == "BUG_ON" ? .bugOn : .warnOn
+    }
     _ = emit(.check(kind, condition: dst), expr.location, text: text(expr))
     return Operand(slot: dst, type: .bool)
   }

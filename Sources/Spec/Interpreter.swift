@@ -243,7 +243,7 @@ struct Machine: Sendable {
       case .blocked(let footprint): return .blocked(footprint)
       }
     case .check(let kind, _):
-      if kind == .kvmBugOn { return .enabled(Footprint([(program.vmBuggedCell, .write)]), choices: 1) }
+      if kind == .kvmBugOn || kind == .tdxBugOn { return .enabled(Footprint([(program.vmBuggedCell, .write)]), choices: 1) }
       return .enabled(.empty, choices: 1)
     case .atomicBegin(let end), .awaitBegin(let end):
       var scratch = ts
@@ -342,6 +342,11 @@ struct Machine: Sendable {
     case .kvmBugOn:
       cells[program.vmBuggedCell] = .bool(true)
       return Violation(kind: "assertion", message: message(thread, pc, "\(text) fired; the VM is bugged"))
+    case .tdxBugOn:
+      cells[program.vmBuggedCell] = .bool(true)
+      return Violation(kind: "tdx-error", message: message(thread, pc, "\(text) fired; the VM is bugged"))
+    case .invariant(let kind):
+      return Violation(kind: kind, message: message(thread, pc, "\(text) fired"))
     }
   }
 
@@ -389,7 +394,7 @@ struct Machine: Sendable {
         ts.pc += 1
       case .check(let kind, let condition):
         if kind.fires(ts.slots[Int(ts.base + condition)]) {
-          if kind == .kvmBugOn { footprint.insert(object: program.vmBuggedCell, mode: .write) }
+          if kind == .kvmBugOn || kind == .tdxBugOn { footprint.insert(object: program.vmBuggedCell, mode: .write) }
           let v = checkViolation(kind, thread: thread, pc: pc, cells: &cells)
           if violation == nil { violation = v }
           if kind == .assert || kind == .bugOn {

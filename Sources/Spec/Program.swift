@@ -41,7 +41,7 @@ enum BinaryOp: Sendable {
   case equal, notEqual, less, lessEqual, greater, greaterEqual
 }
 
-enum CheckKind: Sendable {
+enum CheckKind: Sendable, Equatable {
   /// `assert(c)` / `BUG_ON(!c)`: fires when the condition is false; stops the thread.
   case assert
   /// `BUG_ON(c)`: fires when true; stops the thread.
@@ -50,6 +50,12 @@ enum CheckKind: Sendable {
   case warnOn
   /// `KVM_BUG_ON(c)`: fires when true, sets `kvm_vm_bugged`; the thread goes on.
   case kvmBugOn
+  /// `TDX_BUG_ON(err)`: a SEAMCALL error on a fatal path; fires when non-zero, raises
+  /// `tdx-error` and sets `kvm_vm_bugged`; the thread goes on.
+  case tdxBugOn
+  /// `DIVERGENCE_ON(c)` and its siblings: a model invariant; fires when true and raises the
+  /// named violation kind; the thread goes on.
+  case invariant(String)
 
   func fires(_ v: Value) -> Bool { self == .assert ? !v.isTrue : v.isTrue }
 }
