@@ -87,6 +87,9 @@ enum InlineResult {
 struct Machine: Sendable {
   let program: Program
   let threadNames: [String]
+  /// Whether `bound N` loops count their iterations. A stateful search turns this off: a retry
+  /// loop then returns to the states it came from, and livelocks show as cycles.
+  var enforcesLoopBounds = true
   static let maxCallDepth = 64
   static let fuel = 1_000_000
 
@@ -120,6 +123,10 @@ struct Machine: Sendable {
         if kind.fires(ts.slots[Int(ts.base + condition)]) { return }
         ts.pc += 1
       case .loopCheck(let counter, let bound):
+        guard enforcesLoopBounds else {
+          ts.pc += 1
+          continue
+        }
         let index = Int(ts.base + counter)
         let count = ts.slots[index].bits + 1
         if count > Int64(bound) { return }
@@ -404,6 +411,10 @@ struct Machine: Sendable {
         }
         ts.pc += 1
       case .loopCheck(let counter, let bound):
+        guard enforcesLoopBounds else {
+          ts.pc += 1
+          continue
+        }
         let index = Int(ts.base + counter)
         let count = ts.slots[index].bits + 1
         if count > Int64(bound) {

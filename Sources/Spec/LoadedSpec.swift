@@ -29,11 +29,13 @@ public final class LoadedSpec: Sendable {
     self.warnings = warnings
   }
 
-  /// The transition system of one scenario.
-  public func system(for scenario: ScenarioInfo) -> ScenarioSystem {
+  /// The transition system of one scenario. With `loopBounds` off, `bound N` loops run without
+  /// counting, for a stateful search that finds livelocks as cycles instead.
+  public func system(for scenario: ScenarioInfo, loopBounds: Bool = true) -> ScenarioSystem {
     let (p, s) = index[scenario.name] ?? (0, 0)
     let program = programs[p]
-    return ScenarioSystem(program: program, scenario: program.scenarios[s], info: scenario)
+    return ScenarioSystem(
+      program: program, scenario: program.scenarios[s], info: scenario, loopBounds: loopBounds)
   }
 
   /// The scenario with this name, if any.

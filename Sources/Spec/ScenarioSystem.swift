@@ -28,9 +28,9 @@ public struct ScenarioSystem: TransitionSystem {
   /// The scenario this system runs.
   public let info: ScenarioInfo
 
-  init(program: Program, scenario: CompiledScenario, info: ScenarioInfo) {
+  init(program: Program, scenario: CompiledScenario, info: ScenarioInfo, loopBounds: Bool) {
     let names = scenario.threads.map(\.name)
-    self.machine = Machine(program: program, threadNames: names)
+    self.machine = Machine(program: program, threadNames: names, enforcesLoopBounds: loopBounds)
     self.scenario = scenario
     self.info = info
     var cells = program.initialCells

@@ -25,7 +25,9 @@ struct ScenarioChecker: Sendable {
   }
 
   func checkOne(_ scenario: ScenarioInfo, progress: ProgressDisplay) -> ScenarioRun {
-    let system = spec.system(for: scenario)
+    var loopBounds = true
+    if case .stateful = configuration.strategy { loopBounds = false }
+    let system = spec.system(for: scenario, loopBounds: loopBounds)
     var configuration = self.configuration
     configuration.progress = { progress.update(scenario: scenario.name, $0) }
     let result: ExplorationResult
