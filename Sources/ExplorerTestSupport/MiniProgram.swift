@@ -17,8 +17,8 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
     case load(register: Int, variable: Int)
     /// `x = value` (a visible write).
     case store(variable: Int, value: Operand)
-    /// `r = cas(x, expected, new)`: 1 if `x == expected` and it was replaced, else 0. A CAS that
-    /// will fail reads; one that will succeed is a read-modify-write.
+    /// `r = cas(x, expected, new)`: 1 if `x == expected` and it was replaced, else 0. Always a
+    /// read-modify-write: a footprint may not depend on values other threads can change.
     case compareExchange(register: Int, variable: Int, expected: Operand, new: Operand)
     /// `lock(l)`: blocks while `l` is held.
     case lock(Int)
@@ -106,9 +106,8 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
       footprint.insert(object: x, mode: .read)
     case .store(let x, _):
       footprint.insert(object: x, mode: .write)
-    case .compareExchange(_, let x, let expected, _):
-      let succeeds = state.variables[x] == value(expected, t, state)
-      footprint.insert(object: x, mode: succeeds ? .readModifyWrite : .read)
+    case .compareExchange(_, let x, _, _):
+      footprint.insert(object: x, mode: .readModifyWrite)
     case .lock(let l):
       footprint.insert(object: variableCount + l, mode: .acquire)
       if state.owners[l] != -1 { return .blocked(footprint) }
