@@ -55,8 +55,11 @@ public struct ProgramGenerator: Sendable {
     // Opposite lock orders in different threads are what make deadlocks possible.
     let reversedOrder = (0..<threadCount).map { _ in random.chance(1, in: 2) }
     var threads: [[MiniProgram.Instruction]] = []
+    // Long threads are drawn less often when there are many threads, so that the interleaving
+    // budget does not reject most four-thread programs.
+    let usualLength = [2: 6, 3: 4, 4: 3][threadCount]!
     for t in 0..<threadCount {
-      let steps = 1 + random.below(6)
+      let steps = 1 + random.below(random.chance(1, in: 4) ? 6 : usualLength)
       threads.append(
         thread(
           t, steps: steps, variables: variables, locks: locks, reversed: reversedOrder[t],
