@@ -34,19 +34,24 @@ extension Array where Element == Event {
   /// and no earlier step of `v` depends on it (an initial: the result is its index), or `e`'s
   /// thread does not occur in `v` and `e` is independent of every step of `v` (the result is
   /// `count`: nothing to remove).
-  func weakInitialIndex(of e: Event) -> Int? {
+  ///
+  /// Under a depth bound only initials count (`bounded`): an event independent of all of `v` is
+  /// not in `v`, so an execution that runs it first and then `v` is one step longer than `v` and
+  /// may not fit in the bound; it cannot stand in for `v`.
+  func weakInitialIndex(of e: Event, bounded: Bool = false) -> Int? {
     for k in indices where self[k].thread == e.thread {
       guard self[k].choice == e.choice else { return nil }
       for j in 0..<k where self[j].isDependent(on: self[k]) { return nil }
       return k
     }
+    if bounded { return nil }
     for step in self where step.isDependent(on: e) { return nil }
     return count
   }
 
   /// `v \ e` when `e` is a weak initial of `v`, else `nil`.
-  func removingWeakInitial(_ e: Event) -> [Event]? {
-    guard let k = weakInitialIndex(of: e) else { return nil }
+  func removingWeakInitial(_ e: Event, bounded: Bool = false) -> [Event]? {
+    guard let k = weakInitialIndex(of: e, bounded: bounded) else { return nil }
     guard k < count else { return self }
     var rest = self
     rest.remove(at: k)

@@ -12,6 +12,8 @@ struct ExecutionNode: Sendable {
   var clock: VectorClock
   /// `event` is the `indexInThread`-th step of its thread (1-based).
   var indexInThread: Int
+  /// The violation `event` raised, if any (for execution records).
+  var violation: Violation? = nil
 
   /// Whether `event` happens before the step whose clock is `clock` (or is that step).
   @inline(__always) func happens(before clock: VectorClock) -> Bool {

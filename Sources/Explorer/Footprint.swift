@@ -4,11 +4,12 @@
 /// `sharedRelease` commute with each other; every other pair on the same object conflicts.
 /// The finer kinds exist so models and traces can say what a step does.
 public enum AccessMode: UInt8, Sendable, Hashable, Codable, CaseIterable {
-  /// A load, or a failed compare-and-exchange.
+  /// A load.
   case read
   /// A store.
   case write
-  /// An atomic read-modify-write that changed (or may change) the object.
+  /// An atomic read-modify-write (`xchg`, or `try_cmpxchg64` whether or not it will succeed: a
+  /// footprint may not depend on values other threads can change).
   case readModifyWrite
   /// Taking a lock exclusively (a spinlock, or an rwlock for write).
   case acquire

@@ -125,6 +125,7 @@ struct OptimalDPOR<System: TransitionSystem> {
       context.didStep(depth: frames.count)
       context.see(state)
       if let violation {
+        frames[frames.count - 1].violation = violation
         context.report(violation, steps: frames.map { $0.event.traceStep })
       }
     }
@@ -207,10 +208,12 @@ struct OptimalDPOR<System: TransitionSystem> {
             .init(
               thread: Int($0.event.thread), choice: Int($0.event.choice),
               footprint: $0.event.footprint)
-          }, ending: ending, finalState: state, violations: violations))
+          }, ending: ending, finalState: state,
+          violations: frames.compactMap(\.violation) + violations))
     }
     guard ending != .sleepSetBlocked else { return }
-    var analysis = RaceAnalysis(nodes: frames) { [context] sequence, i in
+    let bounded = context.configuration.depthBound != nil
+    var analysis = RaceAnalysis(nodes: frames, bounded: bounded) { [context] sequence, i in
       Self.isExecutable(sequence, from: states[i], in: context.system)
     }
     frames.removeAll()  // leaves `analysis` the only owner, so planting does not copy the nodes

@@ -7,9 +7,12 @@ struct RaceAnalysis {
   var nodes: [ExecutionNode]
   /// Whether a sequence can run from node `i`.
   let isExecutable: ([Event], Int) -> Bool
+  /// Whether executions are cut at a depth bound (weak initials then count only as initials).
+  let bounded: Bool
 
-  init(nodes: [ExecutionNode], isExecutable: @escaping ([Event], Int) -> Bool) {
+  init(nodes: [ExecutionNode], bounded: Bool, isExecutable: @escaping ([Event], Int) -> Bool) {
     self.nodes = nodes
+    self.bounded = bounded
     self.isExecutable = isExecutable
   }
 
@@ -81,7 +84,8 @@ struct RaceAnalysis {
 
   /// Inserts `sequence` into `wut(pre(E, e_i))` unless a sleeping event is a weak initial of it.
   private mutating func plant(at i: Int, sequence: [Event]) {
-    for asleep in nodes[i].sleep where sequence.weakInitialIndex(of: asleep) != nil { return }
-    nodes[i].wakeup.insert(sequence)
+    for asleep in nodes[i].sleep
+    where sequence.weakInitialIndex(of: asleep, bounded: bounded) != nil { return }
+    nodes[i].wakeup.insert(sequence, bounded: bounded)
   }
 }

@@ -12,6 +12,12 @@
 ///   is enabled. Two steps whose footprints do not conflict must commute: running them in either
 ///   order gives the same state and the same violations. A blocked step's footprint names the
 ///   objects it waits on. Over-approximating a footprint is always sound; omitting an object is not.
+/// - **Footprints depend only on the thread.** The footprint of a thread's next step must be a
+///   function of that thread's own local state, never of shared values other threads can change:
+///   a compare-and-exchange is a read-modify-write whether or not it will succeed, and an atomic
+///   block names every object any of its branches may touch. (A footprint that shrinks to a read
+///   when a CAS would fail lets a sleeping step look independent of a sequence it in fact races
+///   with once another thread has changed the value; the engine then misses traces.)
 /// - **Checks.** A violation belongs to the step that raised it, and may depend only on what that
 ///   step's footprint covers and on the thread's own local state; that keeps verdicts identical
 ///   under every strategy. `checkFinal` sees the state at the end of an execution in which every

@@ -19,14 +19,15 @@ struct WakeupTree: Sendable {
 
   /// `insert[E](v, wut)`: walks down the leftmost branch whose event is a weak initial of what
   /// is left of `v`; if it reaches a leaf, some explored-to-be sequence already covers `v` and
-  /// nothing changes; otherwise the rest of `v` becomes a new rightmost branch there.
-  mutating func insert(_ sequence: [Event]) {
+  /// nothing changes; otherwise the rest of `v` becomes a new rightmost branch there. Under a
+  /// depth bound (`bounded`), only initials count (see `weakInitialIndex`).
+  mutating func insert(_ sequence: [Event], bounded: Bool = false) {
     var rest = sequence
     var level = children
     var parent: Node? = nil
     descend: while true {
       for child in level {
-        if let k = rest.weakInitialIndex(of: child.event) {
+        if let k = rest.weakInitialIndex(of: child.event, bounded: bounded) {
           if child.children.isEmpty { return }
           if k < rest.count { rest.remove(at: k) }
           parent = child

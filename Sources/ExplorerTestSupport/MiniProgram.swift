@@ -17,8 +17,8 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
     case load(register: Int, variable: Int)
     /// `x = value` (a visible write).
     case store(variable: Int, value: Operand)
-    /// `r = cas(x, expected, new)`: 1 if `x == expected` and it was replaced, else 0. A CAS that
-    /// will fail reads; one that will succeed is a read-modify-write.
+    /// `r = cas(x, expected, new)`: 1 if `x == expected` and it was replaced, else 0. Always a
+    /// read-modify-write: a footprint may not depend on values other threads can change.
     case compareExchange(register: Int, variable: Int, expected: Operand, new: Operand)
     /// `lock(l)`: blocks while `l` is held.
     case lock(Int)
@@ -106,9 +106,8 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
       footprint.insert(object: x, mode: .read)
     case .store(let x, _):
       footprint.insert(object: x, mode: .write)
-    case .compareExchange(_, let x, let expected, _):
-      let succeeds = state.variables[x] == value(expected, t, state)
-      footprint.insert(object: x, mode: succeeds ? .readModifyWrite : .read)
+    case .compareExchange(_, let x, _, _):
+      footprint.insert(object: x, mode: .readModifyWrite)
     case .lock(let l):
       footprint.insert(object: variableCount + l, mode: .acquire)
       if state.owners[l] != -1 { return .blocked(footprint) }
@@ -174,10 +173,43 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
 
   public var description: String {
     var lines = ["\(name): \(variableCount) variables, \(lockCount) locks"]
+    if initialValues.contains(where: { $0 != 0 }) {
+      lines.append("  initially " + initialValues.enumerated().map { "x\($0) = \($1)" }.joined(separator: ", "))
+    }
+    for expectation in finalExpectations {
+      lines.append("  expect x\(expectation.variable) == \(expectation.value) at the end")
+    }
     for (t, code) in threads.enumerated() {
       lines.append("  t\(t):")
       for (pc, instruction) in code.enumerated() { lines.append("    \(pc): \(instruction)") }
     }
     return lines.joined(separator: "\n")
+  }
+}
+
+extension MiniProgram.Operand: CustomStringConvertible {
+  public var description: String {
+    switch self {
+    case .constant(let c): return "\(c)"
+    case .register(let r, let plus): return plus == 0 ? "r\(r)" : "r\(r) + \(plus)"
+    }
+  }
+}
+
+extension MiniProgram.Instruction: CustomStringConvertible {
+  /// The instruction in a C-like form, so that a failing generated program reads at a glance.
+  public var description: String {
+    switch self {
+    case .load(let r, let x): return "r\(r) = x\(x)"
+    case .store(let x, let value): return "x\(x) = \(value)"
+    case .compareExchange(let r, let x, let expected, let new):
+      return "r\(r) = cas(x\(x), \(expected), \(new))"
+    case .lock(let l): return "lock(l\(l))"
+    case .unlock(let l): return "unlock(l\(l))"
+    case .choose(let r, let count): return "r\(r) = choose(\(count))"
+    case .jumpIfEqual(let r, let value, let target): return "if r\(r) == \(value) goto \(target)"
+    case .jump(let target): return "goto \(target)"
+    case .assertEqual(let r, let value, let message): return "assert r\(r) == \(value) // \(message)"
+    }
   }
 }
