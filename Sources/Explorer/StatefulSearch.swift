@@ -114,6 +114,9 @@ struct StatefulSearch<System: TransitionSystem> {
             target = graph.add(
               fingerprint, parent: node.id, thread: thread, choice: choice, depth: node.depth + 1)
             frontier.append(Pending(id: target, state: next, depth: node.depth + 1))
+            if let budget = context.configuration.stateBudget, graph.count > budget {
+              context.stopReason = .exceededStateBudget
+            }
           }
           graph.edges[Int(node.id)].append(
             StateGraph.Edge(

@@ -117,3 +117,14 @@ import Testing
     }
   }
 }
+
+extension StatefulSearchTests {
+  @Test func aStateBudgetStopsTheSearch() throws {
+    let result = try Explorer.explore(
+      CanonicalSystems.lastZero(3),
+      configuration: Configuration(strategy: .stateful(shortest: false), stateBudget: 10))
+    #expect(result.completion == .exceededStateBudget)
+    #expect(result.statistics.distinctStates == 11)
+    #expect(!result.isVerified)
+  }
+}
