@@ -90,7 +90,7 @@ struct StatefulSearch<System: TransitionSystem> {
         observe(node, graph, .cut, [])
         continue
       }
-      for (thread, choices) in enabled {
+      expansion: for (thread, choices) in enabled {
         let progress = system.isProgress(of: thread, in: node.state)
         for choice in 0..<choices {
           var next = node.state
@@ -116,6 +116,7 @@ struct StatefulSearch<System: TransitionSystem> {
             frontier.append(Pending(id: target, state: next, depth: node.depth + 1))
             if let budget = context.configuration.stateBudget, graph.count > budget {
               context.stopReason = .exceededStateBudget
+              break expansion
             }
           }
           graph.edges[Int(node.id)].append(
