@@ -11,7 +11,7 @@ extension EptCheck {
 
     /// The exploration strategies the command line offers.
     enum StrategyName: String, ExpressibleByArgument, CaseIterable {
-      case dpor, dfs, stateful, random, pct
+      case auto, dpor, dfs, stateful, random, pct
     }
 
     /// The report formats.
@@ -27,10 +27,16 @@ extension EptCheck {
 
     @Option(
       help: """
-        Exploration strategy (default: stateful without --depth, which finishes on models with \
-        retry loops and finds livelocks; dpor with --depth).
+        Exploration strategy. auto (the default) checks each scenario completely with the \
+        stateful search when its states fit in --state-budget, and otherwise with dpor bounded \
+        by --depth.
         """)
-    var strategy: StrategyName?
+    var strategy: StrategyName = .auto
+
+    @Option(
+      name: .customLong("state-budget"),
+      help: "With --strategy auto, the most states a complete check may store before dpor takes over.")
+    var stateBudget: Int = 200_000
 
     @Flag(help: "With the stateful strategy, search breadth first for shortest counterexamples.")
     var shortest = false
@@ -74,6 +80,7 @@ extension EptCheck {
       if jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
       if executions < 1 { throw ValidationError("--executions must be at least 1") }
       if pctDepth < 1 { throw ValidationError("--pct-depth must be at least 1") }
+      if stateBudget < 1 { throw ValidationError("--state-budget must be at least 1") }
       if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be positive") }
     }
 
@@ -101,7 +108,8 @@ extension EptCheck {
       }
       let checker = ScenarioChecker(
         spec: spec, specName: specPaths.resolved.joined(separator: ","),
-        configuration: explorerConfiguration, requireComplete: requireComplete)
+        configuration: explorerConfiguration, fallbackToDPOR: strategy == .auto,
+        requireComplete: requireComplete, depthBound: depth)
       let progress = ProgressDisplay(terminal: .standardError)
       let started = Date()
       let runs = checker.check(selected, jobs: jobs, progress: progress)
@@ -133,21 +141,26 @@ extension EptCheck {
       }
     }
 
-    /// The strategy asked for, or the default rule: stateful for a complete check, DPOR under a
-    /// depth bound (where the bound, not the state count, is what limits the work).
-    var chosenStrategy: StrategyName { strategy ?? (depth == nil ? .stateful : .dpor) }
+    var chosenStrategy: StrategyName { strategy }
 
+    /// The configuration for the strategy asked for; `auto` starts with the stateful search and
+    /// `ScenarioChecker` falls back to DPOR when the state budget runs out.
     var explorerConfiguration: Configuration {
       let chosen: Strategy
       switch chosenStrategy {
-      case .stateful: chosen = .stateful(shortest: shortest)
+      case .auto, .stateful: chosen = .stateful(shortest: shortest)
       case .dpor: chosen = .dpor
       case .dfs: chosen = .dfs
       case .random: chosen = .random(seed: seed, executions: executions)
       case .pct: chosen = .pct(seed: seed, depth: pctDepth, executions: executions)
       }
-      return Configuration(
+      var configuration = Configuration(
         strategy: chosen, depthBound: depth, timeout: timeout, shrink: !noShrink)
+      if strategy == .auto {
+        configuration.depthBound = nil
+        configuration.stateBudget = stateBudget
+      }
+      return configuration
     }
   }
 }

@@ -10,7 +10,23 @@ struct ScenarioChecker: Sendable {
   let spec: LoadedSpec
   let specName: String
   let configuration: Configuration
+  /// `--strategy auto`: when the stateful search runs out of state budget, check the scenario
+  /// again with DPOR bounded by `depthBound`.
+  let fallbackToDPOR: Bool
+  var depthBound: Int? = nil
   let requireComplete: Bool
+
+  init(
+    spec: LoadedSpec, specName: String, configuration: Configuration, fallbackToDPOR: Bool,
+    requireComplete: Bool, depthBound: Int? = nil
+  ) {
+    self.spec = spec
+    self.specName = specName
+    self.configuration = configuration
+    self.fallbackToDPOR = fallbackToDPOR
+    self.requireComplete = requireComplete
+    self.depthBound = depthBound
+  }
 
   func check(_ scenarios: [ScenarioInfo], jobs: Int, progress: ProgressDisplay) -> [ScenarioRun] {
     let results = ResultSlots<ScenarioRun>(count: scenarios.count)
@@ -25,15 +41,24 @@ struct ScenarioChecker: Sendable {
   }
 
   func checkOne(_ scenario: ScenarioInfo, progress: ProgressDisplay) -> ScenarioRun {
-    var loopBounds = true
-    if case .stateful = configuration.strategy { loopBounds = false }
-    let system = spec.system(for: scenario, loopBounds: loopBounds)
     var configuration = self.configuration
     configuration.progress = { progress.update(scenario: scenario.name, $0) }
+    var outcome = explore(scenario, configuration)
+    if fallbackToDPOR, case .success(let result) = outcome,
+      result.completion == .exceededStateBudget
+    {
+      configuration.strategy = .dpor
+      configuration.stateBudget = nil
+      configuration.depthBound = depthBound
+      outcome = explore(scenario, configuration)
+    }
     let result: ExplorationResult
-    do {
-      result = try Explorer.explore(system, configuration: configuration)
-    } catch {
+    let system: ScenarioSystem
+    switch outcome {
+    case .success(let explored):
+      result = explored
+      system = spec.system(for: scenario, loopBounds: Self.enforcesLoopBounds(configuration))
+    case .failure(let error):
       let empty = ExplorationResult(
         statistics: Statistics(), counterexamples: [], completion: .complete,
         strategy: configuration.strategy, depthBound: configuration.depthBound)
@@ -51,6 +76,24 @@ struct ScenarioChecker: Sendable {
     progress.finished(scenario: scenario.name)
     return ScenarioRun(
       scenario: scenario, result: result, traces: traces, requireComplete: requireComplete)
+  }
+
+  /// Loop bounds count only under stateless strategies; the stateful search finds livelocks as
+  /// cycles instead.
+  static func enforcesLoopBounds(_ configuration: Configuration) -> Bool {
+    if case .stateful = configuration.strategy { return false }
+    return true
+  }
+
+  private func explore(_ scenario: ScenarioInfo, _ configuration: Configuration)
+    -> Result<ExplorationResult, Explorer.Failure>
+  {
+    let system = spec.system(for: scenario, loopBounds: Self.enforcesLoopBounds(configuration))
+    do {
+      return .success(try Explorer.explore(system, configuration: configuration))
+    } catch {
+      return .failure(error)
+    }
   }
 }
 
