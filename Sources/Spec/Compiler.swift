@@ -1288,8 +1288,8 @@ final class Compiler {
     } else {
       sink.error(scenario.location, "scenario '\(scenario.name)' has no 'expect' (write 'expect ok;' or 'expect violation <kind>;')")
     }
-    let initFunction = scenario.initBlock.map { compileBlockFunction($0, name: "\(scenario.name).init", file: file, context: .initBlock) }
-    let finallyFunction = scenario.finallyBlock.map { compileBlockFunction($0, name: "\(scenario.name).finally", file: file, context: .finallyBlock) }
+    let initFunction = scenario.initBlock.map { compileBlockFunction($0, name: "init of \(scenario.name)", file: file, context: .initBlock) }
+    let finallyFunction = scenario.finallyBlock.map { compileBlockFunction($0, name: "finally of \(scenario.name)", file: file, context: .finallyBlock) }
     scenarios.append(
       CompiledScenario(
         name: scenario.name, location: scenario.location, expectation: expectation, threads: threads,
