@@ -27,6 +27,8 @@ public struct ScenarioSystem: TransitionSystem {
   public let initialState: State
   /// The scenario this system runs.
   public let info: ScenarioInfo
+  /// A violation the `init` block raised; reported at the end of every execution.
+  let initViolation: Violation?
 
   init(program: Program, scenario: CompiledScenario, info: ScenarioInfo) {
     let names = scenario.threads.map(\.name)
@@ -34,11 +36,15 @@ public struct ScenarioSystem: TransitionSystem {
     self.scenario = scenario
     self.info = info
     var cells = program.initialCells
+    var initViolation: Violation? = nil
     if let initFunction = scenario.initFunction {
       var ts = Self.frame(program, function: initFunction, arguments: [])
       var footprint = Footprint()
-      _ = machine.runInline(&ts, thread: -1, cells: &cells, end: -1, footprint: &footprint)
+      if case .completed(let v?) = machine.runInline(&ts, thread: -1, cells: &cells, end: -1, footprint: &footprint) {
+        initViolation = v
+      }
     }
+    self.initViolation = initViolation
     var threads: [ThreadState] = []
     for (t, thread) in scenario.threads.enumerated() {
       var ts = Self.frame(program, function: thread.function, arguments: thread.arguments)
@@ -74,6 +80,7 @@ public struct ScenarioSystem: TransitionSystem {
   }
 
   public func checkFinal(_ state: State) -> Violation? {
+    if let initViolation { return initViolation }
     if let finallyFunction = scenario.finallyFunction {
       var ts = Self.frame(program, function: finallyFunction, arguments: [])
       var cells = state.cells

@@ -1,4 +1,5 @@
 import Explorer
+import Foundation
 import Testing
 
 @testable import Spec
@@ -37,7 +38,26 @@ import Testing
     return parts.joined(separator: rng.below(3) == 0 ? "" : " ")
   }
 
+  /// Line-level edits keep the syntax more often, so more mutants load and run.
+  static func mutateLines(_ source: String, _ rng: inout Rng) -> String {
+    var lines = source.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    for _ in 0..<(1 + rng.below(3)) {
+      guard lines.count > 1 else { break }
+      let at = rng.below(lines.count)
+      switch rng.below(4) {
+      case 0: lines.remove(at: at)
+      case 1: lines.insert(lines[rng.below(lines.count)], at: at)
+      case 2: lines.swapAt(at, rng.below(lines.count))
+      default:
+        let digits = ["0", "1", "2", "3", "-1", "7"]
+        lines[at] = lines[at].replacingOccurrences(of: String(rng.below(4)), with: digits[rng.below(digits.count)])
+      }
+    }
+    return lines.joined(separator: "\n")
+  }
+
   static func mutate(_ source: String, _ rng: inout Rng) -> String {
+    if rng.below(2) == 0 { return mutateLines(source, &rng) }
     var bytes = Array(source.utf8)
     for _ in 0..<(1 + rng.below(3)) {
       guard !bytes.isEmpty else { break }
