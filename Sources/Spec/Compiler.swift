@@ -96,7 +96,7 @@ final class Compiler {
     return Program(
       name: programName, ops: ops, sites: sites, functions: compiled, builtins: builtins,
       cells: cells, initialCells: initialCells, scenarios: scenarios,
-      vmBuggedCell: Library.vmBuggedCell)
+      vmBuggedCell: Library.vmBuggedCell, finalChecks: library.finalChecks)
   }
 
   // MARK: Declarations

@@ -135,3 +135,34 @@ import Spec
   let result = try Explorer.explore(spec.system(for: spec.scenarios[0]), configuration: Configuration())
   #expect(result.counterexamples.map(\.violation.message) == ["init of s at i.ept:3:32: index 2 is out of bounds"])
 }
+
+@Test func domainHooksThroughTheLibrary() throws {
+  var library = Library.standard
+  library.constants["MAGIC"] = (.int, .int(42))
+  library.implicitCells.append(ImplicitCell(name: "sept", type: .int, initial: .zero, isVisible: false))
+  let sept = library.implicitCells.count - 1
+  library.add(
+    Builtin(
+      name: "tdh_fake_seamcall", parameters: [.init("v", .int)], result: .int,
+      isSchedulingPoint: true, access: .atomic,
+      status: { _, _ in .enabled(Footprint([(sept, .readModifyWrite)]), choices: 1) },
+      execute: { call, memory in
+        memory[sept] = call.arguments[0]
+        return BuiltinOutcome(value: .int(0))
+      }))
+  library.finalChecks.append { context in
+    context.cells[sept].bits == 42 ? nil : Violation(kind: "divergence", message: "sept is \(context.cells[sept].bits)")
+  }
+  let source = """
+    void f(int v) { int r = tdh_fake_seamcall(v); assert(r == TDX_SUCCESS); }
+    scenario good { thread t = f(MAGIC); expect ok; }
+    scenario bad { thread t = f(1); expect violation divergence; }
+    """
+  let spec = try LoadedSpec.load(sources: [("d.ept", source)], library: library)
+  let good = spec.system(for: spec.scenarios[0])
+  #expect(good.stepInfo(of: 0, in: good.initialState)?.access == .atomic)
+  #expect(good.stepInfo(of: 0, in: good.initialState)?.operation == "tdh_fake_seamcall(v)")
+  #expect(try Explorer.explore(good, configuration: Configuration()).counterexamples.isEmpty)
+  let bad = try Explorer.explore(spec.system(for: spec.scenarios[1]), configuration: Configuration())
+  #expect(bad.counterexamples.map(\.violation) == [Violation(kind: "divergence", message: "sept is 1")])
+}
