@@ -167,6 +167,17 @@ public struct ImplicitCell: Sendable {
   }
 }
 
+/// What a domain check at the end of an execution sees.
+public struct FinalCheckContext: Sendable {
+  /// The shared cells, by object id.
+  public var cells: [Value]
+  /// Each cell's name as traces print it (`x`, `spte[2]`).
+  public var cellNames: [String]
+  /// Whether each thread returned (false if it is blocked or was stopped by a violation).
+  public var finished: [Bool]
+  public var threadNames: [String]
+}
+
 /// Everything the language knows without a spec: types, constants, builtins and implicit cells.
 ///
 /// The domain issue extends `Library.standard` with EPT/TDX builtins and constants.
@@ -180,6 +191,9 @@ public struct Library: Sendable {
   public var implicitCells: [ImplicitCell]
   /// Violation kinds an `expect violation` may name.
   public var violationKinds: [String]
+  /// Domain checks of the final state of every execution (for example `frozen-leftover`).
+  /// They see only the final state, which does not depend on the interleaving.
+  public var finalChecks: [@Sendable (FinalCheckContext) -> Violation?] = []
 
   public init(
     typeNames: [String: SpecType], constants: [String: (type: SpecType, value: Value)],

@@ -96,7 +96,7 @@ final class Compiler {
     return Program(
       name: programName, ops: ops, sites: sites, functions: compiled, builtins: builtins,
       cells: cells, initialCells: initialCells, scenarios: scenarios,
-      vmBuggedCell: Library.vmBuggedCell)
+      vmBuggedCell: Library.vmBuggedCell, finalChecks: library.finalChecks)
   }
 
   // MARK: Declarations
@@ -1302,8 +1302,8 @@ final class Compiler {
     } else {
       sink.error(scenario.location, "scenario '\(scenario.name)' has no 'expect' (write 'expect ok;' or 'expect violation <kind>;')")
     }
-    let initFunction = scenario.initBlock.map { compileBlockFunction($0, name: "\(scenario.name).init", file: file, context: .initBlock) }
-    let finallyFunction = scenario.finallyBlock.map { compileBlockFunction($0, name: "\(scenario.name).finally", file: file, context: .finallyBlock) }
+    let initFunction = scenario.initBlock.map { compileBlockFunction($0, name: "init of \(scenario.name)", file: file, context: .initBlock) }
+    let finallyFunction = scenario.finallyBlock.map { compileBlockFunction($0, name: "finally of \(scenario.name)", file: file, context: .finallyBlock) }
     scenarios.append(
       CompiledScenario(
         name: scenario.name, location: scenario.location, expectation: expectation, threads: threads,

@@ -101,6 +101,7 @@ struct Machine: Sendable {
   func message(_ thread: Int, _ pc: Int32, _ reason: String) -> String {
     let site = program.sites[Int(pc)]
     let function = program.functions.indices.contains(Int(site.function)) ? program.functions[Int(site.function)].name : "?"
+    if thread < 0 { return "\(function) at \(site.location): \(reason)" }
     return "\(name(thread)) in \(function) at \(site.location): \(reason)"
   }
 

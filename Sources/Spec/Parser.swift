@@ -9,7 +9,7 @@ struct Parser {
   private let sink: DiagnosticSink
   private let typeNames: Set<String>
   private var depth = 0
-  private static let maxDepth = 100
+  private static let maxDepth = 200
   /// Set after an error until the parser resynchronises, so one mistake gives one message.
   private var recovering = false
 
@@ -188,6 +188,9 @@ struct Parser {
         repeat {
           var type: TypeRef? = nil
           if atTypeName { type = try parseType() }
+          if type == nil, current.kind == .identifier, peek().kind == .identifier || peek().is("*") {
+            throw fail("unknown type '\(current.text)'")
+          }
           let pname = try identifier("a parameter name")
           parameters.append(Parameter(type: type, name: pname.text, location: location(pname)))
         } while accept(",")
@@ -239,6 +242,9 @@ struct Parser {
       advance()
       result.scenarios.append(try parseScenario())
       return
+    }
+    if start.kind == .identifier, peek().kind == .identifier, !Parser.keywords.contains(start.text) {
+      throw fail("unknown type '\(start.text)'")
     }
     if start.kind == .identifier, peek().is("(") {
       throw fail("function '\(start.text)' needs a return type (for example 'int' or 'void')")
@@ -598,7 +604,12 @@ struct Parser {
   private mutating func parseBinary(level: Int) throws(ParseError) -> Expr {
     if level == Parser.binaryLevels.count { return try parseUnary() }
     var left = try parseBinary(level: level + 1)
+    // A long chain builds a deep tree: count each operator as a level of nesting.
+    let outer = depth
+    defer { depth = outer }
     while current.kind == .punct, Parser.binaryLevels[level].contains(current.text) {
+      depth += 1
+      if depth > Parser.maxDepth { throw fail("expression is too long (more than \(Parser.maxDepth) operators in a chain)") }
       let op = advance()
       let right = try parseBinary(level: level + 1)
       left = Expr(

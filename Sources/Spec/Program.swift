@@ -110,11 +110,14 @@ final class Program: Sendable {
   let initialCells: [Value]
   let scenarios: [CompiledScenario]
   let vmBuggedCell: Int
+  let finalChecks: [@Sendable (FinalCheckContext) -> Violation?]
 
   init(
     name: String, ops: [Op], sites: [Site], functions: [CompiledFunction], builtins: [Builtin],
-    cells: [CellInfo], initialCells: [Value], scenarios: [CompiledScenario], vmBuggedCell: Int
+    cells: [CellInfo], initialCells: [Value], scenarios: [CompiledScenario], vmBuggedCell: Int,
+    finalChecks: [@Sendable (FinalCheckContext) -> Violation?]
   ) {
+    self.finalChecks = finalChecks
     self.name = name
     self.ops = ops
     self.sites = sites

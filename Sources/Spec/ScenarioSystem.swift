@@ -20,6 +20,9 @@ public struct ScenarioSystem: TransitionSystem {
     public var location: SourceLocation
     /// The operation as written, for example `try_cmpxchg64(sptep, &old, FROZEN_SPTE)`.
     public var operation: String
+    /// How the step touches shared memory (`plain`, `marked`, `atomic`, `lock`, `rcu`, `none`),
+    /// so that a race check can tell marked from plain accesses.
+    public var access: Builtin.Access
   }
 
   let machine: Machine
@@ -27,6 +30,8 @@ public struct ScenarioSystem: TransitionSystem {
   public let initialState: State
   /// The scenario this system runs.
   public let info: ScenarioInfo
+  /// A violation the `init` block raised; reported at the end of every execution.
+  let initViolation: Violation?
 
   init(program: Program, scenario: CompiledScenario, info: ScenarioInfo, loopBounds: Bool) {
     let names = scenario.threads.map(\.name)
@@ -34,11 +39,15 @@ public struct ScenarioSystem: TransitionSystem {
     self.scenario = scenario
     self.info = info
     var cells = program.initialCells
+    var initViolation: Violation? = nil
     if let initFunction = scenario.initFunction {
       var ts = Self.frame(program, function: initFunction, arguments: [])
       var footprint = Footprint()
-      _ = machine.runInline(&ts, thread: -1, cells: &cells, end: -1, footprint: &footprint)
+      if case .completed(let v?) = machine.runInline(&ts, thread: -1, cells: &cells, end: -1, footprint: &footprint) {
+        initViolation = v
+      }
     }
+    self.initViolation = initViolation
     var threads: [ThreadState] = []
     for (t, thread) in scenario.threads.enumerated() {
       var ts = Self.frame(program, function: thread.function, arguments: thread.arguments)
@@ -74,6 +83,7 @@ public struct ScenarioSystem: TransitionSystem {
   }
 
   public func checkFinal(_ state: State) -> Violation? {
+    if let initViolation { return initViolation }
     if let finallyFunction = scenario.finallyFunction {
       var ts = Self.frame(program, function: finallyFunction, arguments: [])
       var cells = state.cells
@@ -81,6 +91,12 @@ public struct ScenarioSystem: TransitionSystem {
       if case .completed(let v?) = machine.runInline(&ts, thread: -1, cells: &cells, end: -1, footprint: &footprint) {
         return v
       }
+    }
+    for check in program.finalChecks {
+      let context = FinalCheckContext(
+        cells: state.cells, cellNames: program.cells.map(\.name),
+        finished: state.threads.map { $0.pc == -1 }, threadNames: scenario.threads.map(\.name))
+      if let violation = check(context) { return violation }
     }
     // A thread that returned must not hold a lock or be inside an RCU read-side section.
     for (t, ts) in state.threads.enumerated() where ts.pc == -1 {
@@ -115,9 +131,17 @@ public struct ScenarioSystem: TransitionSystem {
     let function = program.functions.indices.contains(Int(site.function)) ? program.functions[Int(site.function)] : nil
     var operation = site.text
     if ts.fault != .none { operation = "runtime error: \(machine.faultMessage(ts))" }
-    if case .check = program.ops[Int(ts.pc)] { operation += " fires" }
-    if case .loopCheck = program.ops[Int(ts.pc)] { operation += " passes its bound" }
-    return StepInfo(function: function?.name ?? "?", kernel: function?.kernel, location: site.location, operation: operation)
+    var access = Builtin.Access.none
+    switch program.ops[Int(ts.pc)] {
+    case .check: operation += " fires"
+    case .loopCheck: operation += " passes its bound"
+    case .visible(let builtin, _, _, _, _): access = program.builtins[Int(builtin)].access
+    case .atomicBegin, .awaitBegin: access = .atomic
+    default: break
+    }
+    return StepInfo(
+      function: function?.name ?? "?", kernel: function?.kernel, location: site.location,
+      operation: operation, access: access)
   }
 
   /// The shared cells a step changed, as `name: old → new`.

@@ -59,6 +59,8 @@ enum DiagnosticCases {
     ("void f() { int x = 1 / 0; }" + tail, "1:24: division by zero"),
     ("void f() { int x = 1; int y = &x; }" + tail, "1:32: cannot take the address of local variable 'x'; only builtins take '&local' out-parameters"),
     ("void f() { bogus_t x; }" + tail, "1:12: unknown type 'bogus_t'"),
+    ("void f(pte_t *p) { }" + tail, "1:8: unknown type 'pte_t'"),
+    ("pte_t f() { }" + tail, "1:1: unknown type 'pte_t'"),
     ("void f() { int x = \"s\"; }" + tail, "1:20: string literals are only allowed as 'assert' messages and '@kernel' arguments"),
     ("spinlock l;\nvoid f() { l = 1; }" + tail, "2:12: cannot assign to lock 'l'; use its lock and unlock builtins"),
     // Loops and control flow.

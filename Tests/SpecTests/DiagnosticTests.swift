@@ -30,3 +30,49 @@ import Testing
     #expect(diagnostic.location.file == "test.ept")
   }
 }
+
+/// Deep nesting and long chains end in a diagnostic, not a stack overflow.
+@Suite struct NestingTests {
+  static func rejected(_ source: String) -> [String] {
+    do {
+      _ = try LoadedSpec.load(source: source, file: "n.ept")
+      return []
+    } catch {
+      return error.errors.map(\.message)
+    }
+  }
+
+  @Test func deepParentheses() {
+    let open = String(repeating: "(", count: 5000)
+    let close = String(repeating: ")", count: 5000)
+    #expect(Self.rejected("void f() { int x = \(open)1\(close); }").first == "nesting is too deep (more than 200 levels)")
+  }
+
+  @Test func longChains() {
+    let chain = Array(repeating: "1", count: 5000).joined(separator: " + ")
+    #expect(Self.rejected("void f() { int x = \(chain); }").first == "expression is too long (more than 200 operators in a chain)")
+  }
+
+  @Test func deepStatements() {
+    let ifs = String(repeating: "if (true) ", count: 3000)
+    #expect(Self.rejected("void f() { \(ifs) { } }").first == "nesting is too deep (more than 200 levels)")
+    let blocks = String(repeating: "{", count: 3000) + String(repeating: "}", count: 3000)
+    #expect(Self.rejected("void f() \(blocks)").first == "nesting is too deep (more than 200 levels)")
+  }
+
+  @Test func unaryTowers() {
+    let bangs = String(repeating: "!", count: 5000)
+    #expect(Self.rejected("void f() { int x = \(bangs)1; }").first == "nesting is too deep (more than 200 levels)")
+  }
+
+  @Test func acceptsReasonableNesting() {
+    // Just under the limit: parses, compiles, folds and runs without exhausting the stack.
+    let open = String(repeating: "(", count: 100)
+    let close = String(repeating: ")", count: 100)
+    let chain = Array(repeating: "x", count: 90).joined(separator: " + ")
+    let source = "shared int x = 1;\nvoid f() { int y = \(open)\(chain)\(close); assert(y == 90); }\nscenario s { thread t = f(); expect ok; }"
+    #expect(Self.rejected(source) == [])
+    let deep = String(repeating: "-(", count: 99) + "1" + String(repeating: ")", count: 99)
+    #expect(Self.rejected("const int K = \(deep);\nvoid f() { assert(K == -1); }\nscenario s { thread t = f(); expect ok; }") == [])
+  }
+}
