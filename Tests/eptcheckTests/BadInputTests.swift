@@ -11,7 +11,7 @@ import Testing
     (["--jobs", "0"], "Error: --jobs must be at least 1, not 0"),
     (
       ["--strategy", "bfs"],
-      "Error: The value 'bfs' is invalid for '--strategy <strategy>'. Please provide one of 'dpor', 'dfs', 'random' or 'pct'."
+      "Error: The value 'bfs' is invalid for '--strategy <strategy>'. Please provide one of the following:"
     ),
     (
       ["--format", "xml"],
