@@ -21,18 +21,25 @@ public struct SpeedMeasurement: Sendable, CustomStringConvertible {
       + " = \(rate) M steps/s"
   }
 
-  /// Explores `system` once with `strategy` and measures the rate.
+  /// Explores `system` with `strategy` `repetitions` times (so that a small workload still runs
+  /// long enough to time) and measures the rate over all of them.
   public static func measure<System: TransitionSystem>(
-    _ system: System, name: String, strategy: Strategy, countDistinctStates: Bool = true
+    _ system: System, name: String, strategy: Strategy, countDistinctStates: Bool = true,
+    repetitions: Int = 1
   ) throws -> SpeedMeasurement {
-    let result = try Explorer.explore(
-      system,
-      configuration: Configuration(
-        strategy: strategy, shrink: false, countDistinctStates: countDistinctStates))
-    return SpeedMeasurement(
-      workload: name, strategy: strategy.name, countDistinctStates: countDistinctStates,
-      executions: result.statistics.executions, transitions: result.statistics.transitions,
-      elapsed: result.statistics.elapsed)
+    var measurement = SpeedMeasurement(
+      workload: repetitions == 1 ? name : "\(name) x\(repetitions)", strategy: strategy.name,
+      countDistinctStates: countDistinctStates, executions: 0, transitions: 0, elapsed: 0)
+    for _ in 0..<repetitions {
+      let result = try Explorer.explore(
+        system,
+        configuration: Configuration(
+          strategy: strategy, shrink: false, countDistinctStates: countDistinctStates))
+      measurement.executions += result.statistics.executions
+      measurement.transitions += result.statistics.transitions
+      measurement.elapsed += result.statistics.elapsed
+    }
+    return measurement
   }
 
   /// The speed workload "a generated 4-thread program": the first seed whose program (with a

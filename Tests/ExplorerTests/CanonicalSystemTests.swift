@@ -86,3 +86,13 @@ struct CanonicalCase: Sendable, CustomTestStringConvertible {
     #expect(result.counterexamples.first?.trace.steps.count == 2)
   }
 }
+
+/// The compact `lastzero(n)` used for speed measurements is the same program as the canonical one.
+@Test(arguments: [2, 3])
+func compactLastZeroMatchesTheCanonicalOne(_ n: Int) throws {
+  for strategy in [Strategy.dfs, .dpor] {
+    let compact = try Explorer.explore(CompactLastZero(n), configuration: Configuration(strategy: strategy))
+    let canonical = try Explorer.explore(CanonicalSystems.lastZero(n), configuration: Configuration(strategy: strategy))
+    #expect(compact.statistics.deterministicPart == canonical.statistics.deterministicPart)
+  }
+}

@@ -20,7 +20,14 @@ struct SpeedTests {
       measurements.append(
         try .measure(CanonicalSystems.lastZero(5), name: "lastzero(5)", strategy: .dfs, countDistinctStates: counting))
       measurements.append(
-        try .measure(CanonicalSystems.lastZero(5), name: "lastzero(5)", strategy: .dpor, countDistinctStates: counting))
+        try .measure(CanonicalSystems.lastZero(5), name: "lastzero(5)", strategy: .dpor, countDistinctStates: counting,
+          repetitions: 2_000))
+      measurements.append(
+        try .measure(CompactLastZero(5), name: "compact lastzero(5)", strategy: .dfs, countDistinctStates: counting))
+      measurements.append(
+        try .measure(
+          CompactLastZero(5), name: "compact lastzero(5)", strategy: .dpor, countDistinctStates: counting,
+          repetitions: 2_000))
       measurements.append(
         try .measure(generated, name: "generated(seed: \(seed))", strategy: .dfs, countDistinctStates: counting))
       measurements.append(
