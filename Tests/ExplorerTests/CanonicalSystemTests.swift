@@ -68,6 +68,7 @@ struct CanonicalCase: Sendable, CustomTestStringConvertible {
     let dpor = try RecordedExploration(c.program, configuration: Configuration(strategy: .dpor, depthBound: bound, shrink: false))
     #expect(dpor.finalStates == dfs.finalStates)
     #expect(dpor.violations == dfs.violations)
+    #expect(dpor.recordedViolations == dfs.recordedViolations)
     #expect(dpor.deadlockStates == dfs.deadlockStates)
     #expect(dpor.result.statistics.executions <= dfs.mazurkiewiczTraceCount)
   }

@@ -88,6 +88,11 @@ enum Corpus {
         problems.append(
           "deadlocked states: dfs \(dfs.deadlockStates.count), dpor \(dpor.deadlockStates.count)")
       }
+      if dpor.recordedViolations != dfs.recordedViolations {
+        problems.append(
+          "violations in execution records: \(dfs.recordedViolations.count) in dfs, "
+            + "\(dpor.recordedViolations.count) in dpor")
+      }
       // The oracle's own bookkeeping: its records list what it returned.
       if dfs.recordedViolations != dfs.violations {
         problems.append("dfs records and counterexamples disagree")
