@@ -68,6 +68,7 @@ struct CanonicalCase: Sendable, CustomTestStringConvertible {
     let dpor = try RecordedExploration(c.program, configuration: Configuration(strategy: .dpor, depthBound: bound, shrink: false))
     #expect(dpor.finalStates == dfs.finalStates)
     #expect(dpor.violations == dfs.violations)
+    #expect(dpor.recordedViolations == dfs.recordedViolations)
     #expect(dpor.deadlockStates == dfs.deadlockStates)
     #expect(dpor.result.statistics.executions <= dfs.mazurkiewiczTraceCount)
   }
@@ -84,5 +85,15 @@ struct CanonicalCase: Sendable, CustomTestStringConvertible {
     let result = try Explorer.explore(CanonicalSystems.twoLockDeadlock)
     #expect(result.counterexamples.map(\.violation) == [.deadlock(blocked: ["t0", "t1"])])
     #expect(result.counterexamples.first?.trace.steps.count == 2)
+  }
+}
+
+/// The compact `lastzero(n)` used for speed measurements is the same program as the canonical one.
+@Test(arguments: [2, 3])
+func compactLastZeroMatchesTheCanonicalOne(_ n: Int) throws {
+  for strategy in [Strategy.dfs, .dpor] {
+    let compact = try Explorer.explore(CompactLastZero(n), configuration: Configuration(strategy: strategy))
+    let canonical = try Explorer.explore(CanonicalSystems.lastZero(n), configuration: Configuration(strategy: strategy))
+    #expect(compact.statistics.deterministicPart == canonical.statistics.deterministicPart)
   }
 }
