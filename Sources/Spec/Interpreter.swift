@@ -261,6 +261,10 @@ struct Machine: Sendable {
       if case .awaitBegin = program.ops[Int(ts.pc)] { isAwait = true } else { isAwait = false }
       scratch.pc += 1
       let result = runInline(&scratch, thread: thread, cells: &memory, end: end, footprint: &footprint)
+      // The fixed footprint, not the one this path happened to touch (see RegionFootprint).
+      if let region = program.regionFootprints[ts.pc] {
+        footprint = region.footprint(slots: ts.slots, base: ts.base)
+      }
       if isAwait { footprint.markBlocking() }
       if case .blocked = result { return .blocked(footprint) }
       return .enabled(footprint, choices: 1)

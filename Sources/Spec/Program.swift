@@ -111,12 +111,16 @@ final class Program: Sendable {
   let scenarios: [CompiledScenario]
   let vmBuggedCell: Int
   let finalChecks: [@Sendable (FinalCheckContext) -> Violation?]
+  /// The fixed footprint of each `atomic` and `await` region, by the index of its first op.
+  let regionFootprints: [Int32: RegionFootprint]
 
   init(
     name: String, ops: [Op], sites: [Site], functions: [CompiledFunction], builtins: [Builtin],
     cells: [CellInfo], initialCells: [Value], scenarios: [CompiledScenario], vmBuggedCell: Int,
-    finalChecks: [@Sendable (FinalCheckContext) -> Violation?]
+    finalChecks: [@Sendable (FinalCheckContext) -> Violation?],
+    regionFootprints: [Int32: RegionFootprint]
   ) {
+    self.regionFootprints = regionFootprints
     self.finalChecks = finalChecks
     self.name = name
     self.ops = ops

@@ -104,21 +104,16 @@ extension Library {
       })
   }
 
-  /// `try_cmpxchg64(p, &old, new)`: a read-modify-write when `*p == old`, else a read that
-  /// stores the current value into `old`.
+  /// `try_cmpxchg64(p, &old, new)`: replaces `*p` by `new` when it equals `old`, else stores the
+  /// current value into `old`.
   private static func tryCompareExchange(_ name: String) -> Builtin {
     Builtin(
       name: name,
       parameters: [.init("p", .any, .location), .init("old", .any, .out), .init("new", .any)],
       result: .bool, isSchedulingPoint: true, access: .atomic,
-      status: { call, memory in
-        var footprint = Footprint()
-        if let cell = call.cell(0, in: memory) {
-          footprint.insert(
-            object: cell, mode: memory[cell].equals(call.arguments[1]) ? .readModifyWrite : .read)
-        }
-        return .enabled(footprint, choices: 1)
-      },
+      // Always a read-modify-write, whether or not it will succeed: a footprint may not depend
+      // on a value another thread can change (see TransitionSystem).
+      status: access(.readModifyWrite),
       execute: { call, memory in
         guard let cell = call.cell(0, in: memory) else { return invalidPointer("the location") }
         if memory[cell].equals(call.arguments[1]) {
@@ -142,14 +137,9 @@ extension Library {
       name: "cmpxchg64",
       parameters: [.init("p", .any, .location), .init("old", .any), .init("new", .any)],
       result: .any, isSchedulingPoint: true, access: .atomic,
-      status: { call, memory in
-        var footprint = Footprint()
-        if let cell = call.cell(0, in: memory) {
-          footprint.insert(
-            object: cell, mode: memory[cell].equals(call.arguments[1]) ? .readModifyWrite : .read)
-        }
-        return .enabled(footprint, choices: 1)
-      },
+      // Always a read-modify-write, whether or not it will succeed: a footprint may not depend
+      // on a value another thread can change (see TransitionSystem).
+      status: access(.readModifyWrite),
       execute: { call, memory in
         guard let cell = call.cell(0, in: memory) else { return invalidPointer("the location") }
         let old = memory[cell]
