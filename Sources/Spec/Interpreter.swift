@@ -254,6 +254,13 @@ struct Machine: Sendable {
       if kind == .kvmBugOn || kind == .tdxBugOn { return .enabled(Footprint([(program.vmBuggedCell, .write)]), choices: 1) }
       return .enabled(.empty, choices: 1)
     case .atomicBegin(let end), .awaitBegin(let end):
+      // An atomic block that takes no lock is always enabled, and its footprint is fixed: no
+      // need to run it to find out (see RegionFootprint).
+      if case .atomicBegin = program.ops[Int(ts.pc)], let region = program.regionFootprints[ts.pc],
+        !region.fixed.canBlock
+      {
+        return .enabled(region.footprint(slots: ts.slots, base: ts.base), choices: 1)
+      }
       var scratch = ts
       var memory = cells
       var footprint = Footprint()

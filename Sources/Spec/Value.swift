@@ -34,6 +34,11 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
     return numeric && bits == other.bits
   }
 
+  /// One word per value: states are hashed at every step, so this is on the hot path.
+  @inlinable public func hash(into hasher: inout Hasher) {
+    hasher.combine(UInt64(bitPattern: bits) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(tag.rawValue))
+  }
+
   public var description: String {
     switch tag {
     case .int: return "\(bits)"
