@@ -62,6 +62,21 @@ struct CanonicalCase: Sendable, CustomTestStringConvertible {
     }
   }
 
+  /// `random` and `pct` find only real violations and never claim a pass, even on a correct
+  /// system; a bounded run that cut an execution never claims one either.
+  @Test(arguments: CanonicalCase.all)
+  func samplingAndBoundedRunsNeverClaimAPass(_ c: CanonicalCase) throws {
+    for strategy in [Strategy.random(seed: 9, executions: 200), .pct(seed: 9, depth: 3, executions: 200)] {
+      let result = try Explorer.explore(c.program, configuration: Configuration(strategy: strategy))
+      #expect(Set(result.counterexamples.map(\.violation.kind)).isSubset(of: c.violationKinds))
+      #expect(!result.isVerified, "\(strategy.name)")
+      #expect(result.statistics.executions == 200)
+    }
+    let bounded = try Explorer.explore(c.program, configuration: Configuration(strategy: .dpor, depthBound: 1))
+    #expect(bounded.statistics.cutExecutions > 0)
+    #expect(!bounded.isVerified)
+  }
+
   @Test(arguments: CanonicalCase.all, [nil, 1, 2, 3, 5, 8] as [Int?])
   func dporAgreesWithDFS(_ c: CanonicalCase, bound: Int?) throws {
     let dfs = try RecordedExploration(c.program, configuration: Configuration(strategy: .dfs, depthBound: bound, shrink: false))

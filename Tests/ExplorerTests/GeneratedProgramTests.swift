@@ -4,13 +4,14 @@ import ExplorerTestSupport
 
 /// The fixed corpus of generated programs the differential and optimality tests run over.
 enum Corpus {
-  /// Seeds `0..<1000`, then seeds from a wider unbounded sweep (seeds `1000..<7000`) whose
-  /// programs exposed a missed Mazurkiewicz trace in unbounded `dpor`; 0..<1000 alone happens to
-  /// contain none (see `EngineRegressionTests`).
+  /// Seeds `0..<1000`, then seeds from wider sweeps (seeds `1000..<7000`) whose programs
+  /// exposed engine bugs that `0..<1000` alone happens not to (see `EngineRegressionTests`).
   static let seeds: [UInt64] =
     Array(0..<1_000) + [
       1415, 1661, 2171, 2232, 2270, 2527, 3252, 3656, 3994, 4317, 4427, 5180, 5269, 5873, 5961,
       6570, 6611, 6746, 6952,
+      // A bounded miss (depth 8 and 12) found by the same sweep after the CAS fix.
+      1390,
     ]
   static let programs: [(seed: UInt64, program: MiniProgram)] = {
     let generator = ProgramGenerator()
