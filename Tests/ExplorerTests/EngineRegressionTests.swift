@@ -1,6 +1,6 @@
-import Testing
 import Explorer
 import ExplorerTestSupport
+import Testing
 
 /// The smallest programs found (by `ProgramReducer`, from failing generated programs) on which
 /// the engine disagrees with `dfs` or with its own contract. Each test states what `dfs` shows
@@ -45,7 +45,10 @@ import ExplorerTestSupport
     let program = MiniProgram(
       name: "four-cas", variables: 1,
       threads: [
-        [.compareExchange(register: 0, variable: 0, expected: .constant(0), new: .register(0, plus: 1))],
+        [
+          .compareExchange(
+            register: 0, variable: 0, expected: .constant(0), new: .register(0, plus: 1))
+        ],
         [.compareExchange(register: 1, variable: 0, expected: .constant(0), new: .constant(2))],
         [.compareExchange(register: 1, variable: 0, expected: .constant(1), new: .constant(1))],
         [.load(register: 1, variable: 0)],
@@ -89,9 +92,15 @@ import ExplorerTestSupport
     let program = MiniProgram(
       name: "read-then-assert", variables: 1,
       threads: [
-        [.compareExchange(register: 0, variable: 0, expected: .constant(0), new: .register(0, plus: 1))],
+        [
+          .compareExchange(
+            register: 0, variable: 0, expected: .constant(0), new: .register(0, plus: 1))
+        ],
         [.store(variable: 0, value: .constant(1))],
-        [.load(register: 0, variable: 0), .assertEqual(register: 0, value: 1, message: "r0 as expected")],
+        [
+          .load(register: 0, variable: 0),
+          .assertEqual(register: 0, value: 1, message: "r0 as expected"),
+        ],
       ])
     let assertion = Violation(kind: "assertion", message: "t2: r0 as expected (r0 = 0)")
     let dfs = try Self.explore(program, .dfs, bound: 2)
@@ -106,9 +115,13 @@ import ExplorerTestSupport
   @Test func dporRecordsListTheViolationsOfTheirSteps() throws {
     let program = MiniProgram(
       name: "one-assert", variables: 1,
-      threads: [[.load(register: 0, variable: 0), .assertEqual(register: 0, value: 1, message: "x0 is 1")]])
+      threads: [
+        [.load(register: 0, variable: 0), .assertEqual(register: 0, value: 1, message: "x0 is 1")]
+      ])
     let assertion = Violation(kind: "assertion", message: "t0: x0 is 1 (r0 = 0)")
-    for strategy in [Strategy.dfs, .dpor, .random(seed: 1, executions: 1), .pct(seed: 1, depth: 1, executions: 1)] {
+    for strategy in [
+      Strategy.dfs, .dpor, .random(seed: 1, executions: 1), .pct(seed: 1, depth: 1, executions: 1),
+    ] {
       let run = try Self.explore(program, strategy)
       #expect(run.violations == [assertion], "\(strategy.name)")
       #expect(run.records.map(\.violations) == [[assertion]], "\(strategy.name)")
@@ -135,7 +148,8 @@ import ExplorerTestSupport
         [.load(register: 0, variable: 1)],
         [
           .store(variable: 2, value: .constant(2)), .choose(register: 0, count: 2),
-          .jumpIfEqual(register: 0, value: 0, target: 4), .store(variable: 1, value: .register(0, plus: 1)),
+          .jumpIfEqual(register: 0, value: 0, target: 4),
+          .store(variable: 1, value: .register(0, plus: 1)),
         ],
       ])
     let dfs = try Self.explore(program, .dfs, bound: 5)
@@ -145,8 +159,10 @@ import ExplorerTestSupport
     #expect(dfs.finalStates.count == 6)
     #expect(unbounded.finalStates == dfs.finalStates)
     #expect(dpor.finalStates == dfs.finalStates)
-    let state = try Replayer(system: program).replay(try #require(Trace(compact: "2,2/1,2,1,0")).steps)
-      .finalState
+    let state = try Replayer(system: program).replay(
+      try #require(Trace(compact: "2,2/1,2,1,0")).steps
+    )
+    .finalState
     #expect(dpor.finalStates.contains(state), "t1 reads x1 = 2")
   }
 
@@ -157,10 +173,14 @@ import ExplorerTestSupport
       name: "bounded-choice-assert", variables: 3,
       threads: [
         [.store(variable: 2, value: .constant(1))],
-        [.load(register: 0, variable: 1), .assertEqual(register: 0, value: 0, message: "x1 still 0")],
+        [
+          .load(register: 0, variable: 1),
+          .assertEqual(register: 0, value: 0, message: "x1 still 0"),
+        ],
         [
           .store(variable: 2, value: .constant(2)), .choose(register: 0, count: 2),
-          .jumpIfEqual(register: 0, value: 0, target: 4), .store(variable: 1, value: .register(0, plus: 1)),
+          .jumpIfEqual(register: 0, value: 0, target: 4),
+          .store(variable: 1, value: .register(0, plus: 1)),
         ],
       ])
     let assertion = Violation(kind: "assertion", message: "t1: x1 still 0 (r0 = 2)")
