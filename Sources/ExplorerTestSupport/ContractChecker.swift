@@ -27,7 +27,9 @@ public enum ContractChecker {
     var seen: Set<System.State> = [system.initialState]
     var stack: [(System.State, [Trace.Step])] = [(system.initialState, [])]
     func breach(_ steps: [Trace.Step], _ message: String) {
-      if breaches.count < maxBreaches { breaches.append(Breach(trace: Trace(steps: steps), message: message)) }
+      if breaches.count < maxBreaches {
+        breaches.append(Breach(trace: Trace(steps: steps), message: message))
+      }
     }
     func run(_ state: System.State, _ thread: Int, _ choice: Int) -> (System.State, Violation?) {
       var next = state
@@ -75,7 +77,8 @@ public enum ContractChecker {
             if fuAfter != fu {
               breach(
                 here,
-                "t\(t)'s step changed t\(u)'s footprint: \(describe(fu)) before, \(describe(fuAfter)) after")
+                "t\(t)'s step changed t\(u)'s footprint: \(describe(fu)) before, \(describe(fuAfter)) after"
+              )
             }
             if isEnabled(before) != isEnabled(after), !ft.conflicts(with: fu) {
               breach(here, "t\(t)'s step enabled or blocked t\(u) without a conflict")
@@ -92,7 +95,9 @@ public enum ContractChecker {
               let (tu, vu) = run(next, u, d)
               let (afterU, vuFirst) = run(state, u, d)
               guard case .enabled(_, let kt) = system.status(of: t, in: afterU), c < kt else {
-                breach(steps + [Trace.Step(thread: u, choice: d)], "t\(t)/\(c) is no longer possible after independent t\(u)")
+                breach(
+                  steps + [Trace.Step(thread: u, choice: d)],
+                  "t\(t)/\(c) is no longer possible after independent t\(u)")
                 continue
               }
               let (ut, vt) = run(afterU, t, c)
@@ -100,7 +105,8 @@ public enum ContractChecker {
                 breach(steps, "t\(t)/\(c) and t\(u)/\(d) do not conflict but do not commute")
               }
               if vt != violation || vu != vuFirst {
-                breach(steps, "t\(t)/\(c) and t\(u)/\(d) raise different violations in different orders")
+                breach(
+                  steps, "t\(t)/\(c) and t\(u)/\(d) raise different violations in different orders")
               }
             }
           }
@@ -112,6 +118,7 @@ public enum ContractChecker {
   }
 
   private static func describe(_ footprint: Footprint) -> String {
-    "{" + footprint.objects.map { "\($0.object)\($0.exclusive ? "!" : "")" }.joined(separator: " ") + "}"
+    "{" + footprint.objects.map { "\($0.object)\($0.exclusive ? "!" : "")" }.joined(separator: " ")
+      + "}"
   }
 }

@@ -140,7 +140,8 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
       if state.owners[l] == t {
         state.owners[l] = -1
       } else {
-        violation = Violation(kind: "lock-misuse", message: "t\(t) unlocks l\(l), which it does not hold")
+        violation = Violation(
+          kind: "lock-misuse", message: "t\(t) unlocks l\(l), which it does not hold")
       }
     case .choose(let r, _): state.registers[t][r] = choice
     case .assertEqual(let r, let v, let message):
@@ -158,10 +159,13 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
   }
 
   public func checkFinal(_ state: State) -> Violation? {
-    for expectation in finalExpectations where state.variables[expectation.variable] != expectation.value {
+    for expectation in finalExpectations
+    where state.variables[expectation.variable] != expectation.value {
       return Violation(
         kind: "assertion",
-        message: "\(expectation.message) (x\(expectation.variable) = \(state.variables[expectation.variable]))")
+        message:
+          "\(expectation.message) (x\(expectation.variable) = \(state.variables[expectation.variable]))"
+      )
     }
     return nil
   }
@@ -174,7 +178,9 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
   public var description: String {
     var lines = ["\(name): \(variableCount) variables, \(lockCount) locks"]
     if initialValues.contains(where: { $0 != 0 }) {
-      lines.append("  initially " + initialValues.enumerated().map { "x\($0) = \($1)" }.joined(separator: ", "))
+      lines.append(
+        "  initially " + initialValues.enumerated().map { "x\($0) = \($1)" }.joined(separator: ", ")
+      )
     }
     for expectation in finalExpectations {
       lines.append("  expect x\(expectation.variable) == \(expectation.value) at the end")
@@ -209,7 +215,8 @@ extension MiniProgram.Instruction: CustomStringConvertible {
     case .choose(let r, let count): return "r\(r) = choose(\(count))"
     case .jumpIfEqual(let r, let value, let target): return "if r\(r) == \(value) goto \(target)"
     case .jump(let target): return "goto \(target)"
-    case .assertEqual(let r, let value, let message): return "assert r\(r) == \(value) // \(message)"
+    case .assertEqual(let r, let value, let message):
+      return "assert r\(r) == \(value) // \(message)"
     }
   }
 }

@@ -143,14 +143,16 @@ public struct ProgramGenerator: Sendable {
             ? .register(register, plus: 0) : .constant(random.below(2))
           let new: MiniProgram.Operand =
             random.chance(1, in: 2) ? .register(register, plus: 1) : .constant(1 + random.below(2))
-          code.append(.compareExchange(register: register, variable: x, expected: expected, new: new))
+          code.append(
+            .compareExchange(register: register, variable: x, expected: expected, new: new))
           loaded.insert(register)
         case 10:
           code.append(.choose(register: register, count: 2))
           loaded.insert(register)
         default:
           if let r = loaded.min() {
-            code.append(.assertEqual(register: r, value: random.below(2), message: "r\(r) as expected"))
+            code.append(
+              .assertEqual(register: r, value: random.below(2), message: "r\(r) as expected"))
           } else {
             code.append(.load(register: register, variable: x))
             loaded.insert(register)
@@ -164,7 +166,8 @@ public struct ProgramGenerator: Sendable {
             pendingJumps.append((code.count - 1, 1 + random.below(2), r, random.below(2)))
           case 2 where code.filter({ !$0.isLocal }).count + (ops.count - k - 1) < 6:
             // An assertion is a visible step of its own: only where the thread has room for it.
-            code.append(.assertEqual(register: r, value: random.below(2), message: "r\(r) as expected"))
+            code.append(
+              .assertEqual(register: r, value: random.below(2), message: "r\(r) as expected"))
           default: break
           }
         }

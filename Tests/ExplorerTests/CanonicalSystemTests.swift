@@ -1,6 +1,6 @@
-import Testing
 import Explorer
 import ExplorerTestSupport
+import Testing
 
 /// One canonical system with what is known about it independently of the engine.
 struct CanonicalCase: Sendable, CustomTestStringConvertible {
@@ -14,14 +14,18 @@ struct CanonicalCase: Sendable, CustomTestStringConvertible {
 
   static let all: [CanonicalCase] = [
     // Critical sections serialise: one trace per order of lock acquisition.
-    CanonicalCase(program: CanonicalSystems.lockedCounter(2), analyticTraces: 2, violationKinds: []),
-    CanonicalCase(program: CanonicalSystems.lockedCounter(3), analyticTraces: 6, violationKinds: []),
+    CanonicalCase(
+      program: CanonicalSystems.lockedCounter(2), analyticTraces: 2, violationKinds: []),
+    CanonicalCase(
+      program: CanonicalSystems.lockedCounter(3), analyticTraces: 6, violationKinds: []),
     // Both loads commute: L0 S0 L1 S1, L1 S1 L0 S0, {L0 L1} S0 S1, {L0 L1} S1 S0.
-    CanonicalCase(program: CanonicalSystems.lostUpdate, analyticTraces: 4, violationKinds: ["assertion"]),
+    CanonicalCase(
+      program: CanonicalSystems.lostUpdate, analyticTraces: 4, violationKinds: ["assertion"]),
     CanonicalCase(program: CanonicalSystems.casCounter(2), analyticTraces: nil, violationKinds: []),
     CanonicalCase(program: CanonicalSystems.casCounter(3), analyticTraces: nil, violationKinds: []),
     // t0 first, t1 first, or each holding its first lock.
-    CanonicalCase(program: CanonicalSystems.twoLockDeadlock, analyticTraces: 3, violationKinds: ["deadlock"]),
+    CanonicalCase(
+      program: CanonicalSystems.twoLockDeadlock, analyticTraces: 3, violationKinds: ["deadlock"]),
     CanonicalCase(program: CanonicalSystems.lastZero(2), analyticTraces: nil, violationKinds: []),
     CanonicalCase(program: CanonicalSystems.lastZero(3), analyticTraces: nil, violationKinds: []),
     CanonicalCase(program: CanonicalSystems.lastZero(4), analyticTraces: nil, violationKinds: []),
@@ -29,8 +33,12 @@ struct CanonicalCase: Sendable, CustomTestStringConvertible {
     CanonicalCase(program: CanonicalSystems.readers(1), analyticTraces: 2, violationKinds: []),
     CanonicalCase(program: CanonicalSystems.readers(3), analyticTraces: 8, violationKinds: []),
     CanonicalCase(program: CanonicalSystems.readers(6), analyticTraces: 64, violationKinds: []),
-    CanonicalCase(program: CanonicalSystems.indexer(threads: 3, size: 3), analyticTraces: nil, violationKinds: []),
-    CanonicalCase(program: CanonicalSystems.indexer(threads: 4, size: 4), analyticTraces: nil, violationKinds: []),
+    CanonicalCase(
+      program: CanonicalSystems.indexer(threads: 3, size: 3), analyticTraces: nil,
+      violationKinds: []),
+    CanonicalCase(
+      program: CanonicalSystems.indexer(threads: 4, size: 4), analyticTraces: nil,
+      violationKinds: []),
   ]
 }
 
@@ -38,10 +46,14 @@ struct CanonicalCase: Sendable, CustomTestStringConvertible {
 @Suite struct CanonicalSystemTests {
   @Test(arguments: CanonicalCase.all)
   func dporExploresOneExecutionPerMazurkiewiczTrace(_ c: CanonicalCase) throws {
-    let dfs = try RecordedExploration(c.program, configuration: Configuration(strategy: .dfs, shrink: false))
-    let dpor = try RecordedExploration(c.program, configuration: Configuration(strategy: .dpor, shrink: false))
+    let dfs = try RecordedExploration(
+      c.program, configuration: Configuration(strategy: .dfs, shrink: false))
+    let dpor = try RecordedExploration(
+      c.program, configuration: Configuration(strategy: .dpor, shrink: false))
     let traces = dfs.mazurkiewiczTraceCount
-    print("\(c.program.name): \(dfs.result.statistics.executions) dfs executions, \(traces) Mazurkiewicz traces, dpor \(dpor.result.statistics.executions)")
+    print(
+      "\(c.program.name): \(dfs.result.statistics.executions) dfs executions, \(traces) Mazurkiewicz traces, dpor \(dpor.result.statistics.executions)"
+    )
     if let analytic = c.analyticTraces { #expect(traces == analytic) }
     #expect(dpor.result.statistics.executions == traces)
     #expect(dpor.result.statistics.sleepSetBlocked == 0)
@@ -55,17 +67,38 @@ struct CanonicalCase: Sendable, CustomTestStringConvertible {
   func verdictsAreExact(_ c: CanonicalCase) throws {
     for strategy in [Strategy.dfs, .dpor] {
       let result = try Explorer.explore(c.program, configuration: Configuration(strategy: strategy))
-      #expect(Set(result.counterexamples.map(\.violation.kind)) == c.violationKinds, "\(strategy.name)")
+      #expect(
+        Set(result.counterexamples.map(\.violation.kind)) == c.violationKinds, "\(strategy.name)")
       #expect(result.completion == .complete)
       #expect(result.isVerified == c.violationKinds.isEmpty)
       #expect(result.statistics.cutExecutions == 0)
     }
   }
 
+  /// `random` and `pct` find only real violations and never claim a pass, even on a correct
+  /// system; a bounded run that cut an execution never claims one either.
+  @Test(arguments: CanonicalCase.all)
+  func samplingAndBoundedRunsNeverClaimAPass(_ c: CanonicalCase) throws {
+    for strategy in [
+      Strategy.random(seed: 9, executions: 200), .pct(seed: 9, depth: 3, executions: 200),
+    ] {
+      let result = try Explorer.explore(c.program, configuration: Configuration(strategy: strategy))
+      #expect(Set(result.counterexamples.map(\.violation.kind)).isSubset(of: c.violationKinds))
+      #expect(!result.isVerified, "\(strategy.name)")
+      #expect(result.statistics.executions == 200)
+    }
+    let bounded = try Explorer.explore(
+      c.program, configuration: Configuration(strategy: .dpor, depthBound: 1))
+    #expect(bounded.statistics.cutExecutions > 0)
+    #expect(!bounded.isVerified)
+  }
+
   @Test(arguments: CanonicalCase.all, [nil, 1, 2, 3, 5, 8] as [Int?])
   func dporAgreesWithDFS(_ c: CanonicalCase, bound: Int?) throws {
-    let dfs = try RecordedExploration(c.program, configuration: Configuration(strategy: .dfs, depthBound: bound, shrink: false))
-    let dpor = try RecordedExploration(c.program, configuration: Configuration(strategy: .dpor, depthBound: bound, shrink: false))
+    let dfs = try RecordedExploration(
+      c.program, configuration: Configuration(strategy: .dfs, depthBound: bound, shrink: false))
+    let dpor = try RecordedExploration(
+      c.program, configuration: Configuration(strategy: .dpor, depthBound: bound, shrink: false))
     #expect(dpor.finalStates == dfs.finalStates)
     #expect(dpor.violations == dfs.violations)
     #expect(dpor.recordedViolations == dfs.recordedViolations)
@@ -92,8 +125,10 @@ struct CanonicalCase: Sendable, CustomTestStringConvertible {
 @Test(arguments: [2, 3])
 func compactLastZeroMatchesTheCanonicalOne(_ n: Int) throws {
   for strategy in [Strategy.dfs, .dpor] {
-    let compact = try Explorer.explore(CompactLastZero(n), configuration: Configuration(strategy: strategy))
-    let canonical = try Explorer.explore(CanonicalSystems.lastZero(n), configuration: Configuration(strategy: strategy))
+    let compact = try Explorer.explore(
+      CompactLastZero(n), configuration: Configuration(strategy: strategy))
+    let canonical = try Explorer.explore(
+      CanonicalSystems.lastZero(n), configuration: Configuration(strategy: strategy))
     #expect(compact.statistics.deterministicPart == canonical.statistics.deterministicPart)
   }
 }

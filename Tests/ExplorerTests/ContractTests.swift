@@ -1,6 +1,6 @@
-import Testing
 import Explorer
 import ExplorerTestSupport
+import Testing
 
 /// The systems the engine is tested on keep the `TransitionSystem` contract; and the checker
 /// catches the breach (a value-dependent CAS footprint) that once made DPOR miss traces.
@@ -31,7 +31,8 @@ import ExplorerTestSupport
       if state.done[thread] { return .finished }
       if thread == 0 { return .enabled(Footprint([(object: 0, mode: .write)]), choices: 1) }
       let succeeds = state.x == 1
-      return .enabled(Footprint([(object: 0, mode: succeeds ? .readModifyWrite : .read)]), choices: 1)
+      return .enabled(
+        Footprint([(object: 0, mode: succeeds ? .readModifyWrite : .read)]), choices: 1)
     }
     func execute(thread: Int, choice: Int, in state: inout State) -> Violation? {
       if thread == 0 {
@@ -61,7 +62,8 @@ import ExplorerTestSupport
     var threadCount: Int { 2 }
     var initialState: State { State() }
     func status(of thread: Int, in state: State) -> StepStatus {
-      state.done[thread] ? .finished : .enabled(Footprint([(object: thread, mode: .write)]), choices: 1)
+      state.done[thread]
+        ? .finished : .enabled(Footprint([(object: thread, mode: .write)]), choices: 1)
     }
     func execute(thread: Int, choice: Int, in state: inout State) -> Violation? {
       state.x = thread
@@ -72,6 +74,7 @@ import ExplorerTestSupport
 
   @Test func aMissingObjectIsABreach() {
     let breaches = ContractChecker.check(FalseIndependence())
-    #expect(breaches.map(\.description) == ["after []: t0/0 and t1/0 do not conflict but do not commute"])
+    #expect(
+      breaches.map(\.description) == ["after []: t0/0 and t1/0 do not conflict but do not commute"])
   }
 }

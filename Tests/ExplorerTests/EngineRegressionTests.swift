@@ -1,6 +1,6 @@
-import Testing
 import Explorer
 import ExplorerTestSupport
+import Testing
 
 /// The smallest programs found (by `ProgramReducer`, from failing generated programs) on which
 /// the engine disagrees with `dfs` or with its own contract. Each test states what `dfs` shows
@@ -45,7 +45,10 @@ import ExplorerTestSupport
     let program = MiniProgram(
       name: "four-cas", variables: 1,
       threads: [
-        [.compareExchange(register: 0, variable: 0, expected: .constant(0), new: .register(0, plus: 1))],
+        [
+          .compareExchange(
+            register: 0, variable: 0, expected: .constant(0), new: .register(0, plus: 1))
+        ],
         [.compareExchange(register: 1, variable: 0, expected: .constant(0), new: .constant(2))],
         [.compareExchange(register: 1, variable: 0, expected: .constant(1), new: .constant(1))],
         [.load(register: 1, variable: 0)],
@@ -89,9 +92,15 @@ import ExplorerTestSupport
     let program = MiniProgram(
       name: "read-then-assert", variables: 1,
       threads: [
-        [.compareExchange(register: 0, variable: 0, expected: .constant(0), new: .register(0, plus: 1))],
+        [
+          .compareExchange(
+            register: 0, variable: 0, expected: .constant(0), new: .register(0, plus: 1))
+        ],
         [.store(variable: 0, value: .constant(1))],
-        [.load(register: 0, variable: 0), .assertEqual(register: 0, value: 1, message: "r0 as expected")],
+        [
+          .load(register: 0, variable: 0),
+          .assertEqual(register: 0, value: 1, message: "r0 as expected"),
+        ],
       ])
     let assertion = Violation(kind: "assertion", message: "t2: r0 as expected (r0 = 0)")
     let dfs = try Self.explore(program, .dfs, bound: 2)
@@ -106,12 +115,78 @@ import ExplorerTestSupport
   @Test func dporRecordsListTheViolationsOfTheirSteps() throws {
     let program = MiniProgram(
       name: "one-assert", variables: 1,
-      threads: [[.load(register: 0, variable: 0), .assertEqual(register: 0, value: 1, message: "x0 is 1")]])
+      threads: [
+        [.load(register: 0, variable: 0), .assertEqual(register: 0, value: 1, message: "x0 is 1")]
+      ])
     let assertion = Violation(kind: "assertion", message: "t0: x0 is 1 (r0 = 0)")
-    for strategy in [Strategy.dfs, .dpor, .random(seed: 1, executions: 1), .pct(seed: 1, depth: 1, executions: 1)] {
+    for strategy in [
+      Strategy.dfs, .dpor, .random(seed: 1, executions: 1), .pct(seed: 1, depth: 1, executions: 1),
+    ] {
       let run = try Self.explore(program, strategy)
       #expect(run.violations == [assertion], "\(strategy.name)")
       #expect(run.records.map(\.violations) == [[assertion]], "\(strategy.name)")
     }
+  }
+
+  /// A depth bound that cuts nothing still loses a final state (found by a sweep of seeds
+  /// `1000..<6000`: seed 1390, reduced).
+  ///
+  ///     t0: x2 = 1      t1: r0 = x1      t2: x2 = 2; r0 = choose(2); if r0 == 0 goto 4;
+  ///                                          x1 = r0 + 1
+  ///
+  /// No execution is longer than 5 steps, so bound 5 cuts nothing and must give what the
+  /// unbounded run gives: 6 final states, among them t1 reading x1 = 2 (`2,2/1,2,1,0`). Bounded
+  /// `dpor` runs 5 complete executions and 2 sleep-set-blocked ones and never reaches that state.
+  /// Sleep-set-blocked executions happen only under a bound (initials, not weak initials), and
+  /// `endExecution` skips race analysis for them (`guard ending != .sleepSetBlocked`), so the
+  /// races such an execution contains are never reversed.
+  @Test func dporUnderABoundThatCutsNothingFindsEveryFinalState() throws {
+    let program = MiniProgram(
+      name: "bounded-choice", variables: 3,
+      threads: [
+        [.store(variable: 2, value: .constant(1))],
+        [.load(register: 0, variable: 1)],
+        [
+          .store(variable: 2, value: .constant(2)), .choose(register: 0, count: 2),
+          .jumpIfEqual(register: 0, value: 0, target: 4),
+          .store(variable: 1, value: .register(0, plus: 1)),
+        ],
+      ])
+    let dfs = try Self.explore(program, .dfs, bound: 5)
+    let dpor = try Self.explore(program, .dpor, bound: 5)
+    let unbounded = try Self.explore(program, .dpor)
+    #expect(dfs.count(.cut) == 0)
+    #expect(dfs.finalStates.count == 6)
+    #expect(unbounded.finalStates == dfs.finalStates)
+    #expect(dpor.finalStates == dfs.finalStates)
+    let state = try Replayer(system: program).replay(
+      try #require(Trace(compact: "2,2/1,2,1,0")).steps
+    )
+    .finalState
+    #expect(dpor.finalStates.contains(state), "t1 reads x1 = 2")
+  }
+
+  /// The same program with an assertion on t1's read: within 5 steps only `2,2/1,2,1,1` shows it,
+  /// and bounded `dpor` misses the violation.
+  @Test func dporUnderABoundFindsAViolationAfterAChoice() throws {
+    let program = MiniProgram(
+      name: "bounded-choice-assert", variables: 3,
+      threads: [
+        [.store(variable: 2, value: .constant(1))],
+        [
+          .load(register: 0, variable: 1),
+          .assertEqual(register: 0, value: 0, message: "x1 still 0"),
+        ],
+        [
+          .store(variable: 2, value: .constant(2)), .choose(register: 0, count: 2),
+          .jumpIfEqual(register: 0, value: 0, target: 4),
+          .store(variable: 1, value: .register(0, plus: 1)),
+        ],
+      ])
+    let assertion = Violation(kind: "assertion", message: "t1: x1 still 0 (r0 = 2)")
+    let dfs = try Self.explore(program, .dfs, bound: 5)
+    let dpor = try Self.explore(program, .dpor, bound: 5)
+    #expect(dfs.violations == [assertion])
+    #expect(dpor.violations == [assertion])
   }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Explorer
 
 /// The dependence relation, mode by mode: reads and shared lock operations commute with each
@@ -61,8 +62,11 @@ import Testing
   }
 
   @Test func aFootprintWithManyObjectsConflictsOnAnyCommonOne() {
-    let a = Footprint([(object: 1, mode: .read), (object: 70, mode: .read), (object: 130, mode: .write)])
-    #expect(!a.conflicts(with: Footprint([(object: 1, mode: .read), (object: 70, mode: .sharedAcquire)])))
+    let a = Footprint([
+      (object: 1, mode: .read), (object: 70, mode: .read), (object: 130, mode: .write),
+    ])
+    #expect(
+      !a.conflicts(with: Footprint([(object: 1, mode: .read), (object: 70, mode: .sharedAcquire)])))
     #expect(a.conflicts(with: Footprint([(object: 70, mode: .write)])))
     #expect(a.conflicts(with: Footprint([(object: 130, mode: .read)])))
     #expect(a.objects.map(\.object) == [1, 70, 130])
@@ -103,6 +107,8 @@ import Testing
     #expect(a.isDependent(on: b))
     #expect(!a.isDependent(on: c))
     #expect(!a.isSameStep(as: b))
-    #expect(a.isSameStep(as: Event(thread: 0, choice: 0, footprint: Footprint([(object: 1, mode: .write)]))))
+    #expect(
+      a.isSameStep(
+        as: Event(thread: 0, choice: 0, footprint: Footprint([(object: 1, mode: .write)]))))
   }
 }

@@ -1,16 +1,17 @@
-import Testing
 import Explorer
 import ExplorerTestSupport
+import Testing
 
 /// The fixed corpus of generated programs the differential and optimality tests run over.
 enum Corpus {
-  /// Seeds `0..<1000`, then seeds from a wider unbounded sweep (seeds `1000..<7000`) whose
-  /// programs exposed a missed Mazurkiewicz trace in unbounded `dpor`; 0..<1000 alone happens to
-  /// contain none (see `EngineRegressionTests`).
+  /// Seeds `0..<1000`, then seeds from wider sweeps (seeds `1000..<7000`) whose programs
+  /// exposed engine bugs that `0..<1000` alone happens not to (see `EngineRegressionTests`).
   static let seeds: [UInt64] =
     Array(0..<1_000) + [
       1415, 1661, 2171, 2232, 2270, 2527, 3252, 3656, 3994, 4317, 4427, 5180, 5269, 5873, 5961,
       6570, 6611, 6746, 6952,
+      // A bounded miss (depth 8 and 12) found by the same sweep after the CAS fix.
+      1390,
     ]
   static let programs: [(seed: UInt64, program: MiniProgram)] = {
     let generator = ProgramGenerator()
@@ -67,7 +68,8 @@ enum Corpus {
 /// still run every step that fits within the bound in every causal context, so the finished and
 /// deadlocked states, the violations and the deadlocks must all be the same as `dfs`'s.
 @Suite struct GeneratedProgramTests {
-  @Test("dpor reaches the same final states, violations and deadlocks as dfs", arguments: Corpus.bounds)
+  @Test(
+    "dpor reaches the same final states, violations and deadlocks as dfs", arguments: Corpus.bounds)
   func dporAgreesWithDFS(bound: Int?) throws {
     var failures = Corpus.Failures("dpor differs from dfs", bound: bound)
     for (seed, program) in Corpus.programs {
@@ -82,7 +84,8 @@ enum Corpus {
       if dpor.violations != dfs.violations {
         problems.append(
           "violations only in dfs: \(dfs.violations.subtracting(dpor.violations).map(\.description).sorted()), "
-            + "only in dpor: \(dpor.violations.subtracting(dfs.violations).map(\.description).sorted())")
+            + "only in dpor: \(dpor.violations.subtracting(dfs.violations).map(\.description).sorted())"
+        )
       }
       if dpor.deadlockStates != dfs.deadlockStates {
         problems.append(
@@ -175,7 +178,9 @@ enum Corpus {
   /// The execution records an observer sees list every violation the exploration reports, for
   /// every strategy (`ExecutionRecord.violations`: "the violations raised during this
   /// execution").
-  @Test(arguments: [Strategy.dfs, .dpor, .random(seed: 3, executions: 50), .pct(seed: 3, depth: 2, executions: 50)])
+  @Test(arguments: [
+    Strategy.dfs, .dpor, .random(seed: 3, executions: 50), .pct(seed: 3, depth: 2, executions: 50),
+  ])
   func executionRecordsListEveryViolation(_ strategy: Strategy) throws {
     var failures = Corpus.Failures("records of \(strategy.name) miss violations", bound: nil)
     for (seed, program) in Corpus.programs.prefix(300) {
@@ -197,7 +202,8 @@ enum Corpus {
   @Test func theSameSeedGivesTheSameProgram() {
     let generator = ProgramGenerator()
     for seed in UInt64(0)..<50 {
-      #expect(generator.program(seed: seed).description == generator.program(seed: seed).description)
+      #expect(
+        generator.program(seed: seed).description == generator.program(seed: seed).description)
     }
     #expect(generator.program(seed: 1).description != generator.program(seed: 2).description)
   }
@@ -207,7 +213,8 @@ enum Corpus {
       #expect((2...4).contains(program.threadCount), "seed \(seed)")
       #expect((1...3).contains(program.variableCount), "seed \(seed)")
       #expect((0...2).contains(program.lockCount), "seed \(seed)")
-      #expect(ProgramGenerator.interleavingBound(of: program) <= ProgramGenerator().interleavingBudget)
+      #expect(
+        ProgramGenerator.interleavingBound(of: program) <= ProgramGenerator().interleavingBudget)
       for code in program.threads {
         #expect((1...6).contains(code.filter { !$0.isLocal }.count), "seed \(seed)\n\(program)")
         for (pc, instruction) in code.enumerated() {
@@ -232,14 +239,24 @@ enum Corpus {
       if !kinds.isEmpty { counts["any violation", default: 0] += 1 }
       if !dfs.deadlockStates.isEmpty { counts["deadlocked states", default: 0] += 1 }
       let code = program.threads.joined()
-      if code.contains(where: { if case .choose = $0 { true } else { false } }) { counts["choose", default: 0] += 1 }
-      if code.contains(where: { if case .lock = $0 { true } else { false } }) { counts["lock", default: 0] += 1 }
-      if code.contains(where: { if case .jumpIfEqual = $0 { true } else { false } }) { counts["branch", default: 0] += 1 }
-      if code.contains(where: { if case .compareExchange = $0 { true } else { false } }) { counts["cas", default: 0] += 1 }
+      if code.contains(where: { if case .choose = $0 { true } else { false } }) {
+        counts["choose", default: 0] += 1
+      }
+      if code.contains(where: { if case .lock = $0 { true } else { false } }) {
+        counts["lock", default: 0] += 1
+      }
+      if code.contains(where: { if case .jumpIfEqual = $0 { true } else { false } }) {
+        counts["branch", default: 0] += 1
+      }
+      if code.contains(where: { if case .compareExchange = $0 { true } else { false } }) {
+        counts["cas", default: 0] += 1
+      }
       if !program.finalExpectations.isEmpty { counts["final expectation", default: 0] += 1 }
       if program.threadCount == 4 { counts["4 threads", default: 0] += 1 }
     }
-    print("corpus of \(Corpus.seeds.count): \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
+    print(
+      "corpus of \(Corpus.seeds.count): \(counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))"
+    )
     #expect(counts["any violation", default: 0] >= 300)
     #expect(counts["assertion", default: 0] >= 200)
     #expect(counts["lock-misuse", default: 0] >= 50)
@@ -260,16 +277,19 @@ enum Corpus {
     var checkedPrograms = 0
     var checkedPairs = 0
     var equivalentPairs = 0
-    let small = Corpus.programs.lazy.map(\.program) + [
-      CanonicalSystems.lostUpdate, CanonicalSystems.twoLockDeadlock, CanonicalSystems.readers(3),
-      CanonicalSystems.casCounter(2), CanonicalSystems.lastZero(2),
-    ]
+    let small =
+      Corpus.programs.lazy.map(\.program) + [
+        CanonicalSystems.lostUpdate, CanonicalSystems.twoLockDeadlock, CanonicalSystems.readers(3),
+        CanonicalSystems.casCounter(2), CanonicalSystems.lastZero(2),
+      ]
     for program in small {
       let dfs = try Corpus.explore(program, .dfs, bound: nil)
       guard (2...40).contains(dfs.records.count) else { continue }
       checkedPrograms += 1
       let words = dfs.records.map {
-        $0.steps.map { Mazurkiewicz.Letter(thread: $0.thread, choice: $0.choice, footprint: $0.footprint) }
+        $0.steps.map {
+          Mazurkiewicz.Letter(thread: $0.thread, choice: $0.choice, footprint: $0.footprint)
+        }
       }
       let forms = words.map(Mazurkiewicz.foataNormalForm)
       for i in words.indices {
@@ -284,7 +304,8 @@ enum Corpus {
     }
     #expect(checkedPrograms >= 50)
     #expect(equivalentPairs > 100, "the check must see equivalent pairs, not only distinct ones")
-    print("Foata forms checked on \(checkedPairs) pairs of executions, \(equivalentPairs) equivalent")
+    print(
+      "Foata forms checked on \(checkedPairs) pairs of executions, \(equivalentPairs) equivalent")
   }
 
   @Test func foataFormOfAHandExample() {

@@ -1,7 +1,7 @@
-import Foundation
-import Testing
 import Explorer
 import ExplorerTestSupport
+import Foundation
+import Testing
 
 /// The strategies every round-trip and determinism test runs, with and without a bound.
 struct StrategyCase: Sendable, CustomTestStringConvertible {
@@ -31,8 +31,14 @@ enum ViolatingSystems {
   static let misuse = MiniProgram(
     name: "misuse", variables: 1, locks: 1,
     threads: [
-      [.lock(0), .load(register: 0, variable: 0), .store(variable: 0, value: .register(0, plus: 1)), .unlock(0)],
-      [.load(register: 0, variable: 0), .unlock(0), .assertEqual(register: 0, value: 0, message: "x0 unchanged")],
+      [
+        .lock(0), .load(register: 0, variable: 0),
+        .store(variable: 0, value: .register(0, plus: 1)), .unlock(0),
+      ],
+      [
+        .load(register: 0, variable: 0), .unlock(0),
+        .assertEqual(register: 0, value: 0, message: "x0 unchanged"),
+      ],
     ])
 
   static let all: [MiniProgram] =
@@ -76,7 +82,9 @@ enum ViolatingSystems {
         checked += 1
       }
     }
-    print("\(c.testDescription): \(checked) counterexamples replayed, \(shortened) shortened by shrinking")
+    print(
+      "\(c.testDescription): \(checked) counterexamples replayed, \(shortened) shortened by shrinking"
+    )
     #expect(checked >= 50, "the round trip must see enough counterexamples to mean something")
   }
 
@@ -127,7 +135,8 @@ enum ViolatingSystems {
       #expect(first.records.map(\.steps) == second.records.map(\.steps), "\(program.name)")
       #expect(first.records.map(\.ending) == second.records.map(\.ending), "\(program.name)")
       #expect(first.records.map(\.finalState) == second.records.map(\.finalState))
-      #expect(first.result.statistics.executions == first.records.count - first.count(.sleepSetBlocked))
+      #expect(
+        first.result.statistics.executions == first.records.count - first.count(.sleepSetBlocked))
       #expect(first.result.statistics.cutExecutions == first.count(.cut))
       #expect(first.result.statistics.elapsed >= 0)
     }
@@ -135,8 +144,10 @@ enum ViolatingSystems {
 
   @Test func differentSeedsSampleDifferently() throws {
     let program = CanonicalSystems.lastZero(3)
-    let a = try RecordedExploration(program, configuration: Configuration(strategy: .random(seed: 1, executions: 20)))
-    let b = try RecordedExploration(program, configuration: Configuration(strategy: .random(seed: 2, executions: 20)))
+    let a = try RecordedExploration(
+      program, configuration: Configuration(strategy: .random(seed: 1, executions: 20)))
+    let b = try RecordedExploration(
+      program, configuration: Configuration(strategy: .random(seed: 2, executions: 20)))
     #expect(a.records.map(\.steps) != b.records.map(\.steps))
     #expect(a.records.count == 20)
   }

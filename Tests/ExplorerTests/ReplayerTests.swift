@@ -1,6 +1,6 @@
-import Testing
 import Explorer
 import ExplorerTestSupport
+import Testing
 
 /// Strict replay: what a trace shows, and the exact message of every way it can fail.
 @Suite struct ReplayerTests {
@@ -57,7 +57,8 @@ import ExplorerTestSupport
     #expect(outcome.violations.map(\.step) == [2])
     #expect(outcome.violations.map(\.violation) == [.deadlock(blocked: ["t0", "t1"])])
     #expect(
-      outcome.violations[0].violation.description == "deadlock: no thread can move; blocked: t0, t1")
+      outcome.violations[0].violation.description == "deadlock: no thread can move; blocked: t0, t1"
+    )
   }
 
   @Test func aStepViolationNamesItsStep() throws {
@@ -139,9 +140,11 @@ import ExplorerTestSupport
     #expect(throws: Explorer.Failure.badDepthBound(0)) {
       try Explorer.explore(CanonicalSystems.lostUpdate, configuration: Configuration(depthBound: 0))
     }
-    #expect(Explorer.Failure.badDepthBound(0).description == "the depth bound must be at least 1, not 0")
+    #expect(
+      Explorer.Failure.badDepthBound(0).description == "the depth bound must be at least 1, not 0")
     let many = MiniProgram(
-      name: "many", variables: 1, threads: Array(repeating: [.load(register: 0, variable: 0)], count: 17))
+      name: "many", variables: 1,
+      threads: Array(repeating: [.load(register: 0, variable: 0)], count: 17))
     #expect(throws: Explorer.Failure.tooManyThreads(17)) { try Explorer.explore(many) }
     #expect(
       Explorer.Failure.tooManyThreads(17).description

@@ -1,6 +1,6 @@
+import Explorer
 import Foundation
 import Testing
-import Explorer
 
 /// The compact string form and the JSON form of a trace.
 @Suite struct TraceTests {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Explorer
 
 /// `WakeupTree.insert` and weak initials on small hand examples (JACM 2017, §6.2).
