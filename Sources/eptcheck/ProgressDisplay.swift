@@ -8,7 +8,8 @@ final class ProgressDisplay: @unchecked Sendable {
   private let lock = NSLock()
   private let start = Date()
   private var latest: [String: ExplorationProgress] = [:]
-  private var lastPlainLine = 0.0
+  // So that the first plain line comes at one second, the next ones every five.
+  private var lastPlainLine = -4.0
   private var drawn = false
 
   init(terminal: Terminal) { self.terminal = terminal }
