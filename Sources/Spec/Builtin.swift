@@ -130,6 +130,8 @@ public struct Builtin: Sendable {
   /// Whether the builtin offers several choices (not allowed inside `atomic` or `await`).
   public var isNondeterministic: Bool
   public var status: @Sendable (BuiltinCall, [Value]) -> BuiltinStatus
+  /// Whether the first parameter is a shared location the builtin accesses.
+  public var hasLocation: Bool { parameters.first?.mode == .location }
   public var execute: @Sendable (BuiltinCall, inout [Value]) -> BuiltinOutcome
 
   public init(

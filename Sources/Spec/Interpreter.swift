@@ -301,11 +301,16 @@ struct Machine: Sendable {
     switch program.ops[Int(pc)] {
     case .visible(let builtin, let argumentBase, let argumentCount, let dst, let out):
       let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: choice)
+      let cell = program.builtins[Int(builtin)].hasLocation ? call.cell(0, in: cells) : nil
+      let before = cell.map { cells[$0] }
       let outcome = program.builtins[Int(builtin)].execute(call, &cells)
       if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
       if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
       if let v = outcome.violation {
         violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+      }
+      if let cell, let before, let race = frozenOwnership(cell, before, &cells, thread: thread, pc: pc) {
+        violation = violation ?? race
       }
       if outcome.stopsThread {
         stop(&ts)
@@ -349,6 +354,38 @@ struct Machine: Sendable {
     }
     settle(&ts, thread: thread, cells: cells)
     return violation
+  }
+
+  /// Frozen is ownership (PROTOCOL.md §11, invariant 3): the thread whose write made an SPTE
+  /// `FROZEN_SPTE` owns it, and only it may change it until it publishes or restores it.
+  ///
+  /// The owner is kept in the frozen value itself (`SPTE.argument`, thread + 1), which the
+  /// language's `==` ignores, so specs compare with `FROZEN_SPTE` as the kernel does. Writing
+  /// `FROZEN_SPTE` over a frozen SPTE changes nothing (`handle_removed_pt` waiting out a claimer).
+  /// The check reads and writes only the cell the step accesses, so it needs no footprint of
+  /// its own. Returns a `race` violation for a write by another thread.
+  private func frozenOwnership(
+    _ cell: Int, _ before: Value, _ cells: inout [Value], thread: Int, pc: Int32
+  ) -> Violation? {
+    let after = cells[cell]
+    guard after != before else { return nil }
+    let wasFrozen = before.tag == .spte && SPTE(before).kind == .frozen
+    let isFrozen = after.tag == .spte && SPTE(after).kind == .frozen
+    if wasFrozen && isFrozen {
+      cells[cell] = before
+      return nil
+    }
+    if isFrozen, thread >= 0 {
+      cells[cell] = SPTE(kind: .frozen, argument: Int64(thread + 1)).value
+    }
+    guard wasFrozen else { return nil }
+    let owner = Int(SPTE(before).argument) - 1
+    guard owner >= 0, owner != thread else { return nil }
+    return Violation(
+      kind: "race",
+      message: message(
+        thread, pc,
+        "\(program.sites[Int(pc)].text) writes \(program.cells[cell].name), which \(name(owner)) froze and still owns"))
   }
 
   private func checkViolation(_ kind: CheckKind, thread: Int, pc: Int32, cells: inout [Value]) -> Violation {
@@ -400,11 +437,16 @@ struct Machine: Sendable {
             continue
           }
         }
+        let cell = b.hasLocation ? call.cell(0, in: cells) : nil
+        let before = cell.map { cells[$0] }
         let outcome = b.execute(call, &cells)
         if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
         if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
         if let v = outcome.violation, violation == nil {
           violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+        }
+        if let cell, let before, let race = frozenOwnership(cell, before, &cells, thread: thread, pc: pc) {
+          violation = violation ?? race
         }
         if outcome.stopsThread {
           stop(&ts)

@@ -29,7 +29,13 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
 
   /// Equality as `==` in the language sees it: integers and booleans compare by number.
   @inlinable public func equals(_ other: Value) -> Bool {
-    if tag == other.tag { return bits == other.bits }
+    if tag == other.tag {
+      // A frozen SPTE carries its owner (see Machine.frozenOwnership), which `==` ignores.
+      if tag == .spte, bits & 7 == SPTE.Kind.frozen.rawValue, other.bits & 7 == SPTE.Kind.frozen.rawValue {
+        return true
+      }
+      return bits == other.bits
+    }
     let numeric = (tag == .int || tag == .bool) && (other.tag == .int || other.tag == .bool)
     return numeric && bits == other.bits
   }
