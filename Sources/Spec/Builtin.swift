@@ -131,6 +131,10 @@ public struct Builtin: Sendable {
   public var isNondeterministic: Bool
   public var status: @Sendable (BuiltinCall, [Value]) -> BuiltinStatus
   public var execute: @Sendable (BuiltinCall, inout [Value]) -> BuiltinOutcome
+  /// Set only by the standard library's loads and stores, which the interpreter runs inline.
+  var fastPath: FastPath = .none
+
+  enum FastPath: UInt8, Sendable { case none, load, store }
 
   public init(
     name: String, parameters: [Parameter], isVariadic: Bool = false, result: SpecType,

@@ -199,7 +199,7 @@ struct Machine: Sendable {
     case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
       let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
       var scratch = cells
-      let outcome = program.builtins[Int(builtin)].execute(call, &scratch)
+      let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
       // A local builtin's violation (a lockdep assertion) needs a step of its own: park here.
       if outcome.violation != nil { return false }
       if dst >= 0 { ts.slots[Int(base + dst)] = outcome.value }
@@ -238,8 +238,18 @@ struct Machine: Sendable {
     if ts.fault != .none { return .enabled(.empty, choices: 1) }
     switch program.ops[Int(ts.pc)] {
     case .visible(let builtin, let argumentBase, let argumentCount, _, _):
+      switch program.fastPaths[Int(builtin)] {
+      case .load, .store:
+        var footprint = Footprint()
+        let p = ts.slots[Int(ts.base + argumentBase)]
+        if p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) {
+          footprint.insert(object: Int(p.bits), mode: program.fastPaths[Int(builtin)] == .load ? .read : .write)
+        }
+        return .enabled(footprint, choices: 1)
+      case .none: break
+      }
       let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
-      switch program.builtins[Int(builtin)].status(call, cells) {
+      switch program.statusFunctions[Int(builtin)](call, cells) {
       case .enabled(let footprint, let choices): return .enabled(footprint, choices: max(choices, 1))
       case .blocked(let footprint): return .blocked(footprint)
       }
@@ -282,8 +292,22 @@ struct Machine: Sendable {
     let pc = ts.pc
     switch program.ops[Int(pc)] {
     case .visible(let builtin, let argumentBase, let argumentCount, let dst, let out):
+      let fast = program.fastPaths[Int(builtin)]
+      if fast != .none {
+        let p = ts.slots[Int(ts.base + argumentBase)]
+        if p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) {
+          if fast == .load {
+            if dst >= 0 { ts.slots[Int(ts.base + dst)] = cells[Int(p.bits)] }
+          } else {
+            cells[Int(p.bits)] = ts.slots[Int(ts.base + argumentBase + 1)]
+          }
+          ts.pc += 1
+          settle(&ts, thread: thread, cells: cells)
+          return nil
+        }
+      }
       let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: choice)
-      let outcome = program.builtins[Int(builtin)].execute(call, &cells)
+      let outcome = program.executeFunctions[Int(builtin)](call, &cells)
       if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
       if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
       if let v = outcome.violation {
@@ -319,7 +343,7 @@ struct Machine: Sendable {
       // Parked here because the builtin raised a violation (a lockdep assertion).
       let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
       var scratch = cells
-      let outcome = program.builtins[Int(builtin)].execute(call, &scratch)
+      let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
       if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
       if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
       if let v = outcome.violation {
@@ -364,9 +388,8 @@ struct Machine: Sendable {
       let pc = ts.pc
       switch program.ops[Int(pc)] {
       case .visible(let builtin, let argumentBase, let argumentCount, let dst, let out):
-        let b = program.builtins[Int(builtin)]
         let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
-        switch b.status(call, cells) {
+        switch program.statusFunctions[Int(builtin)](call, cells) {
         case .blocked(let f):
           footprint.formUnion(f)
           return .blocked
@@ -377,7 +400,7 @@ struct Machine: Sendable {
             continue
           }
         }
-        let outcome = b.execute(call, &cells)
+        let outcome = program.executeFunctions[Int(builtin)](call, &cells)
         if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
         if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
         if let v = outcome.violation, violation == nil {
@@ -419,7 +442,7 @@ struct Machine: Sendable {
       case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
         let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
         var scratch = cells
-        let outcome = program.builtins[Int(builtin)].execute(call, &scratch)
+        let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
         if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
         if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
         if let v = outcome.violation, violation == nil {

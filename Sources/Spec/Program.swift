@@ -105,6 +105,10 @@ final class Program: Sendable {
   let scenarios: [CompiledScenario]
   let vmBuggedCell: Int
   let finalChecks: [@Sendable (FinalCheckContext) -> Violation?]
+  /// Per builtin, split out so the hot path touches one closure, not a whole `Builtin`.
+  let fastPaths: [Builtin.FastPath]
+  let statusFunctions: [@Sendable (BuiltinCall, [Value]) -> BuiltinStatus]
+  let executeFunctions: [@Sendable (BuiltinCall, inout [Value]) -> BuiltinOutcome]
 
   init(
     name: String, ops: [Op], sites: [Site], functions: [CompiledFunction], builtins: [Builtin],
@@ -112,6 +116,9 @@ final class Program: Sendable {
     finalChecks: [@Sendable (FinalCheckContext) -> Violation?]
   ) {
     self.finalChecks = finalChecks
+    self.fastPaths = builtins.map(\.fastPath)
+    self.statusFunctions = builtins.map(\.status)
+    self.executeFunctions = builtins.map(\.execute)
     self.name = name
     self.ops = ops
     self.sites = sites

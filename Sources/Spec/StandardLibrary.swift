@@ -69,17 +69,19 @@ extension Library {
   }
 
   private static func load(_ name: String, access kind: Builtin.Access) -> Builtin {
-    Builtin(
+    var builtin = Builtin(
       name: name, parameters: [.init("p", .any, .location)], result: .any, isSchedulingPoint: true,
       access: kind, status: access(.read),
       execute: { call, memory in
         guard let cell = call.cell(0, in: memory) else { return invalidPointer("the location") }
         return BuiltinOutcome(value: memory[cell])
       })
+    builtin.fastPath = .load
+    return builtin
   }
 
   private static func store(_ name: String, access kind: Builtin.Access) -> Builtin {
-    Builtin(
+    var builtin = Builtin(
       name: name, parameters: [.init("p", .any, .location), .init("v", .any)], result: .void,
       isSchedulingPoint: true, access: kind, status: access(.write),
       execute: { call, memory in
@@ -87,6 +89,8 @@ extension Library {
         memory[cell] = call.arguments[1]
         return BuiltinOutcome()
       })
+    builtin.fastPath = .store
+    return builtin
   }
 
   private static func readModifyWrite(
