@@ -27,12 +27,15 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
   /// C truthiness: any non-zero payload.
   @inlinable public var isTrue: Bool { bits != 0 }
 
-  /// Equality as `==` in the language sees it: integers and booleans compare by number.
+  /// Equality as `==` in the language sees it: integers, booleans and SPTE values are all
+  /// 64-bit numbers in the kernel and compare by their bits; pointers and handles compare by
+  /// tag too.
   @inlinable public func equals(_ other: Value) -> Bool {
     if tag == other.tag { return bits == other.bits }
-    let numeric = (tag == .int || tag == .bool) && (other.tag == .int || other.tag == .bool)
-    return numeric && bits == other.bits
+    return isNumber && other.isNumber && bits == other.bits
   }
+
+  @inlinable var isNumber: Bool { tag == .int || tag == .bool || tag == .spte }
 
   public var description: String {
     switch tag {
@@ -47,6 +50,8 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
 
 /// The kinds of SPTE value the model distinguishes, packed into a `Value` with tag `.spte`.
 ///
+/// The kind sits in bits 56..<60 and the argument in the low 56 bits, so the non-present value
+/// is 0 (a zero-initialised `u64` slot is non-present) and no other kind equals a small integer.
 /// The domain model (a later issue) builds on these; the language only needs the constants
 /// `SHADOW_NONPRESENT_VALUE` and `FROZEN_SPTE` and equality.
 public struct SPTE: Hashable, Sendable, CustomStringConvertible {
@@ -61,11 +66,13 @@ public struct SPTE: Hashable, Sendable, CustomStringConvertible {
   }
 
   public init(_ value: Value) {
-    kind = Kind(rawValue: value.bits & 7) ?? .nonPresent
-    argument = value.bits >> 3
+    kind = Kind(rawValue: (value.bits >> 56) & 0xF) ?? .nonPresent
+    argument = value.bits & 0x00FF_FFFF_FFFF_FFFF
   }
 
-  public var value: Value { Value(tag: .spte, bits: argument << 3 | kind.rawValue) }
+  public var value: Value {
+    Value(tag: .spte, bits: kind.rawValue << 56 | (argument & 0x00FF_FFFF_FFFF_FFFF))
+  }
 
   public var description: String {
     switch kind {
