@@ -793,7 +793,9 @@ final class Compiler {
       let v = expression(value, into: valueSlot)
       checkAssignable(v.type, to: elementType, value.location, "cannot assign a value of type \(v.type) to '\(text(target))' of type \(elementType)")
     }
-    emitBuiltin(Library.plainStore, base: args, count: 2, dst: -1, out: -1, location: location, text: "\(text(target)) \(op) \(text(value))")
+    // `x++` arrives as `x += 1` with a synthetic, empty-ranged `1`.
+    let shown = value.start == value.end ? "\(text(target))\(op == "+=" ? "++" : "--")" : "\(text(target)) \(op) \(text(value))"
+    emitBuiltin(Library.plainStore, base: args, count: 2, dst: -1, out: -1, location: location, text: shown)
   }
 
   private func emitBuiltin(_ name: String, base: Int32, count: Int32, dst: Int32, out: Int32, location: SourceLocation, text: String) {

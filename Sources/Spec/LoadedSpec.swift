@@ -30,8 +30,20 @@ public final class LoadedSpec: Sendable {
   }
 
   /// The transition system of one scenario.
+  ///
+  /// `scenario` should come from `scenarios`; an unknown one gives a system with no threads.
   public func system(for scenario: ScenarioInfo) -> ScenarioSystem {
-    let (p, s) = index[scenario.name] ?? (0, 0)
+    guard let (p, s) = index[scenario.name], programs.indices.contains(p),
+      programs[p].scenarios.indices.contains(s)
+    else {
+      let empty = Program(
+        name: "empty", ops: [], sites: [], functions: [], builtins: [], cells: [], initialCells: [],
+        scenarios: [], vmBuggedCell: 0, finalChecks: [])
+      let none = CompiledScenario(
+        name: scenario.name, location: scenario.location, expectation: scenario.expectation,
+        threads: [], initFunction: nil, finallyFunction: nil)
+      return ScenarioSystem(program: empty, scenario: none, info: scenario)
+    }
     let program = programs[p]
     return ScenarioSystem(program: program, scenario: program.scenarios[s], info: scenario)
   }

@@ -157,3 +157,24 @@ import Testing
     ])
   }
 }
+
+@Test func foreignScenarioGivesAnEmptySystem() throws {
+  let spec = try LoadedSpec.load(sources: [])
+  #expect(spec.scenarios.isEmpty)
+  let info = ScenarioInfo(
+    name: "nope", location: SourceLocation(file: "x", line: 0, column: 0), expectation: .ok,
+    threadNames: [], program: "base")
+  let system = spec.system(for: info)
+  #expect(system.threadCount == 0)
+  #expect(system.checkFinal(system.initialState) == nil)
+}
+
+@Test func incrementShowsAsWritten() throws {
+  let spec = try LoadedSpec.load(source: "shared int x;\nvoid f() { x++; }\nscenario s { thread t = f(); expect ok; }", file: "i.ept")
+  let system = spec.system(for: spec.scenarios[0])
+  var state = system.initialState
+  #expect(system.stepInfo(of: 0, in: state)?.operation == "x")
+  _ = system.execute(thread: 0, choice: 0, in: &state)
+  #expect(system.stepInfo(of: 0, in: state)?.operation == "x++")
+  #expect(system.stepInfo(of: 0, in: state)?.access == .plain)
+}
