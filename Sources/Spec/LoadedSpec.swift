@@ -8,6 +8,17 @@ public struct ScenarioInfo: Hashable, Sendable {
   public var threadNames: [String]
   /// The program the scenario belongs to: `"base"`, or the path of the variant file.
   public var program: String
+
+  public init(
+    name: String, location: SourceLocation, expectation: Expectation, threadNames: [String],
+    program: String
+  ) {
+    self.name = name
+    self.location = location
+    self.expectation = expectation
+    self.threadNames = threadNames
+    self.program = program
+  }
 }
 
 /// A set of `.ept` files, parsed, checked and compiled: the base program and its variants.

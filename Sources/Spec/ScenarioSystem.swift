@@ -176,6 +176,9 @@ public struct ScenarioSystem: TransitionSystem {
     return state.cells[index]
   }
 
+  /// The name of each shared object, by object id (`x`, `a[2]`, `mmu_lock`, `__rcu`).
+  public var objectNames: [String] { program.cells.map(\.name) }
+
   /// The object id of a named shared cell.
   public func objectID(of cellName: String) -> Int? {
     program.cells.firstIndex(where: { $0.name == cellName })

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Spec
+import Spec
 
 /// Every kind of mistake has its own message at an exact position.
 @Suite struct DiagnosticTests {

@@ -2,7 +2,7 @@ import Explorer
 import Foundation
 import Testing
 
-@testable import Spec
+import Spec
 
 /// Random token soup and mutated valid programs: no crash, no hang; each input loads or yields
 /// diagnostics, and whatever loads also runs.
@@ -81,11 +81,22 @@ import Testing
   }
 
   @Test func tenThousandInputs() throws {
-    var rng = Rng(generator: SplitMix64(seed: 0xE9_7C_4EC4))
+    try Self.fuzz(seed: 0xE9_7C_4EC4, count: 10_000)
+  }
+
+  /// A long run on request: `EPT_FUZZ=200000 swift test -c release --filter longRun`.
+  @Test(.enabled(if: ProcessInfo.processInfo.environment["EPT_FUZZ"] != nil))
+  func longRun() throws {
+    let count = Int(ProcessInfo.processInfo.environment["EPT_FUZZ"] ?? "") ?? 100_000
+    try Self.fuzz(seed: 0x5EED_2026, count: count)
+  }
+
+  static func fuzz(seed: UInt64, count: Int) throws {
+    var rng = Rng(generator: SplitMix64(seed: seed))
     var loaded = 0
     var rejected = 0
     var explored = 0
-    for i in 0..<10_000 {
+    for i in 0..<count {
       let source = i % 2 == 0 ? Self.soup(&rng) : Self.mutate(Self.seeds[rng.below(Self.seeds.count)], &rng)
       do {
         let spec = try LoadedSpec.load(source: source, file: "fuzz.ept")
@@ -108,7 +119,7 @@ import Testing
         rejected += 1
       }
     }
-    #expect(loaded + rejected == 10_000)
+    #expect(loaded + rejected == count)
     #expect(loaded > 100)
     print("fuzz: \(loaded) loaded (\(explored) scenarios run), \(rejected) rejected")
   }

@@ -1,7 +1,7 @@
 import Explorer
 import Testing
 
-@testable import Spec
+import Spec
 
 /// Footprints and semantics of each builtin and statement, step by step.
 @Suite struct InterpreterTests {
@@ -19,7 +19,7 @@ import Testing
 
     /// The footprint of a thread's next step: objects as `name` or `name!` (exclusive).
     func footprint(_ t: Int) -> (objects: [String], canBlock: Bool, enabled: Bool, choices: Int) {
-      let names = system.program.cells.map(\.name)
+      let names = system.objectNames
       func render(_ f: Footprint) -> [String] { f.objects.map { names[$0.object] + ($0.exclusive ? "!" : "") } }
       switch system.status(of: t, in: state) {
       case .finished: return ([], false, false, 0)

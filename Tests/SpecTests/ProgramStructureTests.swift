@@ -2,7 +2,7 @@ import Explorer
 import Foundation
 import Testing
 
-@testable import Spec
+import Spec
 
 /// Multi-file specs, variants that override base functions, and loading from disk.
 @Suite struct ProgramStructureTests {
