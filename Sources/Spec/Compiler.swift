@@ -406,18 +406,24 @@ final class Compiler {
     }
   }
 
-  private func compileBlockFunction(_ block: Stmt, name: String, file: String, context: Context) -> Int32 {
+  private func compileBlockFunction(
+    _ block: Stmt, name: String, file: String, context: Context,
+    parameters: [(name: String, type: SpecType, location: SourceLocation)] = []
+  ) -> Int32 {
     let index = Int32(compiled.count)
     beginBody(function: index, file: file)
     currentResult = .void
     currentName = name
     self.context = context
+    for parameter in parameters {
+      _ = declareLocal(parameter.name, parameter.type, parameter.location, parameter: true)
+    }
     let entry = Int32(ops.count)
     _ = statement(block)
     _ = emit(.ret(src: -1), block.location)
     reportUnusedLocals()
     compiled.append(
-      CompiledFunction(name: name, location: block.location, kernel: nil, entry: entry, slotCount: maxSlot, parameterCount: 0))
+      CompiledFunction(name: name, location: block.location, kernel: nil, entry: entry, slotCount: maxSlot, parameterCount: parameters.count))
     self.context = .function
     return index
   }
@@ -1291,11 +1297,23 @@ final class Compiler {
       sink.error(scenario.location, "scenario '\(scenario.name)' has no 'expect' (write 'expect ok;' or 'expect violation <kind>;')")
     }
     let initFunction = scenario.initBlock.map { compileBlockFunction($0, name: "init of \(scenario.name)", file: file, context: .initBlock) }
-    let finallyFunction = scenario.finallyBlock.map { compileBlockFunction($0, name: "finally of \(scenario.name)", file: file, context: .finallyBlock) }
+    // In `finally`, each thread whose function returns a value is a name for that value.
+    var resultThreads: [Int] = []
+    var resultParameters: [(name: String, type: SpecType, location: SourceLocation)] = []
+    for (t, thread) in threads.enumerated() where names.contains(thread.name) {
+      let result = signatures[Int(thread.function)].result
+      if result != .void, !resultParameters.contains(where: { $0.name == thread.name }) {
+        resultThreads.append(t)
+        resultParameters.append((thread.name, result, scenario.threads.first { $0.name == thread.name }?.location ?? scenario.location))
+      }
+    }
+    let finallyFunction = scenario.finallyBlock.map {
+      compileBlockFunction($0, name: "finally of \(scenario.name)", file: file, context: .finallyBlock, parameters: resultParameters)
+    }
     scenarios.append(
       CompiledScenario(
         name: scenario.name, location: scenario.location, expectation: expectation, threads: threads,
-        initFunction: initFunction, finallyFunction: finallyFunction))
+        initFunction: initFunction, finallyFunction: finallyFunction, finallyThreads: resultThreads))
   }
 }
 

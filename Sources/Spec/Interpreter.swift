@@ -75,6 +75,9 @@ struct ThreadState: Hashable, Sendable {
   static let empty = ThreadState(pc: -1, base: 0, fault: .none, faultDetail: 0, slots: [], frames: [])
 
   var isRunning: Bool { pc >= 0 }
+
+  /// The value the thread's function returned (zero unless it returned).
+  var result: Value { pc == -1 ? slots.first ?? .zero : .zero }
 }
 
 /// What running a region inline (an `atomic` block, an `await`, `init`, `finally`) did.
@@ -186,8 +189,9 @@ struct Machine: Sendable {
     case .ret(let src):
       let value = src >= 0 ? ts.slots[Int(base + src)] : .zero
       guard let frame = ts.frames.popLast() else {
+        // The thread returned: keep only its result, for `finally`.
         ts.pc = -1
-        ts.slots = []
+        ts.slots = [value]
         ts.base = 0
         return true
       }

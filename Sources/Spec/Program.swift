@@ -91,6 +91,8 @@ struct CompiledScenario: Sendable {
   var threads: [CompiledThread]
   var initFunction: Int32?
   var finallyFunction: Int32?
+  /// The threads whose return values `finally` sees, in parameter order.
+  var finallyThreads: [Int] = []
 }
 
 /// A compiled program: the base model, or a variant of it, with its scenarios.

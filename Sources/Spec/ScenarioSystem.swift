@@ -85,7 +85,8 @@ public struct ScenarioSystem: TransitionSystem {
   public func checkFinal(_ state: State) -> Violation? {
     if let initViolation { return initViolation }
     if let finallyFunction = scenario.finallyFunction {
-      var ts = Self.frame(program, function: finallyFunction, arguments: [])
+      let results = scenario.finallyThreads.map { state.threads[$0].result }
+      var ts = Self.frame(program, function: finallyFunction, arguments: results)
       var cells = state.cells
       var footprint = Footprint()
       if case .completed(let v?) = machine.runInline(&ts, thread: -1, cells: &cells, end: -1, footprint: &footprint) {

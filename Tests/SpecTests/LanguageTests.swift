@@ -166,3 +166,41 @@ import Spec
   let bad = try Explorer.explore(spec.system(for: spec.scenarios[1]), configuration: Configuration())
   #expect(bad.counterexamples.map(\.violation) == [Violation(kind: "divergence", message: "sept is 1")])
 }
+
+@Test func finallySeesThreadResults() throws {
+  let source = """
+    shared int owner;
+    int claim(int me) {
+        int expected = 0;
+        if (try_cmpxchg(&owner, &expected, me))
+            return RET_PF_FIXED;
+        return RET_PF_RETRY;
+    }
+    void helper() { }
+    scenario one_winner {
+        thread vcpu0 = claim(1);
+        thread vcpu1 = claim(2);
+        thread other = helper();
+        finally { assert((vcpu0 == RET_PF_FIXED) != (vcpu1 == RET_PF_FIXED), "exactly one claim wins"); }
+        expect ok;
+    }
+    scenario wrong_belief {
+        thread vcpu0 = claim(1);
+        thread vcpu1 = claim(2);
+        finally { assert(vcpu0 == RET_PF_FIXED, "vcpu0 always wins"); }
+        expect violation assertion;
+    }
+    """
+  let spec = try LoadedSpec.load(source: source, file: "r.ept")
+  for scenario in spec.scenarios {
+    let result = try Explorer.explore(spec.system(for: scenario), configuration: Configuration())
+    switch scenario.expectation {
+    case .ok: #expect(result.counterexamples.isEmpty)
+    case .violation: #expect(result.counterexamples.map(\.violation.message) == ["finally of wrong_belief at r.ept:19:15: assertion failed: vcpu0 always wins"])
+    }
+  }
+  // A void thread is not a value.
+  #expect(throws: SpecError.self) {
+    try LoadedSpec.load(source: "void h() {}\nscenario s { thread t = h(); finally { assert(t == 0); } expect ok; }", file: "v.ept")
+  }
+}
