@@ -74,7 +74,9 @@ public struct BuiltinOutcome: Sendable {
   /// Whether the thread stops after the call (a failed `assert`, a `BUG()`).
   public var stopsThread: Bool
 
-  public init(value: Value = .zero, out: Value? = nil, violation: Violation? = nil, stopsThread: Bool = false) {
+  public init(
+    value: Value = .zero, out: Value? = nil, violation: Violation? = nil, stopsThread: Bool = false
+  ) {
     self.value = value
     self.out = out
     self.violation = violation
@@ -140,7 +142,9 @@ public struct Builtin: Sendable {
     name: String, parameters: [Parameter], isVariadic: Bool = false, result: SpecType,
     isSchedulingPoint: Bool, access: Access = .none, threadOnly: Bool = false,
     isNondeterministic: Bool = false,
-    status: @escaping @Sendable (BuiltinCall, [Value]) -> BuiltinStatus = { _, _ in .enabled(.empty, choices: 1) },
+    status: @escaping @Sendable (BuiltinCall, [Value]) -> BuiltinStatus = { _, _ in
+      .enabled(.empty, choices: 1)
+    },
     execute: @escaping @Sendable (BuiltinCall, inout [Value]) -> BuiltinOutcome
   ) {
     self.name = name

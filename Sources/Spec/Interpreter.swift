@@ -72,7 +72,8 @@ struct ThreadState: Hashable, Sendable {
     var dst: Int32
   }
 
-  static let empty = ThreadState(pc: -1, base: 0, fault: .none, faultDetail: 0, slots: [], frames: [])
+  static let empty = ThreadState(
+    pc: -1, base: 0, fault: .none, faultDetail: 0, slots: [], frames: [])
 
   var isRunning: Bool { pc >= 0 }
 
@@ -100,7 +101,9 @@ struct Machine: Sendable {
   /// The violation message for a step of `thread` at `pc`.
   func message(_ thread: Int, _ pc: Int32, _ reason: String) -> String {
     let site = program.sites[Int(pc)]
-    let function = program.functions.indices.contains(Int(site.function)) ? program.functions[Int(site.function)].name : "?"
+    let function =
+      program.functions.indices.contains(Int(site.function))
+      ? program.functions[Int(site.function)].name : "?"
     if thread < 0 { return "\(function) at \(site.location): \(reason)" }
     return "\(name(thread)) in \(function) at \(site.location): \(reason)"
   }
@@ -178,11 +181,13 @@ struct Machine: Sendable {
       }
       let callee = program.functions[Int(function)]
       let newBase = Int32(ts.slots.count)
-      ts.slots.append(contentsOf: repeatElement(.zero, count: Int(max(callee.slotCount, argumentCount))))
+      ts.slots.append(
+        contentsOf: repeatElement(.zero, count: Int(max(callee.slotCount, argumentCount))))
       for i in 0..<Int(argumentCount) {
         ts.slots[Int(newBase) + i] = ts.slots[Int(base + argumentBase) + i]
       }
-      ts.frames.append(ThreadState.Frame(returnPc: ts.pc + 1, base: base, dst: dst < 0 ? -1 : base + dst))
+      ts.frames.append(
+        ThreadState.Frame(returnPc: ts.pc + 1, base: base, dst: dst < 0 ? -1 : base + dst))
       ts.base = newBase
       ts.pc = callee.entry
       return true
@@ -201,7 +206,8 @@ struct Machine: Sendable {
       ts.pc = frame.returnPc
       return true
     case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
-      let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+      let call = makeCall(
+        ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
       var scratch = cells
       let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
       // A local builtin's violation (a lockdep assertion) needs a step of its own: park here.
@@ -216,7 +222,9 @@ struct Machine: Sendable {
   }
 
   @inline(__always)
-  func makeCall(_ ts: ThreadState, thread: Int, argumentBase: Int32, argumentCount: Int32, choice: Int) -> BuiltinCall {
+  func makeCall(
+    _ ts: ThreadState, thread: Int, argumentBase: Int32, argumentCount: Int32, choice: Int
+  ) -> BuiltinCall {
     var arguments = BuiltinArguments()
     let start = Int(ts.base + argumentBase)
     for i in 0..<Int(argumentCount) { arguments.append(ts.slots[start + i]) }
@@ -230,8 +238,10 @@ struct Machine: Sendable {
     case .none: return "runtime error"
     case .indexOutOfBounds: return "index \(ts.faultDetail) is out of bounds"
     case .divisionByZero: return "division by zero"
-    case .recursionTooDeep: return "calls nested more than \(Machine.maxCallDepth) deep (unbounded recursion?)"
-    case .outOfFuel: return "local computation ran \(Machine.fuel) instructions without reaching a visible step"
+    case .recursionTooDeep:
+      return "calls nested more than \(Machine.maxCallDepth) deep (unbounded recursion?)"
+    case .outOfFuel:
+      return "local computation ran \(Machine.fuel) instructions without reaching a visible step"
     case .badChoice: return "choose inside an atomic block"
     }
   }
@@ -247,18 +257,23 @@ struct Machine: Sendable {
         var footprint = Footprint()
         let p = ts.slots[Int(ts.base + argumentBase)]
         if p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) {
-          footprint.insert(object: Int(p.bits), mode: program.fastPaths[Int(builtin)] == .load ? .read : .write)
+          footprint.insert(
+            object: Int(p.bits), mode: program.fastPaths[Int(builtin)] == .load ? .read : .write)
         }
         return .enabled(footprint, choices: 1)
       case .none: break
       }
-      let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+      let call = makeCall(
+        ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
       switch program.statusFunctions[Int(builtin)](call, cells) {
-      case .enabled(let footprint, let choices): return .enabled(footprint, choices: max(choices, 1))
+      case .enabled(let footprint, let choices):
+        return .enabled(footprint, choices: max(choices, 1))
       case .blocked(let footprint): return .blocked(footprint)
       }
     case .check(let kind, _):
-      if kind == .kvmBugOn { return .enabled(Footprint([(program.vmBuggedCell, .write)]), choices: 1) }
+      if kind == .kvmBugOn {
+        return .enabled(Footprint([(program.vmBuggedCell, .write)]), choices: 1)
+      }
       return .enabled(.empty, choices: 1)
     case .atomicBegin(let end), .awaitBegin(let end):
       var scratch = ts
@@ -267,7 +282,8 @@ struct Machine: Sendable {
       let isAwait: Bool
       if case .awaitBegin = program.ops[Int(ts.pc)] { isAwait = true } else { isAwait = false }
       scratch.pc += 1
-      let result = runInline(&scratch, thread: thread, cells: &memory, end: end, footprint: &footprint)
+      let result = runInline(
+        &scratch, thread: thread, cells: &memory, end: end, footprint: &footprint)
       if isAwait { footprint.markBlocking() }
       if case .blocked = result { return .blocked(footprint) }
       return .enabled(footprint, choices: 1)
@@ -285,7 +301,9 @@ struct Machine: Sendable {
   }
 
   /// Runs the step the thread is parked at, then settles it at its next one.
-  func execute(_ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value]) -> Violation? {
+  func execute(_ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value])
+    -> Violation?
+  {
     guard ts.pc >= 0 else { return nil }
     var violation: Violation? = nil
     if ts.fault != .none {
@@ -310,12 +328,16 @@ struct Machine: Sendable {
           return nil
         }
       }
-      let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: choice)
+      let call = makeCall(
+        ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: choice
+      )
       let outcome = program.executeFunctions[Int(builtin)](call, &cells)
       if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
       if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
       if let v = outcome.violation {
-        violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+        violation = Violation(
+          kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)")
+        )
       }
       if outcome.stopsThread {
         stop(&ts)
@@ -332,7 +354,10 @@ struct Machine: Sendable {
     case .loopCheck(_, let bound):
       violation = Violation(
         kind: "unbounded-retry",
-        message: message(thread, pc, "\(program.sites[Int(pc)].text) passed its bound of \(bound) iteration\(bound == 1 ? "" : "s")"))
+        message: message(
+          thread, pc,
+          "\(program.sites[Int(pc)].text) passed its bound of \(bound) iteration\(bound == 1 ? "" : "s")"
+        ))
       stop(&ts)
       return violation
     case .atomicBegin(let end), .awaitBegin(let end):
@@ -345,13 +370,16 @@ struct Machine: Sendable {
       if ts.pc < 0 { return violation }
     case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
       // Parked here because the builtin raised a violation (a lockdep assertion).
-      let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+      let call = makeCall(
+        ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
       var scratch = cells
       let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
       if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
       if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
       if let v = outcome.violation {
-        violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+        violation = Violation(
+          kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)")
+        )
       }
       ts.pc += 1
     default:
@@ -361,7 +389,9 @@ struct Machine: Sendable {
     return violation
   }
 
-  private func checkViolation(_ kind: CheckKind, thread: Int, pc: Int32, cells: inout [Value]) -> Violation {
+  private func checkViolation(_ kind: CheckKind, thread: Int, pc: Int32, cells: inout [Value])
+    -> Violation
+  {
     let text = program.sites[Int(pc)].text
     switch kind {
     case .assert:
@@ -370,13 +400,17 @@ struct Machine: Sendable {
       return Violation(kind: "assertion", message: message(thread, pc, "\(text) fired"))
     case .kvmBugOn:
       cells[program.vmBuggedCell] = .bool(true)
-      return Violation(kind: "assertion", message: message(thread, pc, "\(text) fired; the VM is bugged"))
+      return Violation(
+        kind: "assertion", message: message(thread, pc, "\(text) fired; the VM is bugged"))
     }
   }
 
   /// Runs from `ts.pc` until `end` in the same frame, executing visible steps immediately and
   /// collecting their footprints. Used for `atomic`, `await`, `init` and `finally`.
-  func runInline(_ ts: inout ThreadState, thread: Int, cells: inout [Value], end: Int32, footprint: inout Footprint) -> InlineResult {
+  func runInline(
+    _ ts: inout ThreadState, thread: Int, cells: inout [Value], end: Int32,
+    footprint: inout Footprint
+  ) -> InlineResult {
     let depth = ts.frames.count
     var violation: Violation? = nil
     var fuel = Machine.fuel
@@ -392,7 +426,8 @@ struct Machine: Sendable {
       let pc = ts.pc
       switch program.ops[Int(pc)] {
       case .visible(let builtin, let argumentBase, let argumentCount, let dst, let out):
-        let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+        let call = makeCall(
+          ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
         switch program.statusFunctions[Int(builtin)](call, cells) {
         case .blocked(let f):
           footprint.formUnion(f)
@@ -408,7 +443,9 @@ struct Machine: Sendable {
         if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
         if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
         if let v = outcome.violation, violation == nil {
-          violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+          violation = Violation(
+            kind: v.kind,
+            message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
         }
         if outcome.stopsThread {
           stop(&ts)
@@ -432,7 +469,10 @@ struct Machine: Sendable {
         if count > Int64(bound) {
           let v = Violation(
             kind: "unbounded-retry",
-            message: message(thread, pc, "\(program.sites[Int(pc)].text) passed its bound of \(bound) iteration\(bound == 1 ? "" : "s")"))
+            message: message(
+              thread, pc,
+              "\(program.sites[Int(pc)].text) passed its bound of \(bound) iteration\(bound == 1 ? "" : "s")"
+            ))
           stop(&ts)
           return .completed(violation ?? v)
         }
@@ -444,13 +484,16 @@ struct Machine: Sendable {
       case .atomicBegin, .awaitBegin, .atomicEnd:
         ts.pc += 1
       case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
-        let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+        let call = makeCall(
+          ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
         var scratch = cells
         let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
         if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
         if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
         if let v = outcome.violation, violation == nil {
-          violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+          violation = Violation(
+            kind: v.kind,
+            message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
         }
         ts.pc += 1
       case let op:

@@ -22,7 +22,9 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
   @inlinable public static func int(_ v: Int64) -> Value { Value(tag: .int, bits: v) }
   @inlinable public static func int(_ v: Int) -> Value { Value(tag: .int, bits: Int64(v)) }
   @inlinable public static func bool(_ v: Bool) -> Value { Value(tag: .bool, bits: v ? 1 : 0) }
-  @inlinable public static func pointer(_ cell: Int) -> Value { Value(tag: .pointer, bits: Int64(cell)) }
+  @inlinable public static func pointer(_ cell: Int) -> Value {
+    Value(tag: .pointer, bits: Int64(cell))
+  }
 
   /// C truthiness: any non-zero payload.
   @inlinable public var isTrue: Bool { bits != 0 }
@@ -55,7 +57,10 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
 /// The domain model (a later issue) builds on these; the language only needs the constants
 /// `SHADOW_NONPRESENT_VALUE` and `FROZEN_SPTE` and equality.
 public struct SPTE: Hashable, Sendable, CustomStringConvertible {
-  public enum Kind: Int64, Sendable { case nonPresent = 0, frozen, leaf, nonLeaf, mmio }
+  public enum Kind: Int64, Sendable {
+    case nonPresent = 0
+    case frozen, leaf, nonLeaf, mmio
+  }
   public var kind: Kind
   /// The pfn of a leaf, or the table of a non-leaf; 0 otherwise.
   public var argument: Int64

@@ -1,8 +1,7 @@
 import Explorer
 import Foundation
-import Testing
-
 import Spec
+import Testing
 
 /// The example specs under `Fixtures/` load from disk and meet their own expectations.
 @Suite struct FixtureTests {
@@ -12,9 +11,11 @@ import Spec
   @Test func everyScenarioMeetsItsExpectation() throws {
     let spec = try LoadedSpec.load(paths: [Self.root])
     #expect(spec.warnings.isEmpty, "\(spec.warnings)")
-    #expect(spec.scenarios.map(\.name) == [
-      "lastzero3", "lost_update", "two_lock_deadlock", "two_faults_one_gfn", "no_freeze_two_faults",
-    ])
+    #expect(
+      spec.scenarios.map(\.name) == [
+        "lastzero3", "lost_update", "two_lock_deadlock", "two_faults_one_gfn",
+        "no_freeze_two_faults",
+      ])
     for scenario in spec.scenarios {
       let system = spec.system(for: scenario)
       let dpor = try Explorer.explore(system, configuration: Configuration(strategy: .dpor))
@@ -23,7 +24,9 @@ import Spec
       #expect(kinds == Set(dfs.counterexamples.map(\.violation.kind)), "\(scenario.name)")
       #expect(dpor.statistics.sleepSetBlocked == 0)
       switch scenario.expectation {
-      case .ok: #expect(kinds.isEmpty, "\(scenario.name): \(dpor.counterexamples.map(\.violation.description))")
+      case .ok:
+        #expect(
+          kinds.isEmpty, "\(scenario.name): \(dpor.counterexamples.map(\.violation.description))")
       case .violation(let kind): #expect(kinds.contains(kind), "\(scenario.name): \(kinds)")
       }
     }

@@ -1,8 +1,7 @@
 import Explorer
 import Foundation
-import Testing
-
 import Spec
+import Testing
 
 /// Random token soup and mutated valid programs: no crash, no hang; each input loads or yields
 /// diagnostics, and whatever loads also runs.
@@ -50,7 +49,8 @@ import Spec
       case 2: lines.swapAt(at, rng.below(lines.count))
       default:
         let digits = ["0", "1", "2", "3", "-1", "7"]
-        lines[at] = lines[at].replacingOccurrences(of: String(rng.below(4)), with: digits[rng.below(digits.count)])
+        lines[at] = lines[at].replacingOccurrences(
+          of: String(rng.below(4)), with: digits[rng.below(digits.count)])
       }
     }
     return lines.joined(separator: "\n")
@@ -67,7 +67,8 @@ import Spec
         let length = min(1 + rng.below(12), bytes.count - at)
         bytes.removeSubrange(at..<(at + length))
       case 1:  // insert a token
-        bytes.insert(contentsOf: Array((" " + vocabulary[rng.below(vocabulary.count)] + " ").utf8), at: at)
+        bytes.insert(
+          contentsOf: Array((" " + vocabulary[rng.below(vocabulary.count)] + " ").utf8), at: at)
       case 2:  // duplicate a range
         let length = min(1 + rng.below(20), bytes.count - at)
         bytes.insert(contentsOf: Array(bytes[at..<(at + length)]), at: rng.below(bytes.count))
@@ -97,7 +98,8 @@ import Spec
     var rejected = 0
     var explored = 0
     for i in 0..<count {
-      let source = i % 2 == 0 ? Self.soup(&rng) : Self.mutate(Self.seeds[rng.below(Self.seeds.count)], &rng)
+      let source =
+        i % 2 == 0 ? Self.soup(&rng) : Self.mutate(Self.seeds[rng.below(Self.seeds.count)], &rng)
       do {
         let spec = try LoadedSpec.load(source: source, file: "fuzz.ept")
         loaded += 1
