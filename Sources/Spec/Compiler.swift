@@ -31,6 +31,7 @@ final class Compiler {
   private var sites: [Site] = []
   private var compiled: [CompiledFunction] = []
   private var scenarios: [CompiledScenario] = []
+  private var staticFootprints: [Int32: Footprint] = [:]
 
   // Per-function state.
   private struct Local {
@@ -101,7 +102,8 @@ final class Compiler {
     return Program(
       name: programName, ops: ops, sites: sites, functions: compiled, builtins: builtins,
       cells: cells, initialCells: initialCells, scenarios: scenarios,
-      vmBuggedCell: Library.vmBuggedCell, finalChecks: library.finalChecks)
+      vmBuggedCell: Library.vmBuggedCell, finalChecks: library.finalChecks,
+      staticFootprints: staticFootprints)
   }
 
   // MARK: Declarations
@@ -680,6 +682,7 @@ final class Compiler {
       atomicDepth -= 1
       _ = emit(.atomicEnd, stmt.location)
       patch(begin, target: ops.count)
+      recordStaticFootprint(begin: begin, end: ops.count)
       return falls
     case .await(let condition):
       if context != .function { sink.error(stmt.location, "'await' is only allowed in functions") }
@@ -689,6 +692,7 @@ final class Compiler {
       atomicDepth -= 1
       _ = emit(.awaitEnd(condition: c), stmt.location)
       patch(begin, target: ops.count)
+      recordStaticFootprint(begin: begin, end: ops.count)
       nextSlot = mark
       return true
     case .assert(let condition, let message):
@@ -698,6 +702,36 @@ final class Compiler {
       nextSlot = mark
       return true
     }
+  }
+
+  /// Every access an `atomic` or `await` region may make, when the region's loads and stores
+  /// all name their cells directly (a shared variable or an array, not a pointer or a call).
+  ///
+  /// The dry run gives the accesses of the path taken in the current state; adding the others
+  /// makes the footprint the same in every state. That is not needed for soundness, but a
+  /// blocking step whose footprint changes with the state (`await (x != 1 || y == 0)` reads
+  /// `y` only when `x == 1`) can cost optimal DPOR sleep-set-blocked executions.
+  private func recordStaticFootprint(begin: Int, end: Int) {
+    var footprint = Footprint()
+    var pointers: [Int32: [Int]] = [:]
+    for pc in (begin + 1)..<end {
+      switch ops[pc] {
+      case .constant(let dst, let value):
+        pointers[dst] = value.tag == .pointer ? [Int(value.bits)] : nil
+      case .element(let dst, let base, let length, _):
+        pointers[dst] = Array(Int(base)..<Int(base + length))
+      case .move(let dst, let src):
+        pointers[dst] = pointers[src]
+      case .visible(let builtin, let base, _, _, _):
+        let fast = builtins[Int(builtin)].fastPath
+        guard fast != .none, let cells = pointers[base] else { return }
+        for cell in cells { footprint.insert(object: cell, mode: fast == .load ? .read : .write) }
+      case .call, .local: return
+      case .unary(_, let dst, _), .binary(_, let dst, _, _): pointers[dst] = nil
+      default: break
+      }
+    }
+    staticFootprints[Int32(begin)] = footprint
   }
 
   private func checkAssignable(

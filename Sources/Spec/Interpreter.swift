@@ -284,6 +284,7 @@ struct Machine: Sendable {
       scratch.pc += 1
       let result = runInline(
         &scratch, thread: thread, cells: &memory, end: end, footprint: &footprint)
+      if let all = program.staticFootprints[ts.pc] { footprint.formUnion(all) }
       if isAwait { footprint.markBlocking() }
       if case .blocked = result { return .blocked(footprint) }
       return .enabled(footprint, choices: 1)

@@ -107,6 +107,9 @@ final class Program: Sendable {
   let scenarios: [CompiledScenario]
   let vmBuggedCell: Int
   let finalChecks: [@Sendable (FinalCheckContext) -> Violation?]
+  /// For `atomic` and `await` regions whose accesses are all direct: every access they may
+  /// make, keyed by the pc of the region's first instruction.
+  let staticFootprints: [Int32: Footprint]
   /// Per builtin, split out so the hot path touches one closure, not a whole `Builtin`.
   let fastPaths: [Builtin.FastPath]
   let statusFunctions: [@Sendable (BuiltinCall, [Value]) -> BuiltinStatus]
@@ -115,8 +118,10 @@ final class Program: Sendable {
   init(
     name: String, ops: [Op], sites: [Site], functions: [CompiledFunction], builtins: [Builtin],
     cells: [CellInfo], initialCells: [Value], scenarios: [CompiledScenario], vmBuggedCell: Int,
-    finalChecks: [@Sendable (FinalCheckContext) -> Violation?]
+    finalChecks: [@Sendable (FinalCheckContext) -> Violation?],
+    staticFootprints: [Int32: Footprint] = [:]
   ) {
+    self.staticFootprints = staticFootprints
     self.finalChecks = finalChecks
     self.fastPaths = builtins.map(\.fastPath)
     self.statusFunctions = builtins.map(\.status)

@@ -201,12 +201,25 @@ import Testing
       scenario s { thread w = waiter(); thread s = setter(); expect ok; }
       """
     var run = try Run(source)
-    // flag == 1 is false, so `other` is never read: the footprint is exactly what was read.
-    #expect(run.footprint(0) == (["flag"], true, false, 0))
+    // Evaluating the condition reads only `flag` (false short-circuits), but the footprint
+    // names every cell the condition may read, so it is the same in every state.
+    #expect(run.footprint(0) == (["flag", "other"], true, false, 0))
     run.step(1)
     #expect(run.footprint(0) == (["flag", "other"], true, true, 1))
     run.step(0)
     #expect(run.footprint(0).objects == ["other!"])
+  }
+
+  @Test func awaitThroughAPointerUsesThePathTaken() throws {
+    let source = """
+      shared int flag; shared int other;
+      bool ready(int *p) { return READ_ONCE(*p) == 1 && other == 0; }
+      void waiter() { await (ready(&flag)); }
+      scenario s { thread w = waiter(); expect ok; }
+      """
+    let run = try Run(source)
+    // A call in the condition: no static footprint, so only what the dry run read.
+    #expect(run.footprint(0) == (["flag"], true, false, 0))
   }
 
   @Test func atomicBlockIsOneStepWithTheUnionFootprint() throws {
