@@ -136,7 +136,11 @@ public struct Builtin: Sendable {
   /// Set only by the standard library's loads and stores, which the interpreter runs inline.
   var fastPath: FastPath = .none
 
-  enum FastPath: UInt8, Sendable { case none, load, store }
+  /// How the interpreter may run the builtin without calling its closures: loads and stores
+  /// entirely; lock operations for `status` only (blocked-ness and footprint).
+  enum FastPath: UInt8, Sendable {
+    case none, load, store, acquire, sharedAcquire, release, sharedRelease
+  }
 
   public init(
     name: String, parameters: [Parameter], isVariadic: Bool = false, result: SpecType,

@@ -724,7 +724,7 @@ final class Compiler {
         pointers[dst] = pointers[src]
       case .visible(let builtin, let base, _, _, _):
         let fast = builtins[Int(builtin)].fastPath
-        guard fast != .none, let cells = pointers[base] else { return }
+        guard fast == .load || fast == .store, let cells = pointers[base] else { return }
         for cell in cells { footprint.insert(object: cell, mode: fast == .load ? .read : .write) }
       case .call, .local: return
       case .unary(_, let dst, _), .binary(_, let dst, _, _): pointers[dst] = nil

@@ -261,6 +261,29 @@ struct Machine: Sendable {
             object: Int(p.bits), mode: program.fastPaths[Int(builtin)] == .load ? .read : .write)
         }
         return .enabled(footprint, choices: 1)
+      case .acquire, .sharedAcquire, .release, .sharedRelease:
+        // Locks: must agree with `Library.lockBuiltins` (spinlock and rwlock cell encodings).
+        let p = ts.slots[Int(ts.base + argumentBase)]
+        guard p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) else {
+          return .enabled(.empty, choices: 1)
+        }
+        let cell = Int(p.bits)
+        var footprint = Footprint()
+        switch program.fastPaths[Int(builtin)] {
+        case .acquire:
+          footprint.insert(object: cell, mode: .acquire)
+          return cells[cell].bits != 0 ? .blocked(footprint) : .enabled(footprint, choices: 1)
+        case .sharedAcquire:
+          footprint.insert(object: cell, mode: .sharedAcquire)
+          return cells[cell].bits & Library.writerBit != 0
+            ? .blocked(footprint) : .enabled(footprint, choices: 1)
+        case .sharedRelease:
+          footprint.insert(object: cell, mode: .sharedRelease)
+          return .enabled(footprint, choices: 1)
+        default:
+          footprint.insert(object: cell, mode: .release)
+          return .enabled(footprint, choices: 1)
+        }
       case .none: break
       }
       let call = makeCall(
@@ -316,7 +339,7 @@ struct Machine: Sendable {
     switch program.ops[Int(pc)] {
     case .visible(let builtin, let argumentBase, let argumentCount, let dst, let out):
       let fast = program.fastPaths[Int(builtin)]
-      if fast != .none {
+      if fast == .load || fast == .store {
         let p = ts.slots[Int(ts.base + argumentBase)]
         if p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) {
           if fast == .load {

@@ -207,7 +207,7 @@ extension Library {
     blocked: @escaping @Sendable (Int64, Int) -> Bool,
     update: @escaping @Sendable (Int64, Int) -> LockUpdate
   ) -> Builtin {
-    Builtin(
+    var builtin = Builtin(
       name: name, parameters: [.init("lock", type, .lock(type))], result: .void,
       isSchedulingPoint: true, access: .lock, threadOnly: true,
       status: { call, memory in
@@ -227,6 +227,13 @@ extension Library {
           return BuiltinOutcome(violation: Violation(kind: "lock-misuse", message: message))
         }
       })
+    switch mode {
+    case .acquire: builtin.fastPath = .acquire
+    case .sharedAcquire: builtin.fastPath = .sharedAcquire
+    case .sharedRelease: builtin.fastPath = .sharedRelease
+    default: builtin.fastPath = .release
+    }
+    return builtin
   }
 
   enum LockUpdate: Sendable {
