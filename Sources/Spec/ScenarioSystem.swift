@@ -129,7 +129,8 @@ public struct ScenarioSystem: TransitionSystem {
 
   public func describeStep(of thread: Int, in state: State) -> String {
     guard let info = stepInfo(of: thread, in: state) else { return "done" }
-    return "\(info.operation)  [\(info.function) \(info.location)]"
+    let kernel = info.kernel.map { ", models \($0.function) in \($0.file)" } ?? ""
+    return "\(info.operation)  [\(info.function) at \(info.location)\(kernel)]"
   }
 
   /// The visible step `thread` is parked at; nil once it has finished.
