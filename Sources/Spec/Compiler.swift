@@ -683,6 +683,9 @@ final class Compiler {
       _ = emit(.atomicEnd, stmt.location)
       patch(begin, target: ops.count)
       recordStaticFootprint(begin: begin, end: ops.count)
+      if !touchesShared(begin + 1, ops.count) {
+        sink.warning(stmt.location, "'atomic' block touches no shared state")
+      }
       return falls
     case .await(let condition):
       if context != .function { sink.error(stmt.location, "'await' is only allowed in functions") }
@@ -693,6 +696,10 @@ final class Compiler {
       _ = emit(.awaitEnd(condition: c), stmt.location)
       patch(begin, target: ops.count)
       recordStaticFootprint(begin: begin, end: ops.count)
+      if !touchesShared(begin + 1, ops.count) {
+        sink.warning(
+          stmt.location, "'await' condition reads no shared state: once false it stays false")
+      }
       nextSlot = mark
       return true
     case .assert(let condition, let message):
@@ -732,6 +739,18 @@ final class Compiler {
       }
     }
     staticFootprints[Int32(begin)] = footprint
+  }
+
+  /// Whether the instructions in `from..<to` may touch shared state (a visible step or a call).
+  private func touchesShared(_ from: Int, _ to: Int) -> Bool {
+    guard from < to else { return false }
+    for pc in from..<to {
+      switch ops[pc] {
+      case .visible, .call, .check(.kvmBugOn, _): return true
+      default: continue
+      }
+    }
+    return false
   }
 
   private func checkAssignable(

@@ -342,7 +342,8 @@ import Testing
     #expect(info.location == SourceLocation(file: "t.ept", line: 29, column: 5))
     #expect(
       run.system.describeStep(of: 0, in: run.state)
-        == "read_lock(&mmu_lock)  [fault at t.ept:29:5, models kvm_tdp_mmu_map in arch/x86/kvm/mmu/tdp_mmu.c]")
+        == "read_lock(&mmu_lock)  [fault at t.ept:29:5, models kvm_tdp_mmu_map in arch/x86/kvm/mmu/tdp_mmu.c]"
+    )
   }
 
   @Test func initAndFinallyBlocks() throws {

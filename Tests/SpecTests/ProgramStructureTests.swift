@@ -159,6 +159,7 @@ import Testing
             WRITE_ONCE(x, 1);
         }
         void g() { int x = 2; x; }
+        void h(int v) { atomic { v = v + 1; } await (v > 0); }
         scenario s { thread t = f(); expect ok; }
         """, file: "w.ept")
     #expect(
@@ -167,6 +168,8 @@ import Testing
         "5:5: this statement is never executed",
         "7:16: local variable 'x' shadows the shared variable 'x'",
         "7:23: expression result is unused",
+        "8:17: 'atomic' block touches no shared state",
+        "8:39: 'await' condition reads no shared state: once false it stays false",
       ])
   }
 }
