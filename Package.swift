@@ -24,7 +24,9 @@ let package = Package(
     ),
     .target(name: "ExplorerTestSupport", dependencies: ["Explorer"]),
     .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ExplorerTestSupport"]),
-    .testTarget(name: "SpecTests", dependencies: ["Spec", "Explorer", "ExplorerTestSupport"]),
-    .testTarget(name: "eptcheckTests", dependencies: ["eptcheck"]),
+    .testTarget(
+      name: "SpecTests", dependencies: ["Spec", "Explorer", "ExplorerTestSupport"],
+      exclude: ["Fixtures", "CheckFixtures"]),
+    .testTarget(name: "eptcheckTests", dependencies: ["eptcheck"], exclude: ["Fixtures"]),
   ]
 )

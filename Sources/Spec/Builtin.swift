@@ -74,7 +74,9 @@ public struct BuiltinOutcome: Sendable {
   /// Whether the thread stops after the call (a failed `assert`, a `BUG()`).
   public var stopsThread: Bool
 
-  public init(value: Value = .zero, out: Value? = nil, violation: Violation? = nil, stopsThread: Bool = false) {
+  public init(
+    value: Value = .zero, out: Value? = nil, violation: Violation? = nil, stopsThread: Bool = false
+  ) {
     self.value = value
     self.out = out
     self.violation = violation
@@ -133,12 +135,22 @@ public struct Builtin: Sendable {
   /// Whether the first parameter is a shared location the builtin accesses.
   public var hasLocation: Bool { parameters.first?.mode == .location }
   public var execute: @Sendable (BuiltinCall, inout [Value]) -> BuiltinOutcome
+  /// Set only by the standard library's loads and stores, which the interpreter runs inline.
+  var fastPath: FastPath = .none
+
+  /// How the interpreter may run the builtin without calling its closures: loads and stores
+  /// entirely; lock operations for `status` only (blocked-ness and footprint).
+  enum FastPath: UInt8, Sendable {
+    case none, load, store, acquire, sharedAcquire, release, sharedRelease
+  }
 
   public init(
     name: String, parameters: [Parameter], isVariadic: Bool = false, result: SpecType,
     isSchedulingPoint: Bool, access: Access = .none, threadOnly: Bool = false,
     isNondeterministic: Bool = false,
-    status: @escaping @Sendable (BuiltinCall, [Value]) -> BuiltinStatus = { _, _ in .enabled(.empty, choices: 1) },
+    status: @escaping @Sendable (BuiltinCall, [Value]) -> BuiltinStatus = { _, _ in
+      .enabled(.empty, choices: 1)
+    },
     execute: @escaping @Sendable (BuiltinCall, inout [Value]) -> BuiltinOutcome
   ) {
     self.name = name

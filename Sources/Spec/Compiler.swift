@@ -31,6 +31,7 @@ final class Compiler {
   private var sites: [Site] = []
   private var compiled: [CompiledFunction] = []
   private var scenarios: [CompiledScenario] = []
+  private var staticFootprints: [Int32: Footprint] = [:]
   private var regionFootprints: [Int32: RegionFootprint] = [:]
 
   // Per-function state.
@@ -68,7 +69,9 @@ final class Compiler {
     for (i, cell) in library.implicitCells.enumerated() {
       cells.append(CellInfo(name: cell.name, kind: i == Library.rcuCell ? .rcu : .value))
       initialCells.append(cell.initial)
-      if cell.isVisible { globals[cell.name] = (.shared(cell: i, length: nil, type: cell.type), nil) }
+      if cell.isVisible {
+        globals[cell.name] = (.shared(cell: i, length: nil, type: cell.type), nil)
+      }
     }
     for name in library.builtins.keys.sorted() {
       guard let builtin = library.builtins[name] else { continue }
@@ -86,10 +89,13 @@ final class Compiler {
       if let first = (files + (variant.map { [$0] } ?? [])).first {
         sink.warning(
           SourceLocation(file: first.path, line: 0, column: 0),
-          "\(cells.count) shared cells: object ids above 255 fold, which is sound but explores more")
+          "\(cells.count) shared cells: object ids above 255 fold, which is sound but explores more"
+        )
       }
     }
-    for (index, entry) in functionDecls.enumerated() { compileFunction(index, entry.decl, file: entry.file) }
+    for (index, entry) in functionDecls.enumerated() {
+      compileFunction(index, entry.decl, file: entry.file)
+    }
     for file in files + (variant.map { [$0] } ?? []) where scenarioFiles.contains(file.path) {
       for scenario in file.scenarios { compileScenario(scenario, file: file.path) }
     }
@@ -98,7 +104,7 @@ final class Compiler {
       name: programName, ops: ops, sites: sites, functions: compiled, builtins: builtins,
       cells: cells, initialCells: initialCells, scenarios: scenarios,
       vmBuggedCell: Library.vmBuggedCell, finalChecks: library.finalChecks,
-      regionFootprints: regionFootprints)
+      staticFootprints: staticFootprints, regionFootprints: regionFootprints)
   }
 
   // MARK: Declarations
@@ -145,11 +151,16 @@ final class Compiler {
     for constant in file.constants {
       let type = resolveType(constant.type)
       guard let (value, valueType) = constantValue(constant.value) else {
-        sink.error(constant.value.location, "the value of constant '\(constant.name)' must be a constant expression")
+        sink.error(
+          constant.value.location,
+          "the value of constant '\(constant.name)' must be a constant expression")
         continue
       }
       if !valueType.isAssignable(to: type) {
-        sink.error(constant.value.location, "cannot initialise constant '\(constant.name)' of type \(type) with a value of type \(valueType)")
+        sink.error(
+          constant.value.location,
+          "cannot initialise constant '\(constant.name)' of type \(type) with a value of type \(valueType)"
+        )
       }
       if checkNewGlobal(constant.name, constant.location) {
         globals[constant.name] = (.constant(value, type), constant.location)
@@ -161,7 +172,8 @@ final class Compiler {
       if let lengthExpr = shared.length {
         if let (value, _) = constantValue(lengthExpr), value.tag == .int {
           if value.bits < 1 || value.bits > 256 {
-            sink.error(lengthExpr.location, "array length must be between 1 and 256, not \(value.bits)")
+            sink.error(
+              lengthExpr.location, "array length must be between 1 and 256, not \(value.bits)")
             continue
           }
           length = Int(value.bits)
@@ -180,7 +192,10 @@ final class Compiler {
       }
       let count = length ?? 1
       if !isLock, shared.initial.count > count {
-        sink.error(shared.initial[count].location, "too many initial values for '\(shared.name)': it has \(count) element\(count == 1 ? "" : "s")")
+        sink.error(
+          shared.initial[count].location,
+          "too many initial values for '\(shared.name)': it has \(count) element\(count == 1 ? "" : "s")"
+        )
       }
       guard checkNewGlobal(shared.name, shared.location) else { continue }
       let base = cells.count
@@ -191,15 +206,21 @@ final class Compiler {
         if !isLock, i < shared.initial.count {
           if let (value, valueType) = constantValue(shared.initial[i]) {
             if !valueType.isAssignable(to: type) {
-              sink.error(shared.initial[i].location, "cannot initialise '\(shared.name)' of type \(type) with a value of type \(valueType)")
+              sink.error(
+                shared.initial[i].location,
+                "cannot initialise '\(shared.name)' of type \(type) with a value of type \(valueType)"
+              )
             }
             initial = value
           } else {
-            sink.error(shared.initial[i].location, "the initial value of '\(shared.name)' must be a constant expression")
+            sink.error(
+              shared.initial[i].location,
+              "the initial value of '\(shared.name)' must be a constant expression")
           }
         }
         let kind: CellInfo.Kind = type == .rwlock ? .rwlock : type == .spinlock ? .spinlock : .value
-        cells.append(CellInfo(name: length == nil ? shared.name : "\(shared.name)[\(i)]", kind: kind))
+        cells.append(
+          CellInfo(name: length == nil ? shared.name : "\(shared.name)[\(i)]", kind: kind))
         initialCells.append(initial)
       }
       globals[shared.name] = (.shared(cell: base, length: length, type: type), shared.location)
@@ -209,10 +230,13 @@ final class Compiler {
       var seen: Set<String> = []
       for parameter in function.parameters {
         if !seen.insert(parameter.name).inserted {
-          sink.error(parameter.location, "duplicate parameter '\(parameter.name)' in '\(function.name)'")
+          sink.error(
+            parameter.location, "duplicate parameter '\(parameter.name)' in '\(function.name)'")
         }
         let type = parameter.type.map(resolveType) ?? .any
-        if type == .void { sink.error(parameter.location, "parameter '\(parameter.name)' cannot have type void") }
+        if type == .void {
+          sink.error(parameter.location, "parameter '\(parameter.name)' cannot have type void")
+        }
         parameters.append((parameter.name, type))
       }
       let result = resolveType(function.returnType)
@@ -224,17 +248,27 @@ final class Compiler {
           continue
         }
         if isVariant && !function.isOverride && previous.location.file != file.path {
-          sink.error(function.location, "'\(function.name)' is already defined in the base at \(previous.location); mark it 'override' to replace it")
+          sink.error(
+            function.location,
+            "'\(function.name)' is already defined in the base at \(previous.location); mark it 'override' to replace it"
+          )
         } else {
-          sink.error(function.location, "duplicate function '\(function.name)' (first defined at \(previous.location))")
+          sink.error(
+            function.location,
+            "duplicate function '\(function.name)' (first defined at \(previous.location))")
         }
         continue
       }
       if function.isOverride {
         if isVariant {
-          sink.error(function.location, "'override' of unknown function '\(function.name)': the base defines no such function")
+          sink.error(
+            function.location,
+            "'override' of unknown function '\(function.name)': the base defines no such function")
         } else {
-          sink.error(function.location, "'override' is only allowed in a variant file (one that starts with 'variant of \"...\";')")
+          sink.error(
+            function.location,
+            "'override' is only allowed in a variant file (one that starts with 'variant of \"...\";')"
+          )
         }
         continue
       }
@@ -270,10 +304,13 @@ final class Compiler {
           }
           return nil
         case .index(let array, let index):
-          guard case .name(let name) = array.kind, case .shared(let cell, let length?, let type)? = globals[name]?.0,
+          guard case .name(let name) = array.kind,
+            case .shared(let cell, let length?, let type)? = globals[name]?.0,
             let (i, _) = constantValue(index), i.bits >= 0, i.bits < Int64(length)
           else { return nil }
-          return (.pointer(cell + Int(i.bits)), type == .rwlock || type == .spinlock ? type : .pointer)
+          return (
+            .pointer(cell + Int(i.bits)), type == .rwlock || type == .spinlock ? type : .pointer
+          )
         default: return nil
         }
       }
@@ -288,7 +325,9 @@ final class Compiler {
       guard let (a, ta) = constantValue(left), let (b, _) = constantValue(right),
         let binary = Compiler.binaryOps[op]
       else {
-        if op == "&&" || op == "||", let (a, _) = constantValue(left), let (b, _) = constantValue(right) {
+        if op == "&&" || op == "||", let (a, _) = constantValue(left),
+          let (b, _) = constantValue(right)
+        {
           return (.bool(op == "&&" ? a.isTrue && b.isTrue : a.isTrue || b.isTrue), .bool)
         }
         return nil
@@ -367,7 +406,9 @@ final class Compiler {
     currentFile = file
   }
 
-  private func declareLocal(_ name: String, _ type: SpecType, _ location: SourceLocation, parameter: Bool) -> Int32 {
+  private func declareLocal(
+    _ name: String, _ type: SpecType, _ location: SourceLocation, parameter: Bool
+  ) -> Int32 {
     if scopes[scopes.count - 1][name] != nil {
       sink.error(location, "'\(name)' is already declared in this scope")
     } else if !parameter, lookupLocal(name) != nil {
@@ -377,7 +418,10 @@ final class Compiler {
     }
     let slot = temp()
     scopes[scopes.count - 1][name] = locals.count
-    locals.append(Local(name: name, slot: slot, type: type, location: location, isRead: parameter, isParameter: parameter))
+    locals.append(
+      Local(
+        name: name, slot: slot, type: type, location: location, isRead: parameter,
+        isParameter: parameter))
     return slot
   }
 
@@ -393,12 +437,15 @@ final class Compiler {
     context = .function
     let entry = Int32(ops.count)
     for (i, parameter) in decl.parameters.enumerated() {
-      _ = declareLocal(parameter.name, signatures[index].parameters[i].type, parameter.location, parameter: true)
+      _ = declareLocal(
+        parameter.name, signatures[index].parameters[i].type, parameter.location, parameter: true)
     }
     let fallsThrough = statement(decl.body)
     if fallsThrough {
       if currentResult != .void {
-        sink.error(decl.location, "missing return in function '\(decl.name)', which returns \(currentResult)")
+        sink.error(
+          decl.location, "missing return in function '\(decl.name)', which returns \(currentResult)"
+        )
       }
       _ = emit(.ret(src: -1), decl.location)
     }
@@ -415,18 +462,26 @@ final class Compiler {
     }
   }
 
-  private func compileBlockFunction(_ block: Stmt, name: String, file: String, context: Context) -> Int32 {
+  private func compileBlockFunction(
+    _ block: Stmt, name: String, file: String, context: Context,
+    parameters: [(name: String, type: SpecType, location: SourceLocation)] = []
+  ) -> Int32 {
     let index = Int32(compiled.count)
     beginBody(function: index, file: file)
     currentResult = .void
     currentName = name
     self.context = context
+    for parameter in parameters {
+      _ = declareLocal(parameter.name, parameter.type, parameter.location, parameter: true)
+    }
     let entry = Int32(ops.count)
     _ = statement(block)
     _ = emit(.ret(src: -1), block.location)
     reportUnusedLocals()
     compiled.append(
-      CompiledFunction(name: name, location: block.location, kernel: nil, entry: entry, slotCount: maxSlot, parameterCount: 0))
+      CompiledFunction(
+        name: name, location: block.location, kernel: nil, entry: entry, slotCount: maxSlot,
+        parameterCount: parameters.count))
     self.context = .function
     return index
   }
@@ -446,7 +501,8 @@ final class Compiler {
       var warned = false
       for s in statements {
         if !reachable, !warned {
-          if case .invalid = s.kind {} else {
+          if case .invalid = s.kind {
+          } else {
             sink.warning(s.location, "this statement is never executed")
             warned = true
           }
@@ -469,11 +525,14 @@ final class Compiler {
         let value = expression(initial)
         nextSlot = mark
         let slot = declareLocal(name, type, stmt.location, parameter: false)
-        checkAssignable(value.type, to: type, initial.location, "cannot initialise '\(name)' of type \(type) with a value of type \(value.type)")
+        checkAssignable(
+          value.type, to: type, initial.location,
+          "cannot initialise '\(name)' of type \(type) with a value of type \(value.type)")
         _ = emit(.move(dst: slot, src: value.slot), stmt.location)
       } else {
         let slot = declareLocal(name, type, stmt.location, parameter: false)
-        let zero: Value = type == .bool ? .bool(false) : type == .spte ? SPTE(kind: .nonPresent).value : .zero
+        let zero: Value =
+          type == .bool ? .bool(false) : type == .spte ? SPTE(kind: .nonPresent).value : .zero
         _ = emit(.constant(dst: slot, value: zero), stmt.location)
       }
       return true
@@ -517,7 +576,9 @@ final class Compiler {
       let constantTrue = constantValue(condition).map { $0.0.isTrue } ?? false
       let c = conditionValue(condition)
       let exit = emit(.branchFalse(condition: c, target: 0), condition.location)
-      _ = emit(.loopCheck(counter: counter, bound: bound), stmt.location, text: "while (\(text(condition)))")
+      _ = emit(
+        .loopCheck(counter: counter, bound: bound), stmt.location,
+        text: "while (\(text(condition)))")
       loops.append(LoopContext(atomicDepth: atomicDepth))
       _ = statement(body)
       let loop = loops.removeLast()
@@ -532,7 +593,9 @@ final class Compiler {
       let counter = temp()
       _ = emit(.constant(dst: counter, value: .zero), stmt.location)
       let top = ops.count
-      _ = emit(.loopCheck(counter: counter, bound: bound), stmt.location, text: "do ... while (\(text(condition)))")
+      _ = emit(
+        .loopCheck(counter: counter, bound: bound), stmt.location,
+        text: "do ... while (\(text(condition)))")
       loops.append(LoopContext(atomicDepth: atomicDepth))
       _ = statement(body)
       let loop = loops.removeLast()
@@ -576,19 +639,25 @@ final class Compiler {
     case .returnValue(let value):
       if atomicDepth > 0 { sink.error(stmt.location, "'return' cannot leave an 'atomic' block") }
       if context != .function {
-        sink.error(stmt.location, "'return' is not allowed in an '\(context == .initBlock ? "init" : "finally")' block")
+        sink.error(
+          stmt.location,
+          "'return' is not allowed in an '\(context == .initBlock ? "init" : "finally")' block")
       }
       if let value {
         let v = expression(value)
         if currentResult == .void {
           sink.error(value.location, "void function '\(currentName)' cannot return a value")
         } else {
-          checkAssignable(v.type, to: currentResult, value.location, "cannot return a value of type \(v.type) from '\(currentName)', which returns \(currentResult)")
+          checkAssignable(
+            v.type, to: currentResult, value.location,
+            "cannot return a value of type \(v.type) from '\(currentName)', which returns \(currentResult)"
+          )
         }
         _ = emit(.ret(src: v.slot), stmt.location)
       } else {
         if currentResult != .void {
-          sink.error(stmt.location, "function '\(currentName)' must return a value of type \(currentResult)")
+          sink.error(
+            stmt.location, "function '\(currentName)' must return a value of type \(currentResult)")
         }
         _ = emit(.ret(src: -1), stmt.location)
       }
@@ -622,6 +691,10 @@ final class Compiler {
       atomicDepth -= 1
       _ = emit(.atomicEnd, stmt.location)
       patch(begin, target: ops.count)
+      recordStaticFootprint(begin: begin, end: ops.count)
+      if !touchesShared(begin + 1, ops.count) {
+        sink.warning(stmt.location, "'atomic' block touches no shared state")
+      }
       return falls
     case .await(let condition):
       if context != .function { sink.error(stmt.location, "'await' is only allowed in functions") }
@@ -632,17 +705,67 @@ final class Compiler {
       atomicDepth -= 1
       _ = emit(.awaitEnd(condition: c), stmt.location)
       patch(begin, target: ops.count)
+      recordStaticFootprint(begin: begin, end: ops.count)
+      if !touchesShared(begin + 1, ops.count) {
+        sink.warning(
+          stmt.location, "'await' condition reads no shared state: once false it stays false")
+      }
       nextSlot = mark
       return true
     case .assert(let condition, let message):
       let c = conditionValue(condition)
-      _ = emit(.check(.assert, condition: c), stmt.location, text: message ?? "assert(\(text(condition)))")
+      _ = emit(
+        .check(.assert, condition: c), stmt.location, text: message ?? "assert(\(text(condition)))")
       nextSlot = mark
       return true
     }
   }
 
-  private func checkAssignable(_ from: SpecType, to: SpecType, _ location: SourceLocation, _ message: String) {
+  /// Every access an `atomic` or `await` region may make, when the region's loads and stores
+  /// all name their cells directly (a shared variable or an array, not a pointer or a call).
+  ///
+  /// The dry run gives the accesses of the path taken in the current state; adding the others
+  /// makes the footprint the same in every state. That is not needed for soundness, but a
+  /// blocking step whose footprint changes with the state (`await (x != 1 || y == 0)` reads
+  /// `y` only when `x == 1`) can cost optimal DPOR sleep-set-blocked executions.
+  private func recordStaticFootprint(begin: Int, end: Int) {
+    var footprint = Footprint()
+    var pointers: [Int32: [Int]] = [:]
+    for pc in (begin + 1)..<end {
+      switch ops[pc] {
+      case .constant(let dst, let value):
+        pointers[dst] = value.tag == .pointer ? [Int(value.bits)] : nil
+      case .element(let dst, let base, let length, _):
+        pointers[dst] = Array(Int(base)..<Int(base + length))
+      case .move(let dst, let src):
+        pointers[dst] = pointers[src]
+      case .visible(let builtin, let base, _, _, _):
+        let fast = builtins[Int(builtin)].fastPath
+        guard fast == .load || fast == .store, let cells = pointers[base] else { return }
+        for cell in cells { footprint.insert(object: cell, mode: fast == .load ? .read : .write) }
+      case .call, .local: return
+      case .unary(_, let dst, _), .binary(_, let dst, _, _): pointers[dst] = nil
+      default: break
+      }
+    }
+    staticFootprints[Int32(begin)] = footprint
+  }
+
+  /// Whether the instructions in `from..<to` may touch shared state (a visible step or a call).
+  private func touchesShared(_ from: Int, _ to: Int) -> Bool {
+    guard from < to else { return false }
+    for pc in from..<to {
+      switch ops[pc] {
+      case .visible, .call, .check(.kvmBugOn, _): return true
+      default: continue
+      }
+    }
+    return false
+  }
+
+  private func checkAssignable(
+    _ from: SpecType, to: SpecType, _ location: SourceLocation, _ message: String
+  ) {
     if from == .void {
       sink.error(location, "a void call has no value to use")
     } else if !from.isAssignable(to: to) {
@@ -650,7 +773,9 @@ final class Compiler {
     }
   }
 
-  private func loopBound(_ expr: Expr?, implicit: Int?, at location: SourceLocation, isFor: Bool) -> Int32 {
+  private func loopBound(_ expr: Expr?, implicit: Int?, at location: SourceLocation, isFor: Bool)
+    -> Int32
+  {
     if let expr {
       guard let (value, _) = constantValue(expr), value.tag == .int else {
         sink.error(expr.location, "loop bound must be a constant integer")
@@ -664,9 +789,15 @@ final class Compiler {
     }
     if let implicit { return Int32(max(implicit, 0)) }
     if isFor {
-      sink.error(location, "loop needs a bound: write 'for (i = A; i < B; i++)' with constant A and B, or add 'bound N' after ')'")
+      sink.error(
+        location,
+        "loop needs a bound: write 'for (i = A; i < B; i++)' with constant A and B, or add 'bound N' after ')'"
+      )
     } else {
-      sink.error(location, "loop needs a bound: add 'bound N' after the condition, as in 'while (cond) bound 8 { ... }'")
+      sink.error(
+        location,
+        "loop needs a bound: add 'bound N' after the condition, as in 'while (cond) bound 8 { ... }'"
+      )
     }
     return 1
   }
@@ -682,7 +813,9 @@ final class Compiler {
       variable = name
       start = v.bits
     case .assign("=", let target, let value):
-      guard case .name(let name) = target.kind, let (v, _) = constantValue(value) else { return nil }
+      guard case .name(let name) = target.kind, let (v, _) = constantValue(value) else {
+        return nil
+      }
       variable = name
       start = v.bits
     default: return nil
@@ -693,11 +826,13 @@ final class Compiler {
       guard case .name(variable) = target.kind else { return nil }
       delta = d
     case .assign(let op, let target, let value) where op == "+=" || op == "-=":
-      guard case .name(variable) = target.kind, let (v, _) = constantValue(value), v.bits != 0 else { return nil }
+      guard case .name(variable) = target.kind, let (v, _) = constantValue(value), v.bits != 0
+      else { return nil }
       delta = op == "+=" ? v.bits : -v.bits
     default: return nil
     }
-    guard case .binary(let op, let left, let right) = condition.kind, case .name(variable) = left.kind,
+    guard case .binary(let op, let left, let right) = condition.kind,
+      case .name(variable) = left.kind,
       let (limitValue, _) = constantValue(right)
     else { return nil }
     let limit = limitValue.bits
@@ -732,7 +867,9 @@ final class Compiler {
           _ = emit(.binary(binary, dst: t, a: local.slot, b: v.slot), location)
           v = Operand(slot: t, type: .int)
         } else {
-          checkAssignable(v.type, to: local.type, value.location, "cannot assign a value of type \(v.type) to '\(name)' of type \(local.type)")
+          checkAssignable(
+            v.type, to: local.type, value.location,
+            "cannot assign a value of type \(v.type) to '\(name)' of type \(local.type)")
         }
         _ = emit(.move(dst: local.slot, src: v.slot), location)
         return
@@ -754,31 +891,38 @@ final class Compiler {
         sink.error(target.location, "cannot assign to function '\(name)'")
         _ = expression(value)
       case .shared(_, let length?, _):
-        sink.error(target.location, "shared array '\(name)' needs an index (it has \(length) elements)")
+        sink.error(
+          target.location, "shared array '\(name)' needs an index (it has \(length) elements)")
         _ = expression(value)
       case .shared(let cell, nil, let type):
         if type == .rwlock || type == .spinlock {
-          sink.error(target.location, "cannot assign to lock '\(name)'; use its lock and unlock builtins")
+          sink.error(
+            target.location, "cannot assign to lock '\(name)'; use its lock and unlock builtins")
           _ = expression(value)
           return
         }
         let pointer = temp()
         _ = emit(.constant(dst: pointer, value: .pointer(cell)), target.location)
-        storeThrough(pointer: pointer, elementType: type, op: op, binary: binary, target: target, value: value, location: location)
+        storeThrough(
+          pointer: pointer, elementType: type, op: op, binary: binary, target: target, value: value,
+          location: location)
       }
-    case .index(let array, _):
+    case .index:
       guard let (pointer, type) = elementPointer(target) else {
         _ = expression(value)
         return
       }
-      _ = array
-      storeThrough(pointer: pointer, elementType: type, op: op, binary: binary, target: target, value: value, location: location)
+      storeThrough(
+        pointer: pointer, elementType: type, op: op, binary: binary, target: target, value: value,
+        location: location)
     case .unary("*", let operand):
       let p = expression(operand)
       if p.type != .pointer && p.type != .any {
         sink.error(operand.location, "cannot dereference a value of type \(p.type)")
       }
-      storeThrough(pointer: p.slot, elementType: .any, op: op, binary: binary, target: target, value: value, location: location)
+      storeThrough(
+        pointer: p.slot, elementType: .any, op: op, binary: binary, target: target, value: value,
+        location: location)
     default:
       sink.error(target.location, "the left side of '\(op)' is not assignable")
       _ = expression(value)
@@ -795,25 +939,41 @@ final class Compiler {
     _ = emit(.move(dst: args, src: pointer), location)
     if let binary {
       let old = temp()
-      emitBuiltin(Library.plainLoad, base: args, count: 1, dst: old, out: -1, location: target.location, text: text(target))
+      emitBuiltin(
+        Library.plainLoad, base: args, count: 1, dst: old, out: -1, location: target.location,
+        text: text(target))
       let v = expression(value)
       requireNumeric(elementType, target.location, op)
       requireNumeric(v.type, value.location, op)
       _ = emit(.binary(binary, dst: valueSlot, a: old, b: v.slot), location)
     } else {
       let v = expression(value, into: valueSlot)
-      checkAssignable(v.type, to: elementType, value.location, "cannot assign a value of type \(v.type) to '\(text(target))' of type \(elementType)")
+      checkAssignable(
+        v.type, to: elementType, value.location,
+        "cannot assign a value of type \(v.type) to '\(text(target))' of type \(elementType)")
     }
-    emitBuiltin(Library.plainStore, base: args, count: 2, dst: -1, out: -1, location: location, text: "\(text(target)) \(op) \(text(value))")
+    // `x++` arrives as `x += 1` with a synthetic, empty-ranged `1`.
+    let shown =
+      value.start == value.end
+      ? "\(text(target))\(op == "+=" ? "++" : "--")" : "\(text(target)) \(op) \(text(value))"
+    emitBuiltin(
+      Library.plainStore, base: args, count: 2, dst: -1, out: -1, location: location, text: shown)
   }
 
-  private func emitBuiltin(_ name: String, base: Int32, count: Int32, dst: Int32, out: Int32, location: SourceLocation, text: String) {
+  private func emitBuiltin(
+    _ name: String, base: Int32, count: Int32, dst: Int32, out: Int32, location: SourceLocation,
+    text: String
+  ) {
     guard let index = builtinIndex[name] else { return }
     let builtin = builtins[Int(index)]
     if builtin.isSchedulingPoint {
-      _ = emit(.visible(builtin: index, argumentBase: base, argumentCount: count, dst: dst, out: out), location, text: text)
+      _ = emit(
+        .visible(builtin: index, argumentBase: base, argumentCount: count, dst: dst, out: out),
+        location, text: text)
     } else {
-      _ = emit(.local(builtin: index, argumentBase: base, argumentCount: count, dst: dst, out: out), location, text: text)
+      _ = emit(
+        .local(builtin: index, argumentBase: base, argumentCount: count, dst: dst, out: out),
+        location, text: text)
     }
   }
 
@@ -825,7 +985,8 @@ final class Compiler {
       return nil
     }
     if lookupLocal(name) != nil {
-      sink.error(array.location, "'\(name)' is a local variable, not a shared array; it cannot be indexed")
+      sink.error(
+        array.location, "'\(name)' is a local variable, not a shared array; it cannot be indexed")
       return nil
     }
     guard case .shared(let cell, let length, let type)? = globals[name]?.0 else {
@@ -843,11 +1004,15 @@ final class Compiler {
     let i = expression(index)
     requireNumeric(i.type, index.location, "[]")
     if let (v, _) = constantValue(index), v.bits < 0 || v.bits >= Int64(length) {
-      sink.error(index.location, "index \(v.bits) is out of bounds for '\(name)', which has \(length) elements")
+      sink.error(
+        index.location,
+        "index \(v.bits) is out of bounds for '\(name)', which has \(length) elements")
     }
     let dst = temp()
-    _ = emit(.element(dst: dst, base: Int32(cell), length: Int32(length), index: i.slot), expr.location, text: text(expr))
-    return (dst, type == .rwlock || type == .spinlock ? type : type)
+    _ = emit(
+      .element(dst: dst, base: Int32(cell), length: Int32(length), index: i.slot), expr.location,
+      text: text(expr))
+    return (dst, type)
   }
 
   private func requireNumeric(_ type: SpecType, _ location: SourceLocation, _ op: String) {
@@ -877,7 +1042,9 @@ final class Compiler {
     return into
   }
 
-  private func constant(_ value: Value, _ type: SpecType, into: Int32?, _ location: SourceLocation) -> Operand {
+  private func constant(_ value: Value, _ type: SpecType, into: Int32?, _ location: SourceLocation)
+    -> Operand
+  {
     let dst = into ?? temp()
     _ = emit(.constant(dst: dst, value: value), location)
     return Operand(slot: dst, type: type)
@@ -892,7 +1059,9 @@ final class Compiler {
     case .boolean(let b):
       return constant(.bool(b), .bool, into: into, expr.location)
     case .string:
-      sink.error(expr.location, "string literals are only allowed as 'assert' messages and '@kernel' arguments")
+      sink.error(
+        expr.location,
+        "string literals are only allowed as 'assert' messages and '@kernel' arguments")
       return invalid(into: into)
     case .name(let name):
       if let index = lookupLocal(name) {
@@ -900,7 +1069,9 @@ final class Compiler {
         let local = locals[index]
         return Operand(slot: place(local.slot, into: into, expr.location), type: local.type)
       }
-      if let (type, value) = library.constants[name] { return constant(value, type, into: into, expr.location) }
+      if let (type, value) = library.constants[name] {
+        return constant(value, type, into: into, expr.location)
+      }
       guard let (global, _) = globals[name] else {
         if library.builtins[name] != nil || Compiler.specialForms.contains(name) {
           sink.error(expr.location, "builtin '\(name)' must be called with '(...)'")
@@ -916,7 +1087,8 @@ final class Compiler {
         sink.error(expr.location, "'\(name)' is a function; call it with '(...)'")
         return invalid(into: into)
       case .shared(_, let length?, _):
-        sink.error(expr.location, "shared array '\(name)' needs an index (it has \(length) elements)")
+        sink.error(
+          expr.location, "shared array '\(name)' needs an index (it has \(length) elements)")
         return invalid(into: into)
       case .shared(let cell, nil, let type):
         if type == .rwlock || type == .spinlock {
@@ -925,7 +1097,9 @@ final class Compiler {
         let args = temp()
         _ = emit(.constant(dst: args, value: .pointer(cell)), expr.location)
         let dst = into ?? temp()
-        emitBuiltin(Library.plainLoad, base: args, count: 1, dst: dst, out: -1, location: expr.location, text: name)
+        emitBuiltin(
+          Library.plainLoad, base: args, count: 1, dst: dst, out: -1, location: expr.location,
+          text: name)
         return Operand(slot: dst, type: type)
       }
     case .index:
@@ -934,7 +1108,9 @@ final class Compiler {
         return Operand(slot: place(pointer, into: into, expr.location), type: type)
       }
       let dst = into ?? temp()
-      emitBuiltin(Library.plainLoad, base: pointer, count: 1, dst: dst, out: -1, location: expr.location, text: text(expr))
+      emitBuiltin(
+        Library.plainLoad, base: pointer, count: 1, dst: dst, out: -1, location: expr.location,
+        text: text(expr))
       return Operand(slot: dst, type: type)
     case .unary(let op, let operand):
       switch op {
@@ -948,7 +1124,9 @@ final class Compiler {
         let args = temp()
         _ = emit(.move(dst: args, src: p.slot), expr.location)
         let dst = into ?? temp()
-        emitBuiltin(Library.plainLoad, base: args, count: 1, dst: dst, out: -1, location: expr.location, text: text(expr))
+        emitBuiltin(
+          Library.plainLoad, base: args, count: 1, dst: dst, out: -1, location: expr.location,
+          text: text(expr))
         return Operand(slot: dst, type: .any)
       default:
         let v = expression(operand)
@@ -973,7 +1151,10 @@ final class Compiler {
         let dst = into ?? temp()
         let l = expression(left, into: dst)
         requireNumeric(l.type, left.location, op)
-        let skip = emit(op == "&&" ? .branchFalse(condition: dst, target: 0) : .branchTrue(condition: dst, target: 0), expr.location)
+        let skip = emit(
+          op == "&&"
+            ? .branchFalse(condition: dst, target: 0) : .branchTrue(condition: dst, target: 0),
+          expr.location)
         let mark = nextSlot
         let r = expression(right, into: dst)
         nextSlot = mark
@@ -986,7 +1167,8 @@ final class Compiler {
       let r = expression(right)
       let dst = into ?? temp()
       guard let binary = Compiler.binaryOps[op] else { return invalid(into: into) }
-      let isComparison = [BinaryOp.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual].contains(binary)
+      let isComparison = [BinaryOp.equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual]
+        .contains(binary)
       if binary == .equal || binary == .notEqual {
         if !l.type.isAssignable(to: r.type) && !r.type.isAssignable(to: l.type) {
           sink.error(expr.location, "cannot compare \(l.type) with \(r.type)")
@@ -1013,7 +1195,8 @@ final class Compiler {
       nextSlot = mark
       patch(skip, target: ops.count)
       if !va.type.isAssignable(to: vb.type) {
-        sink.error(expr.location, "the branches of '?:' have different types: \(va.type) and \(vb.type)")
+        sink.error(
+          expr.location, "the branches of '?:' have different types: \(va.type) and \(vb.type)")
       }
       return Operand(slot: dst, type: va.type == .any ? vb.type : va.type)
     case .call(let name, let arguments):
@@ -1025,7 +1208,10 @@ final class Compiler {
     switch operand.kind {
     case .name(let name):
       if lookupLocal(name) != nil {
-        sink.error(operand.location, "cannot take the address of local variable '\(name)'; only builtins take '&local' out-parameters")
+        sink.error(
+          operand.location,
+          "cannot take the address of local variable '\(name)'; only builtins take '&local' out-parameters"
+        )
         return invalid(into: into)
       }
       guard case .shared(let cell, let length, let type)? = globals[name]?.0 else {
@@ -1037,7 +1223,8 @@ final class Compiler {
         return invalid(into: into)
       }
       if let length {
-        sink.error(operand.location, "shared array '\(name)' needs an index (it has \(length) elements)")
+        sink.error(
+          operand.location, "shared array '\(name)' needs an index (it has \(length) elements)")
         return invalid(into: into)
       }
       let isLock = type == .rwlock || type == .spinlock
@@ -1045,26 +1232,35 @@ final class Compiler {
     case .index:
       guard let (pointer, type) = elementPointer(operand) else { return invalid(into: into) }
       let isLock = type == .rwlock || type == .spinlock
-      return Operand(slot: place(pointer, into: into, whole.location), type: isLock ? type : .pointer)
+      return Operand(
+        slot: place(pointer, into: into, whole.location), type: isLock ? type : .pointer)
     default:
       sink.error(operand.location, "'&' needs a shared variable or array element")
       return invalid(into: into)
     }
   }
 
-  private func argumentLabelsCheck(_ name: String, _ arguments: [Argument], _ parameterNames: [String]) {
+  private func argumentLabelsCheck(
+    _ name: String, _ arguments: [Argument], _ parameterNames: [String]
+  ) {
     for (i, argument) in arguments.enumerated() {
       if let label = argument.label, i < parameterNames.count, label != parameterNames[i] {
-        sink.error(argument.value.location, "argument label '\(label)' does not match parameter '\(parameterNames[i])' of '\(name)'")
+        sink.error(
+          argument.value.location,
+          "argument label '\(label)' does not match parameter '\(parameterNames[i])' of '\(name)'")
       }
     }
   }
 
-  private func arityMessage(_ name: String, _ expected: Int, _ given: Int, atLeast: Bool = false) -> String {
+  private func arityMessage(_ name: String, _ expected: Int, _ given: Int, atLeast: Bool = false)
+    -> String
+  {
     "'\(name)' takes \(atLeast ? "at least " : "")\(expected) argument\(expected == 1 ? "" : "s"), but \(given) \(given == 1 ? "was" : "were") given"
   }
 
-  private func call(_ name: String, _ arguments: [Argument], _ expr: Expr, into: Int32?, needValue: Bool) -> Operand {
+  private func call(
+    _ name: String, _ arguments: [Argument], _ expr: Expr, into: Int32?, needValue: Bool
+  ) -> Operand {
     if lookupLocal(name) != nil {
       sink.error(expr.location, "'\(name)' is a local variable, not a function")
       return invalid(into: into)
@@ -1095,29 +1291,39 @@ final class Compiler {
       let v = expression(argument.value, into: base + Int32(i))
       if i < signature.parameters.count {
         let p = signature.parameters[i]
-        checkAssignable(v.type, to: p.type, argument.value.location, "argument \(i + 1) of '\(name)' must be \(p.type), not \(v.type)")
+        checkAssignable(
+          v.type, to: p.type, argument.value.location,
+          "argument \(i + 1) of '\(name)' must be \(p.type), not \(v.type)")
       }
     }
     if needValue && signature.result == .void {
       sink.error(expr.location, "'\(name)' returns void; its result cannot be used")
     }
     let dst = into ?? temp()
-    _ = emit(.call(function: Int32(index), argumentBase: base, argumentCount: Int32(arguments.count), dst: dst), expr.location, text: text(expr))
+    _ = emit(
+      .call(
+        function: Int32(index), argumentBase: base, argumentCount: Int32(arguments.count), dst: dst),
+      expr.location, text: text(expr))
     return Operand(slot: dst, type: signature.result)
   }
 
-  private func callBuiltin(_ builtin: Builtin, _ arguments: [Argument], _ expr: Expr, into: Int32?, needValue: Bool) -> Operand {
+  private func callBuiltin(
+    _ builtin: Builtin, _ arguments: [Argument], _ expr: Expr, into: Int32?, needValue: Bool
+  ) -> Operand {
     let name = builtin.name
     let fixed = builtin.parameters.count
     if builtin.isVariadic ? arguments.count < fixed : arguments.count != fixed {
-      sink.error(expr.location, arityMessage(name, fixed, arguments.count, atLeast: builtin.isVariadic))
+      sink.error(
+        expr.location, arityMessage(name, fixed, arguments.count, atLeast: builtin.isVariadic))
     }
     if arguments.count > BuiltinArguments.capacity {
       sink.error(expr.location, "'\(name)' can take at most \(BuiltinArguments.capacity) arguments")
       return invalid(into: into)
     }
     if builtin.threadOnly && context != .function {
-      sink.error(expr.location, "'\(name)' cannot be used in an '\(context == .initBlock ? "init" : "finally")' block")
+      sink.error(
+        expr.location,
+        "'\(name)' cannot be used in an '\(context == .initBlock ? "init" : "finally")' block")
     }
     if builtin.isNondeterministic && atomicDepth > 0 {
       sink.error(expr.location, "'\(name)' cannot be used inside 'atomic' or 'await'")
@@ -1128,12 +1334,16 @@ final class Compiler {
     var out: Int32 = -1
     for (i, argument) in arguments.enumerated() {
       let slot = base + Int32(i)
-      let parameter = builtin.parameters.isEmpty ? Builtin.Parameter("x", .any) : builtin.parameters[min(i, fixed - 1)]
+      let parameter =
+        builtin.parameters.isEmpty
+        ? Builtin.Parameter("x", .any) : builtin.parameters[min(i, fixed - 1)]
       let ordinal = "argument \(i + 1) of '\(name)'"
       switch parameter.mode {
       case .value:
         let v = expression(argument.value, into: slot)
-        checkAssignable(v.type, to: parameter.type, argument.value.location, "\(ordinal) must be \(parameter.type), not \(v.type)")
+        checkAssignable(
+          v.type, to: parameter.type, argument.value.location,
+          "\(ordinal) must be \(parameter.type), not \(v.type)")
       case .location:
         locationArgument(argument.value, into: slot, ordinal: ordinal)
       case .out:
@@ -1150,7 +1360,13 @@ final class Compiler {
         var inner = argument.value
         if case .unary("&", let operand) = inner.kind { inner = operand }
         let isName: Bool
-        if case .name = inner.kind { isName = true } else if case .index = inner.kind { isName = true } else { isName = false }
+        if case .name = inner.kind {
+          isName = true
+        } else if case .index = inner.kind {
+          isName = true
+        } else {
+          isName = false
+        }
         guard isName else {
           sink.error(argument.value.location, "\(ordinal) must be a \(type)")
           continue
@@ -1165,7 +1381,9 @@ final class Compiler {
       sink.error(expr.location, "'\(name)' returns void; its result cannot be used")
     }
     let dst = into ?? temp()
-    emitBuiltin(name, base: base, count: Int32(arguments.count), dst: dst, out: out, location: expr.location, text: text(expr))
+    emitBuiltin(
+      name, base: base, count: Int32(arguments.count), dst: dst, out: out, location: expr.location,
+      text: text(expr))
     return Operand(slot: dst, type: builtin.result)
   }
 
@@ -1180,19 +1398,26 @@ final class Compiler {
           _ = emit(.move(dst: slot, src: local.slot), expr.location)
           return
         }
-        sink.error(expr.location, "\(ordinal) must be a shared location (a shared variable, an array element or a pointer), not the local value '\(name)'")
+        sink.error(
+          expr.location,
+          "\(ordinal) must be a shared location (a shared variable, an array element or a pointer), not the local value '\(name)'"
+        )
         return
       }
       guard case .shared(let cell, let length, let type)? = globals[name]?.0 else {
         if globals[name] == nil && library.constants[name] == nil {
           sink.error(expr.location, "unknown name '\(name)'")
         } else {
-          sink.error(expr.location, "\(ordinal) must be a shared location (a shared variable, an array element or a pointer)")
+          sink.error(
+            expr.location,
+            "\(ordinal) must be a shared location (a shared variable, an array element or a pointer)"
+          )
         }
         return
       }
       if let length {
-        sink.error(expr.location, "shared array '\(name)' needs an index (it has \(length) elements)")
+        sink.error(
+          expr.location, "shared array '\(name)' needs an index (it has \(length) elements)")
         return
       }
       if type == .rwlock || type == .spinlock {
@@ -1211,32 +1436,51 @@ final class Compiler {
     default:
       let v = expression(expr, into: slot)
       if v.type != .pointer && v.type != .any {
-        sink.error(expr.location, "\(ordinal) must be a shared location (a shared variable, an array element or a pointer)")
+        sink.error(
+          expr.location,
+          "\(ordinal) must be a shared location (a shared variable, an array element or a pointer)")
       }
     }
   }
 
-  private func specialForm(_ name: String, _ arguments: [Argument], _ expr: Expr, into: Int32?) -> Operand {
+  private func specialForm(_ name: String, _ arguments: [Argument], _ expr: Expr, into: Int32?)
+    -> Operand
+  {
     if name == "call_rcu" {
       // call_rcu(f, args...): modelled as a grace period (synchronize_rcu) followed by f(args).
       guard let first = arguments.first, case .name(let function) = first.value.kind else {
         sink.error(expr.location, "'call_rcu' takes a function name and its arguments")
         return invalid(into: into)
       }
-      if context != .function { sink.error(expr.location, "'call_rcu' cannot be used in an '\(context == .initBlock ? "init" : "finally")' block") }
-      emitBuiltin("synchronize_rcu", base: nextSlot, count: 0, dst: -1, out: -1, location: expr.location, text: text(expr))
-      let call = Expr(kind: .call(name: function, arguments: Array(arguments.dropFirst())), location: first.value.location, start: expr.start, end: expr.end)
+      if context != .function {
+        sink.error(
+          expr.location,
+          "'call_rcu' cannot be used in an '\(context == .initBlock ? "init" : "finally")' block")
+      }
+      emitBuiltin(
+        "synchronize_rcu", base: nextSlot, count: 0, dst: -1, out: -1, location: expr.location,
+        text: text(expr))
+      let call = Expr(
+        kind: .call(name: function, arguments: Array(arguments.dropFirst())),
+        location: first.value.location, start: expr.start, end: expr.end)
       _ = expression(call, needValue: false)
       return Operand(slot: into ?? temp(), type: .void)
     }
     // KVM_BUG_ON(cond[, kvm]), WARN_ON(cond), WARN_ON_ONCE(cond), BUG_ON(cond).
     let allowsVM = name == "KVM_BUG_ON"
     if arguments.isEmpty || arguments.count > (allowsVM ? 2 : 1) {
-      sink.error(expr.location, allowsVM ? "'KVM_BUG_ON' takes a condition and optionally the VM, but \(arguments.count) arguments were given" : arityMessage(name, 1, arguments.count))
+      sink.error(
+        expr.location,
+        allowsVM
+          ? "'KVM_BUG_ON' takes a condition and optionally the VM, but \(arguments.count) arguments were given"
+          : arityMessage(name, 1, arguments.count))
       return invalid(into: into)
     }
-    if arguments.count == 2, case .name = arguments[1].value.kind {} else if arguments.count == 2 {
-      sink.error(arguments[1].value.location, "the second argument of 'KVM_BUG_ON' must be a name (it is ignored)")
+    if arguments.count == 2, case .name = arguments[1].value.kind {
+    } else if arguments.count == 2 {
+      sink.error(
+        arguments[1].value.location,
+        "the second argument of 'KVM_BUG_ON' must be a name (it is ignored)")
     }
     let dst = into ?? temp()
     let v = expression(arguments[0].value, into: dst)
@@ -1263,15 +1507,21 @@ final class Compiler {
       sink.error(scenario.location, "scenario '\(scenario.name)' has no threads")
     }
     if scenario.threads.count > 16 {
-      sink.error(scenario.threads[16].location, "scenario '\(scenario.name)' has \(scenario.threads.count) threads; at most 16 are supported")
+      sink.error(
+        scenario.threads[16].location,
+        "scenario '\(scenario.name)' has \(scenario.threads.count) threads; at most 16 are supported"
+      )
     }
     for thread in scenario.threads {
       if !names.insert(thread.name).inserted {
-        sink.error(thread.location, "duplicate thread name '\(thread.name)' in scenario '\(scenario.name)'")
+        sink.error(
+          thread.location, "duplicate thread name '\(thread.name)' in scenario '\(scenario.name)'")
       }
       guard case .function(let index)? = globals[thread.function]?.0 else {
         if library.builtins[thread.function] != nil {
-          sink.error(thread.functionLocation, "a thread must run a spec function, not the builtin '\(thread.function)'")
+          sink.error(
+            thread.functionLocation,
+            "a thread must run a spec function, not the builtin '\(thread.function)'")
         } else {
           sink.error(thread.functionLocation, "unknown function '\(thread.function)'")
         }
@@ -1279,7 +1529,9 @@ final class Compiler {
       }
       let signature = signatures[index]
       if thread.arguments.count != signature.parameters.count {
-        sink.error(thread.functionLocation, arityMessage(thread.function, signature.parameters.count, thread.arguments.count))
+        sink.error(
+          thread.functionLocation,
+          arityMessage(thread.function, signature.parameters.count, thread.arguments.count))
         continue
       }
       argumentLabelsCheck(thread.function, thread.arguments, signature.parameters.map(\.name))
@@ -1291,7 +1543,9 @@ final class Compiler {
         }
         let p = signature.parameters[i]
         if !type.isAssignable(to: p.type) {
-          sink.error(argument.value.location, "argument \(i + 1) of '\(thread.function)' must be \(p.type), not \(type)")
+          sink.error(
+            argument.value.location,
+            "argument \(i + 1) of '\(thread.function)' must be \(p.type), not \(type)")
         }
         values.append(value)
       }
@@ -1301,20 +1555,47 @@ final class Compiler {
     if let e = scenario.expectation {
       expectation = e
       if case .violation(let kind) = e, !library.violationKinds.contains(kind) {
-        sink.error(scenario.expectationLocation ?? scenario.location, "unknown violation kind '\(kind)'; expected one of \(library.violationKinds.joined(separator: ", "))")
+        sink.error(
+          scenario.expectationLocation ?? scenario.location,
+          "unknown violation kind '\(kind)'; expected one of \(library.violationKinds.joined(separator: ", "))"
+        )
       }
     } else {
-      sink.error(scenario.location, "scenario '\(scenario.name)' has no 'expect' (write 'expect ok;' or 'expect violation <kind>;')")
+      sink.error(
+        scenario.location,
+        "scenario '\(scenario.name)' has no 'expect' (write 'expect ok;' or 'expect violation <kind>;')"
+      )
     }
-    let initFunction = scenario.initBlock.map { compileBlockFunction($0, name: "init of \(scenario.name)", file: file, context: .initBlock) }
-    let finallyFunction = scenario.finallyBlock.map { compileBlockFunction($0, name: "finally of \(scenario.name)", file: file, context: .finallyBlock) }
+    let initFunction = scenario.initBlock.map {
+      compileBlockFunction($0, name: "init of \(scenario.name)", file: file, context: .initBlock)
+    }
+    // In `finally`, each thread whose function returns a value is a name for that value.
+    var resultThreads: [Int] = []
+    var resultParameters: [(name: String, type: SpecType, location: SourceLocation)] = []
+    for (t, thread) in threads.enumerated() where names.contains(thread.name) {
+      let result = signatures[Int(thread.function)].result
+      if result != .void, !resultParameters.contains(where: { $0.name == thread.name }) {
+        resultThreads.append(t)
+        resultParameters.append(
+          (
+            thread.name, result,
+            scenario.threads.first { $0.name == thread.name }?.location ?? scenario.location
+          ))
+      }
+    }
+    let finallyFunction = scenario.finallyBlock.map {
+      compileBlockFunction(
+        $0, name: "finally of \(scenario.name)", file: file, context: .finallyBlock,
+        parameters: resultParameters)
+    }
     scenarios.append(
       CompiledScenario(
-        name: scenario.name, location: scenario.location, expectation: expectation, threads: threads,
-        initFunction: initFunction, finallyFunction: finallyFunction))
+        name: scenario.name, location: scenario.location, expectation: expectation,
+        threads: threads,
+        initFunction: initFunction, finallyFunction: finallyFunction, finallyThreads: resultThreads)
+    )
   }
 }
-
 
 // MARK: Region footprints
 

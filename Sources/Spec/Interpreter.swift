@@ -72,9 +72,13 @@ struct ThreadState: Hashable, Sendable {
     var dst: Int32
   }
 
-  static let empty = ThreadState(pc: -1, base: 0, fault: .none, faultDetail: 0, slots: [], frames: [])
+  static let empty = ThreadState(
+    pc: -1, base: 0, fault: .none, faultDetail: 0, slots: [], frames: [])
 
   var isRunning: Bool { pc >= 0 }
+
+  /// The value the thread's function returned (zero unless it returned).
+  var result: Value { pc == -1 ? slots.first ?? .zero : .zero }
 }
 
 /// What running a region inline (an `atomic` block, an `await`, `init`, `finally`) did.
@@ -100,7 +104,9 @@ struct Machine: Sendable {
   /// The violation message for a step of `thread` at `pc`.
   func message(_ thread: Int, _ pc: Int32, _ reason: String) -> String {
     let site = program.sites[Int(pc)]
-    let function = program.functions.indices.contains(Int(site.function)) ? program.functions[Int(site.function)].name : "?"
+    let function =
+      program.functions.indices.contains(Int(site.function))
+      ? program.functions[Int(site.function)].name : "?"
     if thread < 0 { return "\(function) at \(site.location): \(reason)" }
     return "\(name(thread)) in \(function) at \(site.location): \(reason)"
   }
@@ -182,19 +188,22 @@ struct Machine: Sendable {
       }
       let callee = program.functions[Int(function)]
       let newBase = Int32(ts.slots.count)
-      ts.slots.append(contentsOf: repeatElement(.zero, count: Int(max(callee.slotCount, argumentCount))))
+      ts.slots.append(
+        contentsOf: repeatElement(.zero, count: Int(max(callee.slotCount, argumentCount))))
       for i in 0..<Int(argumentCount) {
         ts.slots[Int(newBase) + i] = ts.slots[Int(base + argumentBase) + i]
       }
-      ts.frames.append(ThreadState.Frame(returnPc: ts.pc + 1, base: base, dst: dst < 0 ? -1 : base + dst))
+      ts.frames.append(
+        ThreadState.Frame(returnPc: ts.pc + 1, base: base, dst: dst < 0 ? -1 : base + dst))
       ts.base = newBase
       ts.pc = callee.entry
       return true
     case .ret(let src):
       let value = src >= 0 ? ts.slots[Int(base + src)] : .zero
       guard let frame = ts.frames.popLast() else {
+        // The thread returned: keep only its result, for `finally`.
         ts.pc = -1
-        ts.slots = []
+        ts.slots = [value]
         ts.base = 0
         return true
       }
@@ -204,9 +213,10 @@ struct Machine: Sendable {
       ts.pc = frame.returnPc
       return true
     case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
-      let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+      let call = makeCall(
+        ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
       var scratch = cells
-      let outcome = program.builtins[Int(builtin)].execute(call, &scratch)
+      let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
       // A local builtin's violation (a lockdep assertion) needs a step of its own: park here.
       if outcome.violation != nil { return false }
       if dst >= 0 { ts.slots[Int(base + dst)] = outcome.value }
@@ -219,7 +229,9 @@ struct Machine: Sendable {
   }
 
   @inline(__always)
-  func makeCall(_ ts: ThreadState, thread: Int, argumentBase: Int32, argumentCount: Int32, choice: Int) -> BuiltinCall {
+  func makeCall(
+    _ ts: ThreadState, thread: Int, argumentBase: Int32, argumentCount: Int32, choice: Int
+  ) -> BuiltinCall {
     var arguments = BuiltinArguments()
     let start = Int(ts.base + argumentBase)
     for i in 0..<Int(argumentCount) { arguments.append(ts.slots[start + i]) }
@@ -233,8 +245,10 @@ struct Machine: Sendable {
     case .none: return "runtime error"
     case .indexOutOfBounds: return "index \(ts.faultDetail) is out of bounds"
     case .divisionByZero: return "division by zero"
-    case .recursionTooDeep: return "calls nested more than \(Machine.maxCallDepth) deep (unbounded recursion?)"
-    case .outOfFuel: return "local computation ran \(Machine.fuel) instructions without reaching a visible step"
+    case .recursionTooDeep:
+      return "calls nested more than \(Machine.maxCallDepth) deep (unbounded recursion?)"
+    case .outOfFuel:
+      return "local computation ran \(Machine.fuel) instructions without reaching a visible step"
     case .badChoice: return "choose inside an atomic block"
     }
   }
@@ -245,13 +259,51 @@ struct Machine: Sendable {
     if ts.fault != .none { return .enabled(.empty, choices: 1) }
     switch program.ops[Int(ts.pc)] {
     case .visible(let builtin, let argumentBase, let argumentCount, _, _):
-      let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
-      switch program.builtins[Int(builtin)].status(call, cells) {
-      case .enabled(let footprint, let choices): return .enabled(footprint, choices: max(choices, 1))
+      switch program.fastPaths[Int(builtin)] {
+      case .load, .store:
+        var footprint = Footprint()
+        let p = ts.slots[Int(ts.base + argumentBase)]
+        if p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) {
+          footprint.insert(
+            object: Int(p.bits), mode: program.fastPaths[Int(builtin)] == .load ? .read : .write)
+        }
+        return .enabled(footprint, choices: 1)
+      case .acquire, .sharedAcquire, .release, .sharedRelease:
+        // Locks: must agree with `Library.lockBuiltins` (spinlock and rwlock cell encodings).
+        let p = ts.slots[Int(ts.base + argumentBase)]
+        guard p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) else {
+          return .enabled(.empty, choices: 1)
+        }
+        let cell = Int(p.bits)
+        var footprint = Footprint()
+        switch program.fastPaths[Int(builtin)] {
+        case .acquire:
+          footprint.insert(object: cell, mode: .acquire)
+          return cells[cell].bits != 0 ? .blocked(footprint) : .enabled(footprint, choices: 1)
+        case .sharedAcquire:
+          footprint.insert(object: cell, mode: .sharedAcquire)
+          return cells[cell].bits & Library.writerBit != 0
+            ? .blocked(footprint) : .enabled(footprint, choices: 1)
+        case .sharedRelease:
+          footprint.insert(object: cell, mode: .sharedRelease)
+          return .enabled(footprint, choices: 1)
+        default:
+          footprint.insert(object: cell, mode: .release)
+          return .enabled(footprint, choices: 1)
+        }
+      case .none: break
+      }
+      let call = makeCall(
+        ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+      switch program.statusFunctions[Int(builtin)](call, cells) {
+      case .enabled(let footprint, let choices):
+        return .enabled(footprint, choices: max(choices, 1))
       case .blocked(let footprint): return .blocked(footprint)
       }
     case .check(let kind, _):
-      if kind == .kvmBugOn || kind == .tdxBugOn { return .enabled(Footprint([(program.vmBuggedCell, .write)]), choices: 1) }
+      if kind.bugsVM {
+        return .enabled(Footprint([(program.vmBuggedCell, .write)]), choices: 1)
+      }
       return .enabled(.empty, choices: 1)
     case .atomicBegin(let end), .awaitBegin(let end):
       // An atomic block that takes no lock is always enabled, and its footprint is fixed: no
@@ -259,7 +311,7 @@ struct Machine: Sendable {
       if case .atomicBegin = program.ops[Int(ts.pc)], let region = program.regionFootprints[ts.pc],
         !region.fixed.canBlock
       {
-        return .enabled(region.footprint(slots: ts.slots, base: ts.base), choices: 1)
+        return .enabled(region.footprint(slots: ts.slots, base: ts.base, cellCount: cells.count), choices: 1)
       }
       var scratch = ts
       var memory = cells
@@ -267,10 +319,12 @@ struct Machine: Sendable {
       let isAwait: Bool
       if case .awaitBegin = program.ops[Int(ts.pc)] { isAwait = true } else { isAwait = false }
       scratch.pc += 1
-      let result = runInline(&scratch, thread: thread, cells: &memory, end: end, footprint: &footprint)
+      let result = runInline(
+        &scratch, thread: thread, cells: &memory, end: end, footprint: &footprint)
+      if let all = program.staticFootprints[ts.pc] { footprint.formUnion(all) }
       // The fixed footprint, not the one this path happened to touch (see RegionFootprint).
       if let region = program.regionFootprints[ts.pc] {
-        footprint = region.footprint(slots: ts.slots, base: ts.base)
+        footprint = region.footprint(slots: ts.slots, base: ts.base, cellCount: cells.count)
       }
       if isAwait { footprint.markBlocking() }
       if case .blocked = result { return .blocked(footprint) }
@@ -289,7 +343,9 @@ struct Machine: Sendable {
   }
 
   /// Runs the step the thread is parked at, then settles it at its next one.
-  func execute(_ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value]) -> Violation? {
+  func execute(_ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value])
+    -> Violation?
+  {
     guard ts.pc >= 0 else { return nil }
     var violation: Violation? = nil
     if ts.fault != .none {
@@ -300,14 +356,35 @@ struct Machine: Sendable {
     let pc = ts.pc
     switch program.ops[Int(pc)] {
     case .visible(let builtin, let argumentBase, let argumentCount, let dst, let out):
-      let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: choice)
+      let fast = program.fastPaths[Int(builtin)]
+      if fast == .load || fast == .store {
+        let p = ts.slots[Int(ts.base + argumentBase)]
+        if p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) {
+          var race: Violation? = nil
+          if fast == .load {
+            if dst >= 0 { ts.slots[Int(ts.base + dst)] = cells[Int(p.bits)] }
+          } else {
+            let before = cells[Int(p.bits)]
+            cells[Int(p.bits)] = ts.slots[Int(ts.base + argumentBase + 1)]
+            race = frozenOwnership(Int(p.bits), before, &cells, thread: thread, pc: pc)
+          }
+          ts.pc += 1
+          settle(&ts, thread: thread, cells: cells)
+          return race
+        }
+      }
+      let call = makeCall(
+        ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: choice
+      )
       let cell = program.builtins[Int(builtin)].hasLocation ? call.cell(0, in: cells) : nil
       let before = cell.map { cells[$0] }
-      let outcome = program.builtins[Int(builtin)].execute(call, &cells)
+      let outcome = program.executeFunctions[Int(builtin)](call, &cells)
       if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
       if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
       if let v = outcome.violation {
-        violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+        violation = Violation(
+          kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)")
+        )
       }
       if let cell, let before, let race = frozenOwnership(cell, before, &cells, thread: thread, pc: pc) {
         violation = violation ?? race
@@ -327,7 +404,10 @@ struct Machine: Sendable {
     case .loopCheck(_, let bound):
       violation = Violation(
         kind: "unbounded-retry",
-        message: message(thread, pc, "\(program.sites[Int(pc)].text) passed its bound of \(bound) iteration\(bound == 1 ? "" : "s")"))
+        message: message(
+          thread, pc,
+          "\(program.sites[Int(pc)].text) passed its bound of \(bound) iteration\(bound == 1 ? "" : "s")"
+        ))
       stop(&ts)
       return violation
     case .atomicBegin(let end), .awaitBegin(let end):
@@ -340,13 +420,16 @@ struct Machine: Sendable {
       if ts.pc < 0 { return violation }
     case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
       // Parked here because the builtin raised a violation (a lockdep assertion).
-      let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+      let call = makeCall(
+        ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
       var scratch = cells
-      let outcome = program.builtins[Int(builtin)].execute(call, &scratch)
+      let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
       if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
       if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
       if let v = outcome.violation {
-        violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+        violation = Violation(
+          kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)")
+        )
       }
       ts.pc += 1
     default:
@@ -388,7 +471,9 @@ struct Machine: Sendable {
         "\(program.sites[Int(pc)].text) writes \(program.cells[cell].name), which \(name(owner)) froze and still owns"))
   }
 
-  private func checkViolation(_ kind: CheckKind, thread: Int, pc: Int32, cells: inout [Value]) -> Violation {
+  private func checkViolation(_ kind: CheckKind, thread: Int, pc: Int32, cells: inout [Value])
+    -> Violation
+  {
     let text = program.sites[Int(pc)].text
     switch kind {
     case .assert:
@@ -397,10 +482,12 @@ struct Machine: Sendable {
       return Violation(kind: "assertion", message: message(thread, pc, "\(text) fired"))
     case .kvmBugOn:
       cells[program.vmBuggedCell] = .bool(true)
-      return Violation(kind: "assertion", message: message(thread, pc, "\(text) fired; the VM is bugged"))
+      return Violation(
+        kind: "assertion", message: message(thread, pc, "\(text) fired; the VM is bugged"))
     case .tdxBugOn:
       cells[program.vmBuggedCell] = .bool(true)
-      return Violation(kind: "tdx-error", message: message(thread, pc, "\(text) fired; the VM is bugged"))
+      return Violation(
+        kind: "tdx-error", message: message(thread, pc, "\(text) fired; the VM is bugged"))
     case .invariant(let kind):
       return Violation(kind: kind, message: message(thread, pc, "\(text) fired"))
     }
@@ -408,7 +495,10 @@ struct Machine: Sendable {
 
   /// Runs from `ts.pc` until `end` in the same frame, executing visible steps immediately and
   /// collecting their footprints. Used for `atomic`, `await`, `init` and `finally`.
-  func runInline(_ ts: inout ThreadState, thread: Int, cells: inout [Value], end: Int32, footprint: inout Footprint) -> InlineResult {
+  func runInline(
+    _ ts: inout ThreadState, thread: Int, cells: inout [Value], end: Int32,
+    footprint: inout Footprint
+  ) -> InlineResult {
     let depth = ts.frames.count
     var violation: Violation? = nil
     var fuel = Machine.fuel
@@ -424,9 +514,9 @@ struct Machine: Sendable {
       let pc = ts.pc
       switch program.ops[Int(pc)] {
       case .visible(let builtin, let argumentBase, let argumentCount, let dst, let out):
-        let b = program.builtins[Int(builtin)]
-        let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
-        switch b.status(call, cells) {
+        let call = makeCall(
+          ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+        switch program.statusFunctions[Int(builtin)](call, cells) {
         case .blocked(let f):
           footprint.formUnion(f)
           return .blocked
@@ -437,15 +527,19 @@ struct Machine: Sendable {
             continue
           }
         }
-        let cell = b.hasLocation ? call.cell(0, in: cells) : nil
+        let cell = program.builtins[Int(builtin)].hasLocation ? call.cell(0, in: cells) : nil
         let before = cell.map { cells[$0] }
-        let outcome = b.execute(call, &cells)
+        let outcome = program.executeFunctions[Int(builtin)](call, &cells)
         if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
         if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
         if let v = outcome.violation, violation == nil {
-          violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+          violation = Violation(
+            kind: v.kind,
+            message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
         }
-        if let cell, let before, let race = frozenOwnership(cell, before, &cells, thread: thread, pc: pc) {
+        if let cell, let before,
+          let race = frozenOwnership(cell, before, &cells, thread: thread, pc: pc)
+        {
           violation = violation ?? race
         }
         if outcome.stopsThread {
@@ -455,7 +549,7 @@ struct Machine: Sendable {
         ts.pc += 1
       case .check(let kind, let condition):
         if kind.fires(ts.slots[Int(ts.base + condition)]) {
-          if kind == .kvmBugOn || kind == .tdxBugOn { footprint.insert(object: program.vmBuggedCell, mode: .write) }
+          if kind.bugsVM { footprint.insert(object: program.vmBuggedCell, mode: .write) }
           let v = checkViolation(kind, thread: thread, pc: pc, cells: &cells)
           if violation == nil { violation = v }
           if kind == .assert || kind == .bugOn {
@@ -474,7 +568,10 @@ struct Machine: Sendable {
         if count > Int64(bound) {
           let v = Violation(
             kind: "unbounded-retry",
-            message: message(thread, pc, "\(program.sites[Int(pc)].text) passed its bound of \(bound) iteration\(bound == 1 ? "" : "s")"))
+            message: message(
+              thread, pc,
+              "\(program.sites[Int(pc)].text) passed its bound of \(bound) iteration\(bound == 1 ? "" : "s")"
+            ))
           stop(&ts)
           return .completed(violation ?? v)
         }
@@ -486,13 +583,16 @@ struct Machine: Sendable {
       case .atomicBegin, .awaitBegin, .atomicEnd:
         ts.pc += 1
       case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
-        let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+        let call = makeCall(
+          ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
         var scratch = cells
-        let outcome = program.builtins[Int(builtin)].execute(call, &scratch)
+        let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
         if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
         if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
         if let v = outcome.violation, violation == nil {
-          violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+          violation = Violation(
+            kind: v.kind,
+            message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
         }
         ts.pc += 1
       case let op:

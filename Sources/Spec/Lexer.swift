@@ -221,7 +221,9 @@ struct Lexer {
       if c == UInt8(ascii: "\n") { break }
       if c == UInt8(ascii: "\\"), index + 1 < bytes.count, bytes[index + 1] != UInt8(ascii: "\n") {
         let e = bytes[index + 1]
-        content.append(e == UInt8(ascii: "n") ? UInt8(ascii: "\n") : e == UInt8(ascii: "t") ? UInt8(ascii: "\t") : e)
+        content.append(
+          e == UInt8(ascii: "n")
+            ? UInt8(ascii: "\n") : e == UInt8(ascii: "t") ? UInt8(ascii: "\t") : e)
         index += 2
         continue
       }
@@ -229,7 +231,8 @@ struct Lexer {
       index += 1
     }
     if !closed {
-      sink.error(SourceLocation(file: file, line: line, column: column), "unterminated string literal")
+      sink.error(
+        SourceLocation(file: file, line: line, column: column), "unterminated string literal")
     }
     return Token(
       kind: .string, text: String(decoding: content, as: UTF8.self), line: line, column: column,

@@ -8,6 +8,17 @@ public struct ScenarioInfo: Hashable, Sendable {
   public var threadNames: [String]
   /// The program the scenario belongs to: `"base"`, or the path of the variant file.
   public var program: String
+
+  public init(
+    name: String, location: SourceLocation, expectation: Expectation, threadNames: [String],
+    program: String
+  ) {
+    self.name = name
+    self.location = location
+    self.expectation = expectation
+    self.threadNames = threadNames
+    self.program = program
+  }
 }
 
 /// A set of `.ept` files, parsed, checked and compiled: the base program and its variants.
@@ -22,17 +33,33 @@ public final class LoadedSpec: Sendable {
   public let scenarios: [ScenarioInfo]
   public let warnings: [Diagnostic]
 
-  private init(programs: [Program], scenarios: [ScenarioInfo], index: [String: (Int, Int)], warnings: [Diagnostic]) {
+  private init(
+    programs: [Program], scenarios: [ScenarioInfo], index: [String: (Int, Int)],
+    warnings: [Diagnostic]
+  ) {
     self.programs = programs
     self.scenarios = scenarios
     self.index = index
     self.warnings = warnings
   }
 
-  /// The transition system of one scenario. With `loopBounds` off, `bound N` loops run without
-  /// counting, for a stateful search that finds livelocks as cycles instead.
+  /// The transition system of one scenario.
+  ///
+  /// `scenario` should come from `scenarios`; an unknown one gives a system with no threads.
+  /// With `loopBounds` off, `bound N` loops run without counting, for a stateful search that
+  /// finds livelocks as cycles instead.
   public func system(for scenario: ScenarioInfo, loopBounds: Bool = true) -> ScenarioSystem {
-    let (p, s) = index[scenario.name] ?? (0, 0)
+    guard let (p, s) = index[scenario.name], programs.indices.contains(p),
+      programs[p].scenarios.indices.contains(s)
+    else {
+      let empty = Program(
+        name: "empty", ops: [], sites: [], functions: [], builtins: [], cells: [], initialCells: [],
+        scenarios: [], vmBuggedCell: 0, finalChecks: [])
+      let none = CompiledScenario(
+        name: scenario.name, location: scenario.location, expectation: scenario.expectation,
+        threads: [], initFunction: nil, finallyFunction: nil)
+      return ScenarioSystem(program: empty, scenario: none, info: scenario, loopBounds: loopBounds)
+    }
     let program = programs[p]
     return ScenarioSystem(
       program: program, scenario: program.scenarios[s], info: scenario, loopBounds: loopBounds)
@@ -42,12 +69,16 @@ public final class LoadedSpec: Sendable {
   public func scenario(named name: String) -> ScenarioInfo? { scenarios.first { $0.name == name } }
 
   /// Loads one source text (for tests and tools).
-  public static func load(source: String, file: String, library: Library = .kvm) throws(SpecError) -> LoadedSpec {
+  public static func load(source: String, file: String, library: Library = .kvm)
+    throws(SpecError) -> LoadedSpec
+  {
     try load(sources: [(file, source)], library: library)
   }
 
   /// Loads files and directories (recursively, every `*.ept`, sorted by path).
-  public static func load(paths: [String], library: Library = .kvm) throws(SpecError) -> LoadedSpec {
+  public static func load(paths: [String], library: Library = .kvm) throws(SpecError)
+    -> LoadedSpec
+  {
     let sink = DiagnosticSink()
     var sources: [(String, String)] = []
     var seen: Set<String> = []
@@ -86,7 +117,9 @@ public final class LoadedSpec: Sendable {
       if relative.hasSuffix(".ept") {
         let full = normalize(path + "/" + relative)
         var dir: ObjCBool = false
-        if FileManager.default.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue { files.append(full) }
+        if FileManager.default.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue {
+          files.append(full)
+        }
       }
     }
     if files.isEmpty { sink.error(where_, "directory contains no .ept files") }
@@ -124,8 +157,12 @@ public final class LoadedSpec: Sendable {
   }
 
   /// Loads in-memory sources, each a path and its text.
-  public static func load(sources: [(path: String, text: String)], library: Library = .kvm) throws(SpecError) -> LoadedSpec {
-    try load(sources: sources.map { ($0.path, $0.text) }, library: library, sink: DiagnosticSink(), resolveMissing: { _ in [] })
+  public static func load(sources: [(path: String, text: String)], library: Library = .kvm)
+    throws(SpecError) -> LoadedSpec
+  {
+    try load(
+      sources: sources.map { ($0.path, $0.text) }, library: library, sink: DiagnosticSink(),
+      resolveMissing: { _ in [] })
   }
 
   private static func load(
@@ -147,13 +184,17 @@ public final class LoadedSpec: Sendable {
     var variantBases: [String: [SourceFile]] = [:]
     for variant in variants {
       guard let (basePath, location) = variant.variantOf else { continue }
-      let resolved = normalize(basePath.hasPrefix("/") ? basePath : directory(of: variant.path) + "/" + basePath)
+      let resolved = normalize(
+        basePath.hasPrefix("/") ? basePath : directory(of: variant.path) + "/" + basePath)
       func matching() -> [SourceFile] {
-        bases.filter { $0.path == resolved || $0.path.hasPrefix(resolved == "." ? "" : resolved + "/") }
+        bases.filter {
+          $0.path == resolved || $0.path.hasPrefix(resolved == "." ? "" : resolved + "/")
+        }
       }
       var found = matching()
       if found.isEmpty {
-        for (path, text) in resolveMissing(resolved) where !files.contains(where: { $0.path == path }) {
+        for (path, text) in resolveMissing(resolved)
+        where !files.contains(where: { $0.path == path }) {
           let file = parse(path, text)
           files.append(file)
           if file.variantOf == nil { bases.append(file) }
@@ -161,7 +202,10 @@ public final class LoadedSpec: Sendable {
         found = matching()
       }
       if found.isEmpty {
-        sink.error(location, "variant base '\(basePath)' not found: no loaded non-variant .ept file is at or under '\(resolved)'")
+        sink.error(
+          location,
+          "variant base '\(basePath)' not found: no loaded non-variant .ept file is at or under '\(resolved)'"
+        )
       }
       variantBases[variant.path] = found
     }
@@ -177,7 +221,8 @@ public final class LoadedSpec: Sendable {
       programs.append(program)
       for (s, scenario) in program.scenarios.enumerated() {
         if let previous = scenarioLocations[scenario.name] {
-          sink.error(scenario.location, "duplicate scenario name '\(scenario.name)' (also at \(previous))")
+          sink.error(
+            scenario.location, "duplicate scenario name '\(scenario.name)' (also at \(previous))")
           continue
         }
         scenarioLocations[scenario.name] = scenario.location
@@ -191,23 +236,31 @@ public final class LoadedSpec: Sendable {
     let baseScenarioFiles = Set(bases.map(\.path).filter { explicit.contains($0) })
     if !bases.isEmpty {
       let compiler = Compiler(library: library, sink: sink, programName: "base")
-      if let program = compiler.compile(files: bases, variant: nil, scenarioFiles: baseScenarioFiles) {
+      if let program = compiler.compile(
+        files: bases, variant: nil, scenarioFiles: baseScenarioFiles)
+      {
         register(program, files: bases, name: "base")
       }
     }
     if sink.hasErrors { throw SpecError(diagnostics: sink.sorted) }
     for variant in variants {
       let compiler = Compiler(library: library, sink: sink, programName: variant.path)
-      if let program = compiler.compile(files: variantBases[variant.path] ?? [], variant: variant, scenarioFiles: [variant.path]) {
+      if let program = compiler.compile(
+        files: variantBases[variant.path] ?? [], variant: variant, scenarioFiles: [variant.path])
+      {
         register(program, files: [variant], name: variant.path)
       }
     }
     if sink.hasErrors { throw SpecError(diagnostics: sink.sorted) }
     // Deterministic order: by file path, then source order.
     let order = infos.enumerated().sorted { a, b in
-      if a.element.location.file != b.element.location.file { return a.element.location.file < b.element.location.file }
+      if a.element.location.file != b.element.location.file {
+        return a.element.location.file < b.element.location.file
+      }
       return a.offset < b.offset
     }.map(\.element)
-    return LoadedSpec(programs: programs, scenarios: order, index: index, warnings: sink.sorted.filter { $0.severity == .warning })
+    return LoadedSpec(
+      programs: programs, scenarios: order, index: index,
+      warnings: sink.sorted.filter { $0.severity == .warning })
   }
 }

@@ -120,8 +120,9 @@ struct Parser {
         advance()
         return
       }
-      if braces <= 0, current.kind == .annotation || current.isWord("scenario")
-        || current.isWord("shared") || current.isWord("override")
+      if braces <= 0,
+        current.kind == .annotation || current.isWord("scenario")
+          || current.isWord("shared") || current.isWord("override")
       {
         return
       }
@@ -135,7 +136,9 @@ struct Parser {
     let start = current
     if start.isWord("variant") {
       advance()
-      guard acceptWord("of") else { throw fail("expected 'of' after 'variant', found \(current.quoted)") }
+      guard acceptWord("of") else {
+        throw fail("expected 'of' after 'variant', found \(current.quoted)")
+      }
       guard current.kind == .string else {
         throw fail("expected a quoted base path after 'variant of', found \(current.quoted)")
       }
@@ -153,7 +156,9 @@ struct Parser {
       while current.kind == .annotation {
         let annotation = advance()
         guard annotation.text == "kernel" else {
-          throw fail("unknown annotation '@\(annotation.text)'; expected '@kernel'", at: location(annotation))
+          throw fail(
+            "unknown annotation '@\(annotation.text)'; expected '@kernel'", at: location(annotation)
+          )
         }
         try expect("(", "after '@kernel'")
         guard current.kind == .string else {
@@ -188,7 +193,8 @@ struct Parser {
         repeat {
           var type: TypeRef? = nil
           if atTypeName { type = try parseType() }
-          if type == nil, current.kind == .identifier, peek().kind == .identifier || peek().is("*") {
+          if type == nil, current.kind == .identifier, peek().kind == .identifier || peek().is("*")
+          {
             throw fail("unknown type '\(current.text)'")
           }
           let pname = try identifier("a parameter name")
@@ -196,7 +202,9 @@ struct Parser {
         } while accept(",")
       }
       try expect(")", "after the parameters")
-      guard current.is("{") else { throw fail("expected '{' to start the body of '\(name.text)', found \(current.quoted)") }
+      guard current.is("{") else {
+        throw fail("expected '{' to start the body of '\(name.text)', found \(current.quoted)")
+      }
       let body = try parseBlock()
       result.functions.append(
         FunctionDecl(
@@ -212,7 +220,9 @@ struct Parser {
       let type: TypeRef
       if current.isWord("rwlock") || current.isWord("spinlock") {
         let t = advance()
-        type = TypeRef(name: t.text == "rwlock" ? "rwlock_t" : "spinlock_t", isPointer: false, location: location(t))
+        type = TypeRef(
+          name: t.text == "rwlock" ? "rwlock_t" : "spinlock_t", isPointer: false,
+          location: location(t))
       } else {
         type = try parseType()
       }
@@ -235,7 +245,8 @@ struct Parser {
       try expect("=", "after constant '\(name.text)'")
       let value = try parseExpression()
       try expect(";", "after the constant declaration")
-      result.constants.append(ConstDecl(type: type, name: name.text, location: location(name), value: value))
+      result.constants.append(
+        ConstDecl(type: type, name: name.text, location: location(name), value: value))
       return
     }
     if start.isWord("scenario") {
@@ -243,7 +254,8 @@ struct Parser {
       result.scenarios.append(try parseScenario())
       return
     }
-    if start.kind == .identifier, peek().kind == .identifier, !Parser.keywords.contains(start.text) {
+    if start.kind == .identifier, peek().kind == .identifier, !Parser.keywords.contains(start.text)
+    {
       throw fail("unknown type '\(start.text)'")
     }
     if start.kind == .identifier, peek().is("(") {
@@ -276,7 +288,8 @@ struct Parser {
         }
       }
       result.shareds.append(
-        SharedDecl(type: type, name: name.text, location: location(name), length: length, initial: initial))
+        SharedDecl(
+          type: type, name: name.text, location: location(name), length: length, initial: initial))
     } while accept(",")
     try expect(";", "after the shared declaration")
   }
@@ -296,7 +309,9 @@ struct Parser {
       name: name.text, location: location(name), initBlock: nil, threads: [], expectation: nil,
       expectationLocation: nil, finallyBlock: nil)
     while !current.is("}") {
-      if current.kind == .end { throw fail("expected '}' to close scenario '\(name.text)', found end of file") }
+      if current.kind == .end {
+        throw fail("expected '}' to close scenario '\(name.text)', found end of file")
+      }
       let before = position
       recovering = false
       do throws(ParseError) {
@@ -339,13 +354,20 @@ struct Parser {
           functionLocation: location(function), arguments: arguments))
     } else if token.isWord("init") || token.isWord("finally") {
       advance()
-      guard current.is("{") else { throw fail("expected '{' after '\(token.text)', found \(current.quoted)") }
+      guard current.is("{") else {
+        throw fail("expected '{' after '\(token.text)', found \(current.quoted)")
+      }
       let block = try parseBlock()
       if token.text == "init" {
-        if scenario.initBlock != nil { sink.error(location(token), "scenario '\(scenario.name)' has more than one 'init' block") }
+        if scenario.initBlock != nil {
+          sink.error(location(token), "scenario '\(scenario.name)' has more than one 'init' block")
+        }
         scenario.initBlock = block
       } else {
-        if scenario.finallyBlock != nil { sink.error(location(token), "scenario '\(scenario.name)' has more than one 'finally' block") }
+        if scenario.finallyBlock != nil {
+          sink.error(
+            location(token), "scenario '\(scenario.name)' has more than one 'finally' block")
+        }
         scenario.finallyBlock = block
       }
     } else if token.isWord("expect") {
@@ -373,7 +395,8 @@ struct Parser {
       scenario.expectation = expectation
       scenario.expectationLocation = location(token)
     } else {
-      throw fail("expected 'thread', 'init', 'expect' or 'finally' in a scenario, found \(token.quoted)")
+      throw fail(
+        "expected 'thread', 'init', 'expect' or 'finally' in a scenario, found \(token.quoted)")
     }
   }
 
@@ -436,10 +459,14 @@ struct Parser {
     }
   }
 
-  private mutating func nested<T>(_ body: (inout Parser) throws(ParseError) -> T) throws(ParseError) -> T {
+  private mutating func nested<T>(_ body: (inout Parser) throws(ParseError) -> T) throws(ParseError)
+    -> T
+  {
     depth += 1
     defer { depth -= 1 }
-    if depth > Parser.maxDepth { throw fail("nesting is too deep (more than \(Parser.maxDepth) levels)") }
+    if depth > Parser.maxDepth {
+      throw fail("nesting is too deep (more than \(Parser.maxDepth) levels)")
+    }
     return try body(&self)
   }
 
@@ -470,7 +497,8 @@ struct Parser {
         let then = try parseStatement()
         var otherwise: Stmt? = nil
         if acceptWord("else") { otherwise = try parseStatement() }
-        return Stmt(kind: .ifElse(condition: condition, then: then, otherwise: otherwise), location: loc)
+        return Stmt(
+          kind: .ifElse(condition: condition, then: then, otherwise: otherwise), location: loc)
       case "while":
         advance()
         try expect("(", "after 'while'")
@@ -482,7 +510,9 @@ struct Parser {
       case "do":
         advance()
         let body = try parseStatement()
-        guard acceptWord("while") else { throw fail("expected 'while' after the body of 'do', found \(current.quoted)") }
+        guard acceptWord("while") else {
+          throw fail("expected 'while' after the body of 'do', found \(current.quoted)")
+        }
         try expect("(", "after 'while'")
         let condition = try parseExpression()
         try expect(")", "after the condition")
@@ -504,7 +534,8 @@ struct Parser {
         let bound = try parseLoopBound()
         let body = try parseStatement()
         return Stmt(
-          kind: .forLoop(initial: initial, condition: condition, step: step, bound: bound, body: body),
+          kind: .forLoop(
+            initial: initial, condition: condition, step: step, bound: bound, body: body),
           location: loc)
       case "return":
         advance()
@@ -518,7 +549,9 @@ struct Parser {
         return Stmt(kind: token.text == "break" ? .breakLoop : .continueLoop, location: loc)
       case "atomic":
         advance()
-        guard current.is("{") else { throw fail("expected '{' after 'atomic', found \(current.quoted)") }
+        guard current.is("{") else {
+          throw fail("expected '{' after 'atomic', found \(current.quoted)")
+        }
         return Stmt(kind: .atomic(try parseBlock()), location: loc)
       case "await":
         advance()
@@ -533,7 +566,9 @@ struct Parser {
         let condition = try parseExpression()
         var message: String? = nil
         if accept(",") {
-          guard current.kind == .string else { throw fail("expected a message string, found \(current.quoted)") }
+          guard current.kind == .string else {
+            throw fail("expected a message string, found \(current.quoted)")
+          }
           message = advance().text
         }
         try expect(")", "after the assertion")
@@ -559,9 +594,12 @@ struct Parser {
       var initial: Expr? = nil
       if accept("=") { initial = try parseExpression() }
       if current.is("[") { throw fail("local arrays are not supported; declare a 'shared' array") }
-      return Stmt(kind: .local(type: type, name: name.text, initial: initial), location: location(name))
+      return Stmt(
+        kind: .local(type: type, name: name.text, initial: initial), location: location(name))
     }
-    if current.kind == .identifier, peek().kind == .identifier, !Parser.keywords.contains(current.text) {
+    if current.kind == .identifier, peek().kind == .identifier,
+      !Parser.keywords.contains(current.text)
+    {
       throw fail("unknown type '\(current.text)'")
     }
     let target = try parseExpression()
@@ -609,7 +647,9 @@ struct Parser {
     defer { depth = outer }
     while current.kind == .punct, Parser.binaryLevels[level].contains(current.text) {
       depth += 1
-      if depth > Parser.maxDepth { throw fail("expression is too long (more than \(Parser.maxDepth) operators in a chain)") }
+      if depth > Parser.maxDepth {
+        throw fail("expression is too long (more than \(Parser.maxDepth) operators in a chain)")
+      }
       let op = advance()
       let right = try parseBinary(level: level + 1)
       left = Expr(
@@ -623,7 +663,8 @@ struct Parser {
     let token = current
     if token.kind == .punct, ["-", "!", "~", "&", "*", "+"].contains(token.text) {
       advance()
-      let operand = try nested { (p: inout Parser) throws(ParseError) -> Expr in try p.parseUnary() }
+      let operand = try nested { (p: inout Parser) throws(ParseError) -> Expr in try p.parseUnary()
+      }
       if token.text == "+" { return operand }
       return Expr(
         kind: .unary(token.text, operand), location: location(token), start: token.start,
@@ -643,7 +684,8 @@ struct Parser {
         let index = try parseExpression()
         let close = current
         try expect("]", "after the index")
-        expr = Expr(kind: .index(expr, index), location: expr.location, start: expr.start, end: close.end)
+        expr = Expr(
+          kind: .index(expr, index), location: expr.location, start: expr.start, end: close.end)
       } else if current.is("(") {
         guard case .name(let name) = expr.kind else {
           throw fail("only named functions can be called")
@@ -674,7 +716,8 @@ struct Parser {
     case .identifier:
       if token.text == "true" || token.text == "false" {
         advance()
-        return Expr(kind: .boolean(token.text == "true"), location: loc, start: token.start, end: token.end)
+        return Expr(
+          kind: .boolean(token.text == "true"), location: loc, start: token.start, end: token.end)
       }
       if Parser.keywords.contains(token.text) || typeNames.contains(token.text) {
         throw fail("expected an expression, found keyword '\(token.text)'")

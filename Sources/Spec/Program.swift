@@ -57,6 +57,9 @@ enum CheckKind: Sendable, Equatable {
   /// named violation kind; the thread goes on.
   case invariant(String)
 
+  /// Whether a firing check sets `kvm_vm_bugged`.
+  var bugsVM: Bool { self == .kvmBugOn || self == .tdxBugOn }
+
   func fires(_ v: Value) -> Bool { self == .assert ? !v.isTrue : v.isTrue }
 }
 
@@ -97,6 +100,8 @@ struct CompiledScenario: Sendable {
   var threads: [CompiledThread]
   var initFunction: Int32?
   var finallyFunction: Int32?
+  /// The threads whose return values `finally` sees, in parameter order.
+  var finallyThreads: [Int] = []
 }
 
 /// A compiled program: the base model, or a variant of it, with its scenarios.
@@ -111,17 +116,28 @@ final class Program: Sendable {
   let scenarios: [CompiledScenario]
   let vmBuggedCell: Int
   let finalChecks: [@Sendable (FinalCheckContext) -> Violation?]
+  /// For `atomic` and `await` regions whose accesses are all direct: every access they may
+  /// make, keyed by the pc of the region's first instruction.
+  let staticFootprints: [Int32: Footprint]
   /// The fixed footprint of each `atomic` and `await` region, by the index of its first op.
   let regionFootprints: [Int32: RegionFootprint]
+  /// Per builtin, split out so the hot path touches one closure, not a whole `Builtin`.
+  let fastPaths: [Builtin.FastPath]
+  let statusFunctions: [@Sendable (BuiltinCall, [Value]) -> BuiltinStatus]
+  let executeFunctions: [@Sendable (BuiltinCall, inout [Value]) -> BuiltinOutcome]
 
   init(
     name: String, ops: [Op], sites: [Site], functions: [CompiledFunction], builtins: [Builtin],
     cells: [CellInfo], initialCells: [Value], scenarios: [CompiledScenario], vmBuggedCell: Int,
     finalChecks: [@Sendable (FinalCheckContext) -> Violation?],
-    regionFootprints: [Int32: RegionFootprint]
+    staticFootprints: [Int32: Footprint] = [:], regionFootprints: [Int32: RegionFootprint] = [:]
   ) {
     self.regionFootprints = regionFootprints
+    self.staticFootprints = staticFootprints
     self.finalChecks = finalChecks
+    self.fastPaths = builtins.map(\.fastPath)
+    self.statusFunctions = builtins.map(\.status)
+    self.executeFunctions = builtins.map(\.execute)
     self.name = name
     self.ops = ops
     self.sites = sites

@@ -14,9 +14,14 @@ struct RegionFootprint: Sendable {
   var pointers: [(slot: Int32, exclusive: Bool)]
   var everything: Bool
 
-  /// The footprint for a thread whose frame starts at `base` in `slots`.
-  func footprint(slots: [Value], base: Int32) -> Footprint {
-    if everything { return RegionFootprint.allOfMemory }
+  /// The footprint for a thread whose frame starts at `base` in `slots`, in a program with
+  /// `cellCount` shared cells.
+  func footprint(slots: [Value], base: Int32, cellCount: Int) -> Footprint {
+    if everything {
+      var all = fixed
+      for object in 0..<min(cellCount, 256) { all.insert(object: object, mode: .write) }
+      return all
+    }
     var result = fixed
     for pointer in pointers {
       let value = slots[Int(base + pointer.slot)]
@@ -26,10 +31,4 @@ struct RegionFootprint: Sendable {
     }
     return result
   }
-
-  static let allOfMemory: Footprint = {
-    var footprint = Footprint()
-    for object in 0..<256 { footprint.insert(object: object, mode: .write) }
-    return footprint
-  }()
 }

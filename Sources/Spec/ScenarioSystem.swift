@@ -43,7 +43,9 @@ public struct ScenarioSystem: TransitionSystem {
     if let initFunction = scenario.initFunction {
       var ts = Self.frame(program, function: initFunction, arguments: [])
       var footprint = Footprint()
-      if case .completed(let v?) = machine.runInline(&ts, thread: -1, cells: &cells, end: -1, footprint: &footprint) {
+      if case .completed(let v?) = machine.runInline(
+        &ts, thread: -1, cells: &cells, end: -1, footprint: &footprint)
+      {
         initViolation = v
       }
     }
@@ -85,10 +87,13 @@ public struct ScenarioSystem: TransitionSystem {
   public func checkFinal(_ state: State) -> Violation? {
     if let initViolation { return initViolation }
     if let finallyFunction = scenario.finallyFunction {
-      var ts = Self.frame(program, function: finallyFunction, arguments: [])
+      let results = scenario.finallyThreads.map { state.threads[$0].result }
+      var ts = Self.frame(program, function: finallyFunction, arguments: results)
       var cells = state.cells
       var footprint = Footprint()
-      if case .completed(let v?) = machine.runInline(&ts, thread: -1, cells: &cells, end: -1, footprint: &footprint) {
+      if case .completed(let v?) = machine.runInline(
+        &ts, thread: -1, cells: &cells, end: -1, footprint: &footprint)
+      {
         return v
       }
     }
@@ -106,11 +111,15 @@ public struct ScenarioSystem: TransitionSystem {
         switch info.kind {
         case .value: held = false
         case .spinlock: held = bits == Int64(t) + 1
-        case .rwlock: held = bits == Library.writerBit | Int64(t) << 33 || (bits & Library.writerBit == 0 && bits & (1 << Int64(t)) != 0)
+        case .rwlock:
+          held =
+            bits == Library.writerBit | Int64(t) << 33
+            || (bits & Library.writerBit == 0 && bits & (1 << Int64(t)) != 0)
         case .rcu: held = Library.rcuDepth(bits, t) != 0
         }
         if held {
-          let what = info.kind == .rcu ? "inside an RCU read-side critical section" : "holding \(info.name)"
+          let what =
+            info.kind == .rcu ? "inside an RCU read-side critical section" : "holding \(info.name)"
           return Violation(kind: "lock-misuse", message: "\(threadName(t)) returned \(what)")
         }
       }
@@ -120,7 +129,8 @@ public struct ScenarioSystem: TransitionSystem {
 
   public func describeStep(of thread: Int, in state: State) -> String {
     guard let info = stepInfo(of: thread, in: state) else { return "done" }
-    return "\(info.operation)  [\(info.function) \(info.location)]"
+    let kernel = info.kernel.map { ", models \($0.function) in \($0.file)" } ?? ""
+    return "\(info.operation)  [\(info.function) at \(info.location)\(kernel)]"
   }
 
   /// The visible step `thread` is parked at; nil once it has finished.
@@ -128,7 +138,9 @@ public struct ScenarioSystem: TransitionSystem {
     let ts = state.threads[thread]
     guard ts.pc >= 0, Int(ts.pc) < program.sites.count else { return nil }
     let site = program.sites[Int(ts.pc)]
-    let function = program.functions.indices.contains(Int(site.function)) ? program.functions[Int(site.function)] : nil
+    let function =
+      program.functions.indices.contains(Int(site.function))
+      ? program.functions[Int(site.function)] : nil
     var operation = site.text
     if ts.fault != .none { operation = "runtime error: \(machine.faultMessage(ts))" }
     var access = Builtin.Access.none
@@ -148,14 +160,18 @@ public struct ScenarioSystem: TransitionSystem {
   public func changes(from before: State, to after: State) -> [String] {
     var result: [String] = []
     for (cell, info) in program.cells.enumerated() where before.cells[cell] != after.cells[cell] {
-      result.append("\(info.name): \(describe(before.cells[cell], info)) → \(describe(after.cells[cell], info))")
+      result.append(
+        "\(info.name): \(describe(before.cells[cell], info)) → \(describe(after.cells[cell], info))"
+      )
     }
     return result
   }
 
   /// A cell's value as traces print it.
   func describe(_ value: Value, _ info: CellInfo) -> String {
-    let names: (Int) -> String = { t in t >= 0 && t < scenario.threads.count ? scenario.threads[t].name : "t\(t)" }
+    let names: (Int) -> String = { t in
+      t >= 0 && t < scenario.threads.count ? scenario.threads[t].name : "t\(t)"
+    }
     switch info.kind {
     case .value:
       if value.tag == .pointer, value.bits >= 0, value.bits < Int64(program.cells.count) {
@@ -175,6 +191,9 @@ public struct ScenarioSystem: TransitionSystem {
     guard let index = program.cells.firstIndex(where: { $0.name == cellName }) else { return nil }
     return state.cells[index]
   }
+
+  /// The name of each shared object, by object id (`x`, `a[2]`, `mmu_lock`, `__rcu`).
+  public var objectNames: [String] { program.cells.map(\.name) }
 
   /// The object id of a named shared cell.
   public func objectID(of cellName: String) -> Int? {

@@ -9,7 +9,10 @@ extension Library {
   /// The generic language: integer types, locks, RCU, marked and plain accesses, `choose`.
   public static let standard: Library = {
     var typeNames: [String: SpecType] = [:]
-    for word in ["int", "long", "u64", "u32", "u16", "u8", "s64", "s32", "gfn_t", "gpa_t", "kvm_pfn_t", "hpa_t"] {
+    for word in [
+      "int", "long", "u64", "u32", "u16", "u8", "s64", "s32", "gfn_t", "gpa_t", "kvm_pfn_t",
+      "hpa_t",
+    ] {
       typeNames[word] = .int
     }
     typeNames["bool"] = .bool
@@ -46,7 +49,9 @@ extension Library {
         "assertion", "lock-misuse", "unbounded-retry", "deadlock", "spec-error", "divergence",
         "frozen-leftover", "race", "zap-policy", "tdx-error", "use-after-free",
       ])
-    for builtin in memoryBuiltins + lockBuiltins + rcuBuiltins + otherBuiltins { library.add(builtin) }
+    for builtin in memoryBuiltins + lockBuiltins + rcuBuiltins + otherBuiltins {
+      library.add(builtin)
+    }
     return library
   }()
 
@@ -57,10 +62,14 @@ extension Library {
   // MARK: Memory
 
   private static func invalidPointer(_ what: String) -> BuiltinOutcome {
-    BuiltinOutcome(violation: Violation(kind: "spec-error", message: "\(what) is not a valid pointer to a shared cell"))
+    BuiltinOutcome(
+      violation: Violation(
+        kind: "spec-error", message: "\(what) is not a valid pointer to a shared cell"))
   }
 
-  private static func access(_ mode: AccessMode) -> @Sendable (BuiltinCall, [Value]) -> BuiltinStatus {
+  private static func access(_ mode: AccessMode)
+    -> @Sendable (BuiltinCall, [Value]) -> BuiltinStatus
+  {
     { call, memory in
       var footprint = Footprint()
       if let cell = call.cell(0, in: memory) { footprint.insert(object: cell, mode: mode) }
@@ -69,17 +78,19 @@ extension Library {
   }
 
   private static func load(_ name: String, access kind: Builtin.Access) -> Builtin {
-    Builtin(
+    var builtin = Builtin(
       name: name, parameters: [.init("p", .any, .location)], result: .any, isSchedulingPoint: true,
       access: kind, status: access(.read),
       execute: { call, memory in
         guard let cell = call.cell(0, in: memory) else { return invalidPointer("the location") }
         return BuiltinOutcome(value: memory[cell])
       })
+    builtin.fastPath = .load
+    return builtin
   }
 
   private static func store(_ name: String, access kind: Builtin.Access) -> Builtin {
-    Builtin(
+    var builtin = Builtin(
       name: name, parameters: [.init("p", .any, .location), .init("v", .any)], result: .void,
       isSchedulingPoint: true, access: kind, status: access(.write),
       execute: { call, memory in
@@ -87,6 +98,8 @@ extension Library {
         memory[cell] = call.arguments[1]
         return BuiltinOutcome()
       })
+    builtin.fastPath = .store
+    return builtin
   }
 
   private static func readModifyWrite(
@@ -184,14 +197,15 @@ extension Library {
     blocked: @escaping @Sendable (Int64, Int) -> Bool,
     update: @escaping @Sendable (Int64, Int) -> LockUpdate
   ) -> Builtin {
-    Builtin(
+    var builtin = Builtin(
       name: name, parameters: [.init("lock", type, .lock(type))], result: .void,
       isSchedulingPoint: true, access: .lock, threadOnly: true,
       status: { call, memory in
         guard let cell = call.cell(0, in: memory) else { return .enabled(.empty, choices: 1) }
         var footprint = Footprint()
         footprint.insert(object: cell, mode: mode)
-        return blocked(memory[cell].bits, call.thread) ? .blocked(footprint) : .enabled(footprint, choices: 1)
+        return blocked(memory[cell].bits, call.thread)
+          ? .blocked(footprint) : .enabled(footprint, choices: 1)
       },
       execute: { call, memory in
         guard let cell = call.cell(0, in: memory) else { return invalidPointer("the lock") }
@@ -203,6 +217,13 @@ extension Library {
           return BuiltinOutcome(violation: Violation(kind: "lock-misuse", message: message))
         }
       })
+    switch mode {
+    case .acquire: builtin.fastPath = .acquire
+    case .sharedAcquire: builtin.fastPath = .sharedAcquire
+    case .sharedRelease: builtin.fastPath = .sharedRelease
+    default: builtin.fastPath = .release
+    }
+    return builtin
   }
 
   enum LockUpdate: Sendable {
@@ -229,24 +250,35 @@ extension Library {
       "write_unlock", type: .rwlock, mode: .release, blocked: { _, _ in false },
       update: { bits, t in
         if bits == writerBit | Int64(t) << 33 { return .success(0) }
-        return misuse(bits & writerBit == 0 ? "the lock is not held for write" : "the lock is held for write by another thread")
+        return misuse(
+          bits & writerBit == 0
+            ? "the lock is not held for write" : "the lock is held for write by another thread")
       }),
     lockBuiltin(
-      "read_lock", type: .rwlock, mode: .sharedAcquire, blocked: { bits, _ in bits & writerBit != 0 },
+      "read_lock", type: .rwlock, mode: .sharedAcquire,
+      blocked: { bits, _ in bits & writerBit != 0 },
       update: { bits, t in
-        if bits & (1 << Int64(t)) != 0 { return misuse("recursive read_lock: the lock is already held for read by this thread") }
+        if bits & (1 << Int64(t)) != 0 {
+          return misuse("recursive read_lock: the lock is already held for read by this thread")
+        }
         return .success(bits | 1 << Int64(t))
       }),
     lockBuiltin(
       "read_unlock", type: .rwlock, mode: .sharedRelease, blocked: { _, _ in false },
       update: { bits, t in
-        if bits & writerBit == 0, bits & (1 << Int64(t)) != 0 { return .success(bits & ~(1 << Int64(t))) }
+        if bits & writerBit == 0, bits & (1 << Int64(t)) != 0 {
+          return .success(bits & ~(1 << Int64(t)))
+        }
         return misuse("the lock is not held for read by this thread")
       }),
     // lockdep assertions depend only on the calling thread's own hold, which no other thread
     // can change, so they are local computation rather than scheduling points.
-    lockdep("lockdep_assert_held_write", type: .rwlock) { bits, t in bits == writerBit | Int64(t) << 33 },
-    lockdep("lockdep_assert_held_read", type: .rwlock) { bits, t in bits & writerBit == 0 && bits & (1 << Int64(t)) != 0 },
+    lockdep("lockdep_assert_held_write", type: .rwlock) { bits, t in
+      bits == writerBit | Int64(t) << 33
+    },
+    lockdep("lockdep_assert_held_read", type: .rwlock) { bits, t in
+      bits & writerBit == 0 && bits & (1 << Int64(t)) != 0
+    },
     lockdep("lockdep_assert_held", type: .rwlock) { bits, t in
       bits == writerBit | Int64(t) << 33 || (bits & writerBit == 0 && bits & (1 << Int64(t)) != 0)
     },
@@ -262,7 +294,8 @@ extension Library {
       execute: { call, memory in
         guard let cell = call.cell(0, in: memory) else { return invalidPointer("the lock") }
         if held(memory[cell].bits, call.thread) { return BuiltinOutcome() }
-        return BuiltinOutcome(violation: Violation(kind: "lock-misuse", message: "the lock is not held as required"))
+        return BuiltinOutcome(
+          violation: Violation(kind: "lock-misuse", message: "the lock is not held as required"))
       })
   }
 
@@ -278,7 +311,9 @@ extension Library {
       execute: { call, memory in
         let bits = memory[rcuCell].bits
         if rcuDepth(bits, call.thread) == 15 {
-          return BuiltinOutcome(violation: Violation(kind: "lock-misuse", message: "rcu_read_lock nested more than 15 deep"))
+          return BuiltinOutcome(
+            violation: Violation(
+              kind: "lock-misuse", message: "rcu_read_lock nested more than 15 deep"))
         }
         memory[rcuCell] = .int(bits &+ (1 << (4 * Int64(call.thread))))
         return BuiltinOutcome()
@@ -290,7 +325,10 @@ extension Library {
       execute: { call, memory in
         let bits = memory[rcuCell].bits
         if rcuDepth(bits, call.thread) == 0 {
-          return BuiltinOutcome(violation: Violation(kind: "lock-misuse", message: "rcu_read_unlock outside an RCU read-side critical section"))
+          return BuiltinOutcome(
+            violation: Violation(
+              kind: "lock-misuse",
+              message: "rcu_read_unlock outside an RCU read-side critical section"))
         }
         memory[rcuCell] = .int(bits &- (1 << (4 * Int64(call.thread))))
         return BuiltinOutcome()
@@ -307,7 +345,10 @@ extension Library {
       },
       execute: { call, memory in
         if rcuDepth(memory[rcuCell].bits, call.thread) != 0 {
-          return BuiltinOutcome(violation: Violation(kind: "lock-misuse", message: "synchronize_rcu inside an RCU read-side critical section"))
+          return BuiltinOutcome(
+            violation: Violation(
+              kind: "lock-misuse",
+              message: "synchronize_rcu inside an RCU read-side critical section"))
         }
         return BuiltinOutcome()
       }),
@@ -320,13 +361,17 @@ extension Library {
       name: "choose", parameters: [.init("n", .any)], isVariadic: true, result: .any,
       isSchedulingPoint: true, access: .none, threadOnly: true, isNondeterministic: true,
       status: { call, _ in
-        let n = call.arguments.count == 1 ? Int(clamping: call.arguments[0].bits) : call.arguments.count
+        let n =
+          call.arguments.count == 1 ? Int(clamping: call.arguments[0].bits) : call.arguments.count
         return .enabled(.empty, choices: max(n, 1))
       },
       execute: { call, _ in
         if call.arguments.count == 1 {
           if call.arguments[0].bits < 1 {
-            return BuiltinOutcome(violation: Violation(kind: "spec-error", message: "choose(n) needs n >= 1, not \(call.arguments[0].bits)"))
+            return BuiltinOutcome(
+              violation: Violation(
+                kind: "spec-error", message: "choose(n) needs n >= 1, not \(call.arguments[0].bits)"
+              ))
           }
           return BuiltinOutcome(value: .int(call.choice))
         }
@@ -335,16 +380,21 @@ extension Library {
     Builtin(
       name: "min", parameters: [.init("a", .int), .init("b", .int)], result: .int,
       isSchedulingPoint: false,
-      execute: { call, _ in BuiltinOutcome(value: .int(min(call.arguments[0].bits, call.arguments[1].bits))) }),
+      execute: { call, _ in
+        BuiltinOutcome(value: .int(min(call.arguments[0].bits, call.arguments[1].bits)))
+      }),
     Builtin(
       name: "max", parameters: [.init("a", .int), .init("b", .int)], result: .int,
       isSchedulingPoint: false,
-      execute: { call, _ in BuiltinOutcome(value: .int(max(call.arguments[0].bits, call.arguments[1].bits))) }),
+      execute: { call, _ in
+        BuiltinOutcome(value: .int(max(call.arguments[0].bits, call.arguments[1].bits)))
+      }),
     Builtin(
       name: "BIT", parameters: [.init("n", .int)], result: .int, isSchedulingPoint: false,
       execute: { call, _ in
         let n = call.arguments[0].bits
-        return BuiltinOutcome(value: .int(n >= 0 && n < 64 ? Int64(bitPattern: UInt64(1) << UInt64(n)) : 0))
+        return BuiltinOutcome(
+          value: .int(n >= 0 && n < 64 ? Int64(bitPattern: UInt64(1) << UInt64(n)) : 0))
       }),
   ]
 }

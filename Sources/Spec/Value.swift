@@ -22,23 +22,28 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
   @inlinable public static func int(_ v: Int64) -> Value { Value(tag: .int, bits: v) }
   @inlinable public static func int(_ v: Int) -> Value { Value(tag: .int, bits: Int64(v)) }
   @inlinable public static func bool(_ v: Bool) -> Value { Value(tag: .bool, bits: v ? 1 : 0) }
-  @inlinable public static func pointer(_ cell: Int) -> Value { Value(tag: .pointer, bits: Int64(cell)) }
+  @inlinable public static func pointer(_ cell: Int) -> Value {
+    Value(tag: .pointer, bits: Int64(cell))
+  }
 
   /// C truthiness: any non-zero payload.
   @inlinable public var isTrue: Bool { bits != 0 }
 
-  /// Equality as `==` in the language sees it: integers and booleans compare by number.
+  /// Equality as `==` in the language sees it: integers, booleans and SPTE values are all
+  /// 64-bit numbers in the kernel and compare by their bits; pointers and handles compare by
+  /// tag too.
   @inlinable public func equals(_ other: Value) -> Bool {
-    if tag == other.tag {
-      // A frozen SPTE carries its owner (see Machine.frozenOwnership), which `==` ignores.
-      if tag == .spte, bits & 7 == SPTE.Kind.frozen.rawValue, other.bits & 7 == SPTE.Kind.frozen.rawValue {
-        return true
-      }
-      return bits == other.bits
-    }
-    let numeric = (tag == .int || tag == .bool) && (other.tag == .int || other.tag == .bool)
-    return numeric && bits == other.bits
+    if tag == other.tag { return comparableBits == other.comparableBits }
+    return isNumber && other.isNumber && comparableBits == other.comparableBits
   }
+
+  /// The bits `==` compares: a frozen SPTE carries the thread that froze it (see
+  /// Machine.frozenOwnership), which is bookkeeping, not part of the value.
+  @inlinable var comparableBits: Int64 {
+    tag == .spte && SPTE(self).kind == .frozen ? SPTE(kind: .frozen).value.bits : bits
+  }
+
+  @inlinable var isNumber: Bool { tag == .int || tag == .bool || tag == .spte }
 
   /// One word per value: states are hashed at every step, so this is on the hot path.
   @inlinable public func hash(into hasher: inout Hasher) {
@@ -58,10 +63,15 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
 
 /// The kinds of SPTE value the model distinguishes, packed into a `Value` with tag `.spte`.
 ///
+/// The kind sits in bits 56..<60 and the argument in the low 56 bits, so the non-present value
+/// is 0 (a zero-initialised `u64` slot is non-present) and no other kind equals a small integer.
 /// The domain model (a later issue) builds on these; the language only needs the constants
 /// `SHADOW_NONPRESENT_VALUE` and `FROZEN_SPTE` and equality.
 public struct SPTE: Hashable, Sendable, CustomStringConvertible {
-  public enum Kind: Int64, Sendable { case nonPresent = 0, frozen, leaf, nonLeaf, mmio }
+  public enum Kind: Int64, Sendable {
+    case nonPresent = 0
+    case frozen, leaf, nonLeaf, mmio
+  }
   public var kind: Kind
   /// The pfn of a leaf, or the table of a non-leaf; 0 otherwise.
   public var argument: Int64
@@ -72,11 +82,13 @@ public struct SPTE: Hashable, Sendable, CustomStringConvertible {
   }
 
   public init(_ value: Value) {
-    kind = Kind(rawValue: value.bits & 7) ?? .nonPresent
-    argument = value.bits >> 3
+    kind = Kind(rawValue: (value.bits >> 56) & 0xF) ?? .nonPresent
+    argument = value.bits & 0x00FF_FFFF_FFFF_FFFF
   }
 
-  public var value: Value { Value(tag: .spte, bits: argument << 3 | kind.rawValue) }
+  public var value: Value {
+    Value(tag: .spte, bits: kind.rawValue << 56 | (argument & 0x00FF_FFFF_FFFF_FFFF))
+  }
 
   public var description: String {
     switch kind {

@@ -9,7 +9,7 @@ import Testing
 /// ManifestTests); these fixtures cover the rest. (`race` is the frozen-ownership race of
 /// PROTOCOL.md §11, invariant 3; see Machine.frozenOwnership.)
 @Suite struct CheckKindTests {
-  static let fixtures = ManifestTests.root.appendingPathComponent("Tests/SpecTests/Fixtures/checks")
+  static let fixtures = ManifestTests.root.appendingPathComponent("Tests/SpecTests/CheckFixtures")
 
   struct Case: Sendable, CustomStringConvertible {
     var file: String

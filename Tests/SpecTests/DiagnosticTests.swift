@@ -1,6 +1,5 @@
+import Spec
 import Testing
-
-@testable import Spec
 
 /// Every kind of mistake has its own message at an exact position.
 @Suite struct DiagnosticTests {
@@ -45,24 +44,33 @@ import Testing
   @Test func deepParentheses() {
     let open = String(repeating: "(", count: 5000)
     let close = String(repeating: ")", count: 5000)
-    #expect(Self.rejected("void f() { int x = \(open)1\(close); }").first == "nesting is too deep (more than 200 levels)")
+    #expect(
+      Self.rejected("void f() { int x = \(open)1\(close); }").first
+        == "nesting is too deep (more than 200 levels)")
   }
 
   @Test func longChains() {
     let chain = Array(repeating: "1", count: 5000).joined(separator: " + ")
-    #expect(Self.rejected("void f() { int x = \(chain); }").first == "expression is too long (more than 200 operators in a chain)")
+    #expect(
+      Self.rejected("void f() { int x = \(chain); }").first
+        == "expression is too long (more than 200 operators in a chain)")
   }
 
   @Test func deepStatements() {
     let ifs = String(repeating: "if (true) ", count: 3000)
-    #expect(Self.rejected("void f() { \(ifs) { } }").first == "nesting is too deep (more than 200 levels)")
+    #expect(
+      Self.rejected("void f() { \(ifs) { } }").first == "nesting is too deep (more than 200 levels)"
+    )
     let blocks = String(repeating: "{", count: 3000) + String(repeating: "}", count: 3000)
-    #expect(Self.rejected("void f() \(blocks)").first == "nesting is too deep (more than 200 levels)")
+    #expect(
+      Self.rejected("void f() \(blocks)").first == "nesting is too deep (more than 200 levels)")
   }
 
   @Test func unaryTowers() {
     let bangs = String(repeating: "!", count: 5000)
-    #expect(Self.rejected("void f() { int x = \(bangs)1; }").first == "nesting is too deep (more than 200 levels)")
+    #expect(
+      Self.rejected("void f() { int x = \(bangs)1; }").first
+        == "nesting is too deep (more than 200 levels)")
   }
 
   @Test func acceptsReasonableNesting() {
@@ -70,9 +78,13 @@ import Testing
     let open = String(repeating: "(", count: 100)
     let close = String(repeating: ")", count: 100)
     let chain = Array(repeating: "x", count: 90).joined(separator: " + ")
-    let source = "shared int x = 1;\nvoid f() { int y = \(open)\(chain)\(close); assert(y == 90); }\nscenario s { thread t = f(); expect ok; }"
+    let source =
+      "shared int x = 1;\nvoid f() { int y = \(open)\(chain)\(close); assert(y == 90); }\nscenario s { thread t = f(); expect ok; }"
     #expect(Self.rejected(source) == [])
     let deep = String(repeating: "-(", count: 99) + "1" + String(repeating: ")", count: 99)
-    #expect(Self.rejected("const int K = \(deep);\nvoid f() { assert(K == -1); }\nscenario s { thread t = f(); expect ok; }") == [])
+    #expect(
+      Self.rejected(
+        "const int K = \(deep);\nvoid f() { assert(K == -1); }\nscenario s { thread t = f(); expect ok; }"
+      ) == [])
   }
 }

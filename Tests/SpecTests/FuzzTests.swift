@@ -1,8 +1,7 @@
 import Explorer
 import Foundation
+import Spec
 import Testing
-
-@testable import Spec
 
 /// Random token soup and mutated valid programs: no crash, no hang; each input loads or yields
 /// diagnostics, and whatever loads also runs.
@@ -50,7 +49,8 @@ import Testing
       case 2: lines.swapAt(at, rng.below(lines.count))
       default:
         let digits = ["0", "1", "2", "3", "-1", "7"]
-        lines[at] = lines[at].replacingOccurrences(of: String(rng.below(4)), with: digits[rng.below(digits.count)])
+        lines[at] = lines[at].replacingOccurrences(
+          of: String(rng.below(4)), with: digits[rng.below(digits.count)])
       }
     }
     return lines.joined(separator: "\n")
@@ -67,7 +67,8 @@ import Testing
         let length = min(1 + rng.below(12), bytes.count - at)
         bytes.removeSubrange(at..<(at + length))
       case 1:  // insert a token
-        bytes.insert(contentsOf: Array((" " + vocabulary[rng.below(vocabulary.count)] + " ").utf8), at: at)
+        bytes.insert(
+          contentsOf: Array((" " + vocabulary[rng.below(vocabulary.count)] + " ").utf8), at: at)
       case 2:  // duplicate a range
         let length = min(1 + rng.below(20), bytes.count - at)
         bytes.insert(contentsOf: Array(bytes[at..<(at + length)]), at: rng.below(bytes.count))
@@ -81,12 +82,24 @@ import Testing
   }
 
   @Test func tenThousandInputs() throws {
-    var rng = Rng(generator: SplitMix64(seed: 0xE9_7C_4EC4))
+    try Self.fuzz(seed: 0xE9_7C_4EC4, count: 10_000)
+  }
+
+  /// A long run on request: `EPT_FUZZ=200000 swift test -c release --filter longRun`.
+  @Test(.enabled(if: ProcessInfo.processInfo.environment["EPT_FUZZ"] != nil))
+  func longRun() throws {
+    let count = Int(ProcessInfo.processInfo.environment["EPT_FUZZ"] ?? "") ?? 100_000
+    try Self.fuzz(seed: 0x5EED_2026, count: count)
+  }
+
+  static func fuzz(seed: UInt64, count: Int) throws {
+    var rng = Rng(generator: SplitMix64(seed: seed))
     var loaded = 0
     var rejected = 0
     var explored = 0
-    for i in 0..<10_000 {
-      let source = i % 2 == 0 ? Self.soup(&rng) : Self.mutate(Self.seeds[rng.below(Self.seeds.count)], &rng)
+    for i in 0..<count {
+      let source =
+        i % 2 == 0 ? Self.soup(&rng) : Self.mutate(Self.seeds[rng.below(Self.seeds.count)], &rng)
       do {
         let spec = try LoadedSpec.load(source: source, file: "fuzz.ept")
         loaded += 1
@@ -108,7 +121,7 @@ import Testing
         rejected += 1
       }
     }
-    #expect(loaded + rejected == 10_000)
+    #expect(loaded + rejected == count)
     #expect(loaded > 100)
     print("fuzz: \(loaded) loaded (\(explored) scenarios run), \(rejected) rejected")
   }

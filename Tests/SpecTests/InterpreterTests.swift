@@ -1,7 +1,6 @@
 import Explorer
+import Spec
 import Testing
-
-@testable import Spec
 
 /// Footprints and semantics of each builtin and statement, step by step.
 @Suite struct InterpreterTests {
@@ -19,8 +18,10 @@ import Testing
 
     /// The footprint of a thread's next step: objects as `name` or `name!` (exclusive).
     func footprint(_ t: Int) -> (objects: [String], canBlock: Bool, enabled: Bool, choices: Int) {
-      let names = system.program.cells.map(\.name)
-      func render(_ f: Footprint) -> [String] { f.objects.map { names[$0.object] + ($0.exclusive ? "!" : "") } }
+      let names = system.objectNames
+      func render(_ f: Footprint) -> [String] {
+        f.objects.map { names[$0.object] + ($0.exclusive ? "!" : "") }
+      }
       switch system.status(of: t, in: state) {
       case .finished: return ([], false, false, 0)
       case .blocked(let f): return (render(f), f.canBlock, false, 0)
@@ -42,7 +43,10 @@ import Testing
   }
 
   @Test func marksAndPlainAccesses() throws {
-    var run = try Run(Self.oneThread("shared int x = 5; shared int y;", """
+    var run = try Run(
+      Self.oneThread(
+        "shared int x = 5; shared int y;",
+        """
         int a = READ_ONCE(x);
         int b = x;
         WRITE_ONCE(y, a + b);
@@ -64,7 +68,10 @@ import Testing
   /// A CAS is a read-modify-write whether or not it will succeed: footprints may not depend on
   /// values another thread can change (the TransitionSystem contract).
   @Test func compareExchangeIsAlwaysAReadModifyWrite() throws {
-    var run = try Run(Self.oneThread("shared u64 s = 3; shared int r; shared int seen;", """
+    var run = try Run(
+      Self.oneThread(
+        "shared u64 s = 3; shared int r; shared int seen;",
+        """
         u64 old = 3;
         bool ok = try_cmpxchg64(&s, &old, FROZEN_SPTE);
         WRITE_ONCE(r, ok);
@@ -87,7 +94,10 @@ import Testing
   }
 
   @Test func exchangeAndAtomicIncrement() throws {
-    var run = try Run(Self.oneThread("shared int x = 4; shared int got;", """
+    var run = try Run(
+      Self.oneThread(
+        "shared int x = 4; shared int got;",
+        """
         int old = xchg(&x, 7);
         atomic_inc(&x);
         WRITE_ONCE(got, old);
@@ -138,10 +148,22 @@ import Testing
   }
 
   @Test(arguments: [
-    ("spinlock l;", "spin_unlock(&l);", "t0 in f at t.ept:3:1: spin_unlock(&l): the lock is not held"),
-    ("rwlock l;", "read_unlock(&l);", "t0 in f at t.ept:3:1: read_unlock(&l): the lock is not held for read by this thread"),
-    ("rwlock l;", "read_lock(&l); write_unlock(&l);", "t0 in f at t.ept:3:16: write_unlock(&l): the lock is not held for write"),
-    ("spinlock l;", "spin_lock(&l); spin_unlock(&l); spin_unlock(&l);", "t0 in f at t.ept:3:33: spin_unlock(&l): the lock is not held"),
+    (
+      "spinlock l;", "spin_unlock(&l);",
+      "t0 in f at t.ept:3:1: spin_unlock(&l): the lock is not held"
+    ),
+    (
+      "rwlock l;", "read_unlock(&l);",
+      "t0 in f at t.ept:3:1: read_unlock(&l): the lock is not held for read by this thread"
+    ),
+    (
+      "rwlock l;", "read_lock(&l); write_unlock(&l);",
+      "t0 in f at t.ept:3:16: write_unlock(&l): the lock is not held for write"
+    ),
+    (
+      "spinlock l;", "spin_lock(&l); spin_unlock(&l); spin_unlock(&l);",
+      "t0 in f at t.ept:3:33: spin_unlock(&l): the lock is not held"
+    ),
   ])
   func lockMisuse(_ globals: String, _ body: String, _ message: String) throws {
     var run = try Run(Self.oneThread(globals, body))
@@ -154,7 +176,9 @@ import Testing
     let run = try Run(Self.oneThread("spinlock l;", "spin_lock(&l);"))
     var state = run.state
     _ = run.system.execute(thread: 0, choice: 0, in: &state)
-    #expect(run.system.checkFinal(state) == Violation(kind: "lock-misuse", message: "t0 returned holding l"))
+    #expect(
+      run.system.checkFinal(state)
+        == Violation(kind: "lock-misuse", message: "t0 returned holding l"))
   }
 
   @Test func synchronizeRcuWaitsForReaders() throws {
@@ -179,8 +203,8 @@ import Testing
       scenario s { thread w = waiter(); thread s = setter(); expect ok; }
       """
     var run = try Run(source)
-    // flag == 1 is false, so this path never reads `other`, but the footprint names everything
-    // the condition may read, whatever the values (see RegionFootprint).
+    // Evaluating the condition reads only `flag` (false short-circuits), but the footprint
+    // names every cell the condition may read, so it is the same in every state.
     #expect(run.footprint(0) == (["flag", "other"], true, false, 0))
     run.step(1)
     #expect(run.footprint(0) == (["flag", "other"], true, true, 1))
@@ -188,8 +212,24 @@ import Testing
     #expect(run.footprint(0).objects == ["other!"])
   }
 
+  /// A pointer dereferenced in a function the condition calls could name any cell, so the
+  /// footprint is all of memory (see RegionFootprint): coarse, but the same in every state.
+  @Test func awaitThroughAPointerInACalleeNamesAllOfMemory() throws {
+    let source = """
+      shared int flag; shared int other;
+      bool ready(int *p) { return READ_ONCE(*p) == 1 && other == 0; }
+      void waiter() { await (ready(&flag)); }
+      scenario s { thread w = waiter(); expect ok; }
+      """
+    let run = try Run(source)
+    #expect(run.footprint(0) == (["__rcu!", "kvm_vm_bugged!", "flag!", "other!"], true, false, 0))
+  }
+
   @Test func atomicBlockIsOneStepWithTheUnionFootprint() throws {
-    var run = try Run(Self.oneThread("shared int x; shared int y = 2; spinlock l;", """
+    var run = try Run(
+      Self.oneThread(
+        "shared int x; shared int y = 2; spinlock l;",
+        """
         atomic {
             int v = y;
             x = v + 1;
@@ -197,16 +237,21 @@ import Testing
         }
         spin_unlock(&l);
         """))
-    #expect(run.footprint(0) == (["x!", "y", "l!"].sorted { a, b in
-      run.system.objectID(of: String(a.prefix { $0 != "!" }))! < run.system.objectID(of: String(b.prefix { $0 != "!" }))!
-    }, true, true, 1))
+    #expect(
+      run.footprint(0) == (
+        ["x!", "y", "l!"].sorted { a, b in
+          run.system.objectID(of: String(a.prefix { $0 != "!" }))! < run.system.objectID(
+            of: String(b.prefix { $0 != "!" }))!
+        }, true, true, 1
+      ))
     run.step(0)
     #expect(run.value("x") == 3)
     #expect(run.footprint(0).objects == ["l!"])
   }
 
   @Test func chooseOffersChoicesWithAnEmptyFootprint() throws {
-    var run = try Run(Self.oneThread("shared int x;", "int v = choose(10, 20, 30); WRITE_ONCE(x, v + choose(3));"))
+    var run = try Run(
+      Self.oneThread("shared int x;", "int v = choose(10, 20, 30); WRITE_ONCE(x, v + choose(3));"))
     #expect(run.footprint(0) == ([], false, true, 3))
     run.step(0, choice: 2)
     #expect(run.footprint(0).choices == 3)
@@ -216,7 +261,10 @@ import Testing
   }
 
   @Test func checksRaiseAssertionsWithTheirOwnRules() throws {
-    var run = try Run(Self.oneThread("shared int x;", """
+    var run = try Run(
+      Self.oneThread(
+        "shared int x;",
+        """
         int v = READ_ONCE(x);
         if (WARN_ON(v == 0)) WRITE_ONCE(x, 1);
         KVM_BUG_ON(v == 0, kvm);
@@ -244,7 +292,9 @@ import Testing
     #expect(run.footprint(0).objects == [])
     run.step(0)
     #expect(run.violations.map(\.kind) == ["unbounded-retry"])
-    #expect(run.violations.first?.message == "t0 in f at t.ept:3:1: while (READ_ONCE(x) == 0) passed its bound of 2 iterations")
+    #expect(
+      run.violations.first?.message
+        == "t0 in f at t.ept:3:1: while (READ_ONCE(x) == 0) passed its bound of 2 iterations")
     #expect(run.isFinished(0))
   }
 
@@ -252,7 +302,9 @@ import Testing
     var run = try Run(Self.oneThread("shared int a[2];", "int i = 2; a[i] = 1;"))
     run.step(0)
     #expect(run.violations.map(\.message) == ["t0 in f at t.ept:3:12: index 2 is out of bounds"])
-    var deep = try Run("int r(int n) { return r(n + 1); }\nvoid f() { int v = r(0); }\nscenario s { thread t = f(); expect ok; }")
+    var deep = try Run(
+      "int r(int n) { return r(n + 1); }\nvoid f() { int v = r(0); }\nscenario s { thread t = f(); expect ok; }"
+    )
     deep.step(0)
     #expect(deep.violations.map(\.kind) == ["spec-error"])
   }
@@ -286,9 +338,15 @@ import Testing
     let run = try Run(Samples.tdpLike, scenario: "two_faults")
     let info = try #require(run.system.stepInfo(of: 0, in: run.state))
     #expect(info.function == "fault")
-    #expect(info.kernel == KernelReference(file: "arch/x86/kvm/mmu/tdp_mmu.c", function: "kvm_tdp_mmu_map"))
+    #expect(
+      info.kernel
+        == KernelReference(file: "arch/x86/kvm/mmu/tdp_mmu.c", function: "kvm_tdp_mmu_map"))
     #expect(info.operation == "read_lock(&mmu_lock)")
     #expect(info.location == SourceLocation(file: "t.ept", line: 29, column: 5))
+    #expect(
+      run.system.describeStep(of: 0, in: run.state)
+        == "read_lock(&mmu_lock)  [fault at t.ept:29:5, models kvm_tdp_mmu_map in arch/x86/kvm/mmu/tdp_mmu.c]"
+    )
   }
 
   @Test func initAndFinallyBlocks() throws {
@@ -305,6 +363,9 @@ import Testing
     let spec = try LoadedSpec.load(source: source, file: "t.ept")
     let system = spec.system(for: spec.scenarios[0])
     let result = try Explorer.explore(system, configuration: Configuration(strategy: .dfs))
-    #expect(result.counterexamples.map(\.violation.message) == ["finally of s at t.ept:6:15: assertion failed: x is 8"])
+    #expect(
+      result.counterexamples.map(\.violation.message) == [
+        "finally of s at t.ept:6:15: assertion failed: x is 8"
+      ])
   }
 }

@@ -1,16 +1,18 @@
 import Explorer
-import Testing
-
 import Spec
+import Testing
 
 /// Whole programs that use the rest of the language, checked by their verdicts.
 @Suite struct LanguageTests {
-  static func verdict(_ source: String, strategy: Strategy = .dpor) throws -> (kinds: [String], executions: Int) {
+  static func verdict(_ source: String, strategy: Strategy = .dpor) throws -> (
+    kinds: [String], executions: Int
+  ) {
     let spec = try LoadedSpec.load(source: source, file: "l.ept")
     var kinds: Set<String> = []
     var executions = 0
     for scenario in spec.scenarios {
-      let result = try Explorer.explore(spec.system(for: scenario), configuration: Configuration(strategy: strategy))
+      let result = try Explorer.explore(
+        spec.system(for: scenario), configuration: Configuration(strategy: strategy))
       kinds.formUnion(result.counterexamples.map(\.violation.kind))
       executions += result.statistics.executions
       #expect(result.statistics.sleepSetBlocked == 0 || strategy != .dpor)
@@ -30,7 +32,8 @@ import Spec
       """
     #expect(try Self.verdict(source).kinds == [])
     // Without the atomic block the consumer can see ready before data.
-    let racy = source.replacingOccurrences(of: "atomic { data = 42; ready = 1; }", with: "ready = 1; data = 42;")
+    let racy = source.replacingOccurrences(
+      of: "atomic { data = 42; ready = 1; }", with: "ready = 1; data = 42;")
     #expect(try Self.verdict(racy).kinds == ["assertion"])
   }
 
@@ -53,9 +56,11 @@ import Spec
       scenario misuse { thread s = sloppy(); expect violation lock-misuse; }
       """
     let spec = try LoadedSpec.load(source: source, file: "l.ept")
-    let ok = try Explorer.explore(spec.system(for: spec.scenarios[0]), configuration: Configuration())
+    let ok = try Explorer.explore(
+      spec.system(for: spec.scenarios[0]), configuration: Configuration())
     #expect(ok.counterexamples.isEmpty)
-    let misuse = try Explorer.explore(spec.system(for: spec.scenarios[1]), configuration: Configuration())
+    let misuse = try Explorer.explore(
+      spec.system(for: spec.scenarios[1]), configuration: Configuration())
     #expect(misuse.counterexamples.map(\.violation.kind) == ["lock-misuse"])
   }
 
@@ -111,7 +116,8 @@ import Spec
       """
     #expect(try Self.verdict(source).kinds == [])
     // Freeing without a grace period lets the walker see a freed table.
-    let broken = source.replacingOccurrences(of: "call_rcu(free_table, old == 1 ? 1 : 0);", with: "free_table(old);")
+    let broken = source.replacingOccurrences(
+      of: "call_rcu(free_table, old == 1 ? 1 : 0);", with: "free_table(old);")
     #expect(try Self.verdict(broken).kinds == ["assertion"])
   }
 
@@ -132,14 +138,19 @@ import Spec
     scenario s { init { int i = 2; a[i] = 1; } thread t = f(); expect ok; }
     """
   let spec = try LoadedSpec.load(source: source, file: "i.ept")
-  let result = try Explorer.explore(spec.system(for: spec.scenarios[0]), configuration: Configuration())
-  #expect(result.counterexamples.map(\.violation.message) == ["init of s at i.ept:3:32: index 2 is out of bounds"])
+  let result = try Explorer.explore(
+    spec.system(for: spec.scenarios[0]), configuration: Configuration())
+  #expect(
+    result.counterexamples.map(\.violation.message) == [
+      "init of s at i.ept:3:32: index 2 is out of bounds"
+    ])
 }
 
 @Test func domainHooksThroughTheLibrary() throws {
   var library = Library.standard
   library.constants["MAGIC"] = (.int, .int(42))
-  library.implicitCells.append(ImplicitCell(name: "sept", type: .int, initial: .zero, isVisible: false))
+  library.implicitCells.append(
+    ImplicitCell(name: "sept", type: .int, initial: .zero, isVisible: false))
   let sept = library.implicitCells.count - 1
   library.add(
     Builtin(
@@ -151,7 +162,8 @@ import Spec
         return BuiltinOutcome(value: .int(0))
       }))
   library.finalChecks.append { context in
-    context.cells[sept].bits == 42 ? nil : Violation(kind: "divergence", message: "sept is \(context.cells[sept].bits)")
+    context.cells[sept].bits == 42
+      ? nil : Violation(kind: "divergence", message: "sept is \(context.cells[sept].bits)")
   }
   let source = """
     void f(int v) { int r = tdh_fake_seamcall(v); assert(r == TDX_SUCCESS); }
@@ -163,6 +175,52 @@ import Spec
   #expect(good.stepInfo(of: 0, in: good.initialState)?.access == .atomic)
   #expect(good.stepInfo(of: 0, in: good.initialState)?.operation == "tdh_fake_seamcall(v)")
   #expect(try Explorer.explore(good, configuration: Configuration()).counterexamples.isEmpty)
-  let bad = try Explorer.explore(spec.system(for: spec.scenarios[1]), configuration: Configuration())
-  #expect(bad.counterexamples.map(\.violation) == [Violation(kind: "divergence", message: "sept is 1")])
+  let bad = try Explorer.explore(
+    spec.system(for: spec.scenarios[1]), configuration: Configuration())
+  #expect(
+    bad.counterexamples.map(\.violation) == [Violation(kind: "divergence", message: "sept is 1")])
+}
+
+@Test func finallySeesThreadResults() throws {
+  let source = """
+    shared int owner;
+    int claim(int me) {
+        int expected = 0;
+        if (try_cmpxchg(&owner, &expected, me))
+            return RET_PF_FIXED;
+        return RET_PF_RETRY;
+    }
+    void helper() { }
+    scenario one_winner {
+        thread vcpu0 = claim(1);
+        thread vcpu1 = claim(2);
+        thread other = helper();
+        finally { assert((vcpu0 == RET_PF_FIXED) != (vcpu1 == RET_PF_FIXED), "exactly one claim wins"); }
+        expect ok;
+    }
+    scenario wrong_belief {
+        thread vcpu0 = claim(1);
+        thread vcpu1 = claim(2);
+        finally { assert(vcpu0 == RET_PF_FIXED, "vcpu0 always wins"); }
+        expect violation assertion;
+    }
+    """
+  let spec = try LoadedSpec.load(source: source, file: "r.ept")
+  for scenario in spec.scenarios {
+    let result = try Explorer.explore(spec.system(for: scenario), configuration: Configuration())
+    switch scenario.expectation {
+    case .ok: #expect(result.counterexamples.isEmpty)
+    case .violation:
+      #expect(
+        result.counterexamples.map(\.violation.message) == [
+          "finally of wrong_belief at r.ept:19:15: assertion failed: vcpu0 always wins"
+        ])
+    }
+  }
+  // A void thread is not a value.
+  #expect(throws: SpecError.self) {
+    try LoadedSpec.load(
+      source: "void h() {}\nscenario s { thread t = h(); finally { assert(t == 0); } expect ok; }",
+      file: "v.ept")
+  }
 }

@@ -1,8 +1,7 @@
 import Explorer
 import Foundation
+import Spec
 import Testing
-
-@testable import Spec
 
 /// Multi-file specs, variants that override base functions, and loading from disk.
 @Suite struct ProgramStructureTests {
@@ -43,7 +42,8 @@ import Testing
 
   static func kinds(_ spec: LoadedSpec, _ name: String) throws -> [String] {
     let info = try #require(spec.scenario(named: name))
-    let result = try Explorer.explore(spec.system(for: info), configuration: Configuration(strategy: .dpor))
+    let result = try Explorer.explore(
+      spec.system(for: info), configuration: Configuration(strategy: .dpor))
     return result.counterexamples.map(\.violation.kind)
   }
 
@@ -79,7 +79,9 @@ import Testing
   ])
   func variantMistakes(_ variant: String, _ expected: String) throws {
     do {
-      _ = try LoadedSpec.load(sources: [("specs/upstream/main.ept", Self.base), ("specs/variants/v.ept", variant)])
+      _ = try LoadedSpec.load(sources: [
+        ("specs/upstream/main.ept", Self.base), ("specs/variants/v.ept", variant),
+      ])
       Issue.record("loaded")
     } catch {
       #expect(error.errors.first.map { $0.rendered.components(separatedBy: "\n")[0] } == expected)
@@ -91,7 +93,10 @@ import Testing
       _ = try LoadedSpec.load(sources: [("a.ept", "shared int x;"), ("b.ept", "shared int x;")])
       Issue.record("loaded")
     } catch {
-      #expect(error.errors.map(\.message) == ["'x' is already declared as a shared variable at a.ept:1:12"])
+      #expect(
+        error.errors.map(\.message) == [
+          "'x' is already declared as a shared variable at a.ept:1:12"
+        ])
       #expect(error.errors.first?.location == SourceLocation(file: "b.ept", line: 1, column: 12))
     }
   }
@@ -106,12 +111,17 @@ import Testing
   }
 
   @Test func loadsDirectoriesFromDisk() throws {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("ept-\(UInt32.random(in: 0...UInt32.max))").path
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "ept-\(UInt32.random(in: 0...UInt32.max))"
+    ).path
     defer { try? FileManager.default.removeItem(atPath: root) }
-    try FileManager.default.createDirectory(atPath: root + "/upstream", withIntermediateDirectories: true)
-    try FileManager.default.createDirectory(atPath: root + "/variants", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: root + "/upstream", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: root + "/variants", withIntermediateDirectories: true)
     try Self.base.write(toFile: root + "/upstream/main.ept", atomically: true, encoding: .utf8)
-    try Self.helpers.write(toFile: root + "/upstream/helpers.ept", atomically: true, encoding: .utf8)
+    try Self.helpers.write(
+      toFile: root + "/upstream/helpers.ept", atomically: true, encoding: .utf8)
     try Self.buggy.write(toFile: root + "/variants/buggy.ept", atomically: true, encoding: .utf8)
     try "not a spec".write(toFile: root + "/README.md", atomically: true, encoding: .utf8)
 
@@ -129,7 +139,8 @@ import Testing
     } catch {
       #expect(error.description == "\(root)/missing.ept:0:0: error: no such file or directory")
     }
-    try FileManager.default.createDirectory(atPath: root + "/empty", withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      atPath: root + "/empty", withIntermediateDirectories: true)
     do {
       _ = try LoadedSpec.load(paths: [root + "/empty"])
       Issue.record("loaded")
@@ -139,21 +150,49 @@ import Testing
   }
 
   @Test func warningsForSuspiciousCode() throws {
-    let spec = try LoadedSpec.load(source: """
-      shared int x;
-      int f() {
-          int unused = 1;
-          return 0;
-          WRITE_ONCE(x, 1);
-      }
-      void g() { int x = 2; x; }
-      scenario s { thread t = f(); expect ok; }
-      """, file: "w.ept")
-    #expect(spec.warnings.map { "\($0.location.line):\($0.location.column): \($0.message)" } == [
-      "3:9: local variable 'unused' is never read",
-      "5:5: this statement is never executed",
-      "7:16: local variable 'x' shadows the shared variable 'x'",
-      "7:23: expression result is unused",
-    ])
+    let spec = try LoadedSpec.load(
+      source: """
+        shared int x;
+        int f() {
+            int unused = 1;
+            return 0;
+            WRITE_ONCE(x, 1);
+        }
+        void g() { int x = 2; x; }
+        void h(int v) { atomic { v = v + 1; } await (v > 0); }
+        scenario s { thread t = f(); expect ok; }
+        """, file: "w.ept")
+    #expect(
+      spec.warnings.map { "\($0.location.line):\($0.location.column): \($0.message)" } == [
+        "3:9: local variable 'unused' is never read",
+        "5:5: this statement is never executed",
+        "7:16: local variable 'x' shadows the shared variable 'x'",
+        "7:23: expression result is unused",
+        "8:17: 'atomic' block touches no shared state",
+        "8:39: 'await' condition reads no shared state: once false it stays false",
+      ])
   }
+}
+
+@Test func foreignScenarioGivesAnEmptySystem() throws {
+  let spec = try LoadedSpec.load(sources: [])
+  #expect(spec.scenarios.isEmpty)
+  let info = ScenarioInfo(
+    name: "nope", location: SourceLocation(file: "x", line: 0, column: 0), expectation: .ok,
+    threadNames: [], program: "base")
+  let system = spec.system(for: info)
+  #expect(system.threadCount == 0)
+  #expect(system.checkFinal(system.initialState) == nil)
+}
+
+@Test func incrementShowsAsWritten() throws {
+  let spec = try LoadedSpec.load(
+    source: "shared int x;\nvoid f() { x++; }\nscenario s { thread t = f(); expect ok; }",
+    file: "i.ept")
+  let system = spec.system(for: spec.scenarios[0])
+  var state = system.initialState
+  #expect(system.stepInfo(of: 0, in: state)?.operation == "x")
+  _ = system.execute(thread: 0, choice: 0, in: &state)
+  #expect(system.stepInfo(of: 0, in: state)?.operation == "x++")
+  #expect(system.stepInfo(of: 0, in: state)?.access == .plain)
 }

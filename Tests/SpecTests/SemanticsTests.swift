@@ -1,8 +1,7 @@
 import Explorer
 import ExplorerTestSupport
-import Testing
-
 import Spec
+import Testing
 
 /// The canonical programs of the Explorer's tests, written in `.ept`, explore exactly as their
 /// Swift versions do.
@@ -108,12 +107,15 @@ import Spec
   }
 
   @Test func exactCounts() throws {
-    #expect(try Self.summary(Self.system(Self.lastZero3), .dpor).executions == CanonicalSystems.lastZero(3).dporExecutions)
+    #expect(
+      try Self.summary(Self.system(Self.lastZero3), .dpor).executions
+        == CanonicalSystems.lastZero(3).dporExecutions)
   }
 }
 
 extension MiniProgram {
   var dporExecutions: Int {
-    (try? Explorer.explore(self, configuration: Configuration(strategy: .dpor)).statistics.executions) ?? -1
+    (try? Explorer.explore(self, configuration: Configuration(strategy: .dpor)).statistics
+      .executions) ?? -1
   }
 }

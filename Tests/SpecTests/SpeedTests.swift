@@ -1,16 +1,17 @@
 import Explorer
 import ExplorerTestSupport
 import Foundation
-import Testing
-
 import Spec
+import Testing
 
 /// Interpreter throughput, run only on request (`EPT_BENCH=1 swift test -c release --filter SpeedTests`).
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["EPT_BENCH"] != nil))
 struct SpeedTests {
   /// Drives the system directly (status of every thread, then execute one), round-robin with a
   /// rotating start, so the figure is the interpreter's alone.
-  static func rawStepsPerSecond<S: TransitionSystem>(_ system: S, steps target: Int) -> (Int, Double) {
+  static func rawStepsPerSecond<S: TransitionSystem>(_ system: S, steps target: Int) -> (
+    Int, Double
+  ) {
     let start = DispatchTime.now().uptimeNanoseconds
     var steps = 0
     var run = 0
@@ -40,7 +41,8 @@ struct SpeedTests {
       let system = try SemanticsTests.system(source)
       let (steps, rate) = Self.rawStepsPerSecond(system, steps: 5_000_000)
       let (_, miniRate) = Self.rawStepsPerSecond(mini, steps: 5_000_000)
-      let explored = try Explorer.explore(system, configuration: Configuration(strategy: .dfs, countDistinctStates: false))
+      let explored = try Explorer.explore(
+        system, configuration: Configuration(strategy: .dfs, countDistinctStates: false))
       print(
         "BENCH \(name): interpreter \(Int(rate)) steps/s over \(steps) steps (MiniProgram \(Int(miniRate)));",
         "dfs exploration \(Int(explored.statistics.rate)) steps/s")
@@ -48,8 +50,11 @@ struct SpeedTests {
     // A bigger exploration: lastzero(4) under dfs, whole engine included.
     let spec = try LoadedSpec.load(source: SpeedTests.lastZero5, file: "bench.ept")
     let system = spec.system(for: spec.scenarios[0])
-    let result = try Explorer.explore(system, configuration: Configuration(strategy: .dfs, countDistinctStates: false))
-    let mini = try Explorer.explore(CanonicalSystems.lastZero(4), configuration: Configuration(strategy: .dfs, countDistinctStates: false))
+    let result = try Explorer.explore(
+      system, configuration: Configuration(strategy: .dfs, countDistinctStates: false))
+    let mini = try Explorer.explore(
+      CanonicalSystems.lastZero(4),
+      configuration: Configuration(strategy: .dfs, countDistinctStates: false))
     print(
       "BENCH lastzero(4) dfs: \(result.statistics.transitions) steps in \(result.statistics.elapsed)s =",
       "\(Int(result.statistics.rate)) steps/s (MiniProgram \(Int(mini.statistics.rate)) steps/s)")
