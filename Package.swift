@@ -23,6 +23,7 @@ let package = Package(
       ]
     ),
     .target(name: "ExplorerTestSupport", dependencies: ["Explorer"]),
+    .executableTarget(name: "benchmarks", dependencies: ["Explorer", "ExplorerTestSupport", "Spec"]),
     .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ExplorerTestSupport"]),
     .testTarget(
       name: "SpecTests", dependencies: ["Spec", "Explorer", "ExplorerTestSupport"],

@@ -85,12 +85,6 @@ import Testing
     try Self.fuzz(seed: 0xE9_7C_4EC4, count: 10_000)
   }
 
-  /// A long run on request: `EPT_FUZZ=200000 swift test -c release --filter longRun`.
-  @Test(.enabled(if: ProcessInfo.processInfo.environment["EPT_FUZZ"] != nil))
-  func longRun() throws {
-    let count = Int(ProcessInfo.processInfo.environment["EPT_FUZZ"] ?? "") ?? 100_000
-    try Self.fuzz(seed: 0x5EED_2026, count: count)
-  }
 
   static func fuzz(seed: UInt64, count: Int) throws {
     var rng = Rng(generator: SplitMix64(seed: seed))

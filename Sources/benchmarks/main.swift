@@ -1,0 +1,92 @@
+// benchmarks: speed figures of the engine and the interpreter, printed, never asserted.
+//
+//     swift run -c release benchmarks
+//
+// Rates depend on the machine and its load, so they are reported here rather than checked by
+// tests (tests check counts). `eptcheck bench` gives the figures of the spec scenarios.
+
+import Dispatch
+import Explorer
+import ExplorerTestSupport
+import Spec
+
+/// lastzero(n) in `.ept`, the same steps as `CanonicalSystems.lastZero(n)`.
+func lastZeroSource(_ n: Int) -> String {
+  var threads = "    thread t0 = scanner();\n"
+  for j in 1...n { threads += "    thread t\(j) = writer(\(j));\n" }
+  return """
+    shared int a[\(n + 1)];
+    void scanner() {
+        for (int i = \(n); i >= 0; i--) {
+            if (a[i] == 0) break;
+        }
+    }
+    void writer(int j) { a[j] = a[j - 1] + 1; }
+    scenario lastzero {
+    \(threads)    expect ok;
+    }
+    """
+}
+
+/// Drives `status` and `execute` directly, round-robin with a rotating start, so the figure is
+/// the system's alone, without the engine.
+func rawStepsPerSecond<S: TransitionSystem>(_ system: S, steps target: Int) -> Double {
+  let start = DispatchTime.now().uptimeNanoseconds
+  var steps = 0
+  var run = 0
+  while steps < target {
+    var state = system.initialState
+    var progressed = true
+    while progressed {
+      progressed = false
+      for k in 0..<system.threadCount {
+        let t = (k + run) % system.threadCount
+        if case .enabled(_, let choices) = system.status(of: t, in: state) {
+          _ = system.execute(thread: t, choice: run % choices, in: &state)
+          steps += 1
+          progressed = true
+        }
+      }
+    }
+    run += 1
+  }
+  return Double(steps) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+}
+
+func figure(_ rate: Double) -> String { "\((rate / 1e4).rounded() / 100) M steps/s" }
+
+print("Engine (MiniProgram systems, the engine's own cost included):")
+let (seed, generated) = SpeedMeasurement.generatedFourThreadProgram()
+for counting in [true, false] {
+  var measurements: [SpeedMeasurement] = []
+  measurements.append(
+    try .measure(CanonicalSystems.lastZero(5), name: "lastzero(5)", strategy: .dfs, countDistinctStates: counting))
+  measurements.append(
+    try .measure(
+      CanonicalSystems.lastZero(5), name: "lastzero(5)", strategy: .dpor, countDistinctStates: counting,
+      repetitions: 2_000))
+  measurements.append(
+    try .measure(CompactLastZero(5), name: "compact lastzero(5)", strategy: .dfs, countDistinctStates: counting))
+  measurements.append(
+    try .measure(
+      CompactLastZero(5), name: "compact lastzero(5)", strategy: .dpor, countDistinctStates: counting,
+      repetitions: 2_000))
+  measurements.append(
+    try .measure(generated, name: "generated(seed: \(seed))", strategy: .dfs, countDistinctStates: counting))
+  measurements.append(
+    try .measure(generated, name: "generated(seed: \(seed))", strategy: .dpor, countDistinctStates: counting))
+  for m in measurements { print("  \(m)") }
+}
+
+print("Interpreter (.ept programs):")
+for n in [3, 4] {
+  let spec = try LoadedSpec.load(source: lastZeroSource(n), file: "lastzero\(n).ept")
+  let system = spec.system(for: spec.scenarios[0])
+  let raw = rawStepsPerSecond(system, steps: 2_000_000)
+  let mini = rawStepsPerSecond(CanonicalSystems.lastZero(n), steps: 2_000_000)
+  let explored = try Explorer.explore(
+    system, configuration: Configuration(strategy: .dfs, countDistinctStates: false))
+  print(
+    "  lastzero(\(n)): stepping \(figure(raw)) (MiniProgram \(figure(mini))); dfs",
+    "\(explored.statistics.executions) executions at \(figure(explored.statistics.rate))")
+}
