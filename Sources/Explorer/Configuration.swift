@@ -14,11 +14,13 @@ public struct Configuration: Sendable {
   public var progressInterval: Double
   /// Counts distinct states by hash (costs memory proportional to the states seen).
   public var countDistinctStates: Bool
+  /// The most states the stateful search may store before it gives up (`nil`: no limit).
+  public var stateBudget: Int?
 
   public init(
     strategy: Strategy = .dpor, depthBound: Int? = nil, stopAtFirstViolation: Bool = false,
     timeout: Double? = nil, shrink: Bool = true, progress: (@Sendable (ExplorationProgress) -> Void)? = nil,
-    progressInterval: Double = 0.25, countDistinctStates: Bool = true
+    progressInterval: Double = 0.25, countDistinctStates: Bool = true, stateBudget: Int? = nil
   ) {
     self.strategy = strategy
     self.depthBound = depthBound
@@ -28,6 +30,7 @@ public struct Configuration: Sendable {
     self.progress = progress
     self.progressInterval = progressInterval
     self.countDistinctStates = countDistinctStates
+    self.stateBudget = stateBudget
   }
 }
 

@@ -20,6 +20,8 @@ public struct ExplorationResult: Sendable {
     case timedOut
     /// `stopAtFirstViolation` was set and a violation was found.
     case stoppedAtViolation
+    /// The stateful search stored as many states as `stateBudget` allows and gave up.
+    case exceededStateBudget
   }
 
   public var statistics: Statistics

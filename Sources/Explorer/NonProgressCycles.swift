@@ -1,12 +1,18 @@
-/// Finds livelocks in a stored state graph: weakly fair cycles made only of non-progress steps.
+/// Finds livelocks in a stored state graph: strongly fair cycles made only of non-progress steps.
 ///
-/// SPIN's non-progress cycles, with weak fairness among threads. The cycles lie in the strongly
-/// connected components of the graph restricted to non-progress edges (Tarjan's algorithm,
-/// iterative). A component holds a weakly fair cycle exactly when every thread either takes a step
-/// inside it or is unable to run in one of its states: then the walk through all of it is fair,
-/// and otherwise some thread runnable everywhere in it is starved by every cycle in it. Each such
-/// component yields one lasso: the shortest stored path to it, then a loop that takes a step of
-/// every thread that steps inside it and visits a state where each other thread cannot run.
+/// SPIN's non-progress cycles, under strong fairness among threads: a thread that can run
+/// infinitely often along a cycle must also run in it. That is the fairness of the kernel's
+/// queued locks (a writer waiting for an rwlock is not starved by readers that keep coming back),
+/// so a reader that retries while a writer waits is not a livelock, but a thread that retries
+/// while every other thread is finished or blocked for good is.
+///
+/// The cycles lie in the strongly connected components of the graph restricted to non-progress
+/// edges (Tarjan's algorithm, iterative). In a component, a thread that can run in some state but
+/// takes no step inside the component rules out every cycle through those states; they are
+/// removed and the rest is split into components again (the refinement used for Streett
+/// conditions). A component in which every thread either steps or can never run holds a fair
+/// cycle: the walk through all of it. Each yields one lasso: the shortest stored path to it, then a
+/// loop that takes a step of every thread that steps inside it.
 struct NonProgressCycles {
   let graph: StateGraph
   let threadCount: Int
@@ -20,14 +26,37 @@ struct NonProgressCycles {
 
   func lassos() -> [Lasso] {
     var result: [Lasso] = []
-    for component in components() {
-      if let lasso = lasso(in: component) { result.append(lasso) }
+    for component in components(within: nil) {
+      if let fair = fairComponent(component) { result.append(lasso(in: fair)) }
     }
     return result
   }
 
-  /// Non-trivial strongly connected components over non-progress edges.
-  func components() -> [[Int32]] {
+  /// A part of `component` that holds a strongly fair cycle, if any.
+  private func fairComponent(_ component: [Int32]) -> [Int32]? {
+    let members = Set(component)
+    var steps = [Bool](repeating: false, count: threadCount)
+    for state in component {
+      for edge in graph.edges[Int(state)] where !edge.progress && members.contains(edge.target) {
+        steps[Int(edge.thread)] = true
+      }
+    }
+    for thread in 0..<threadCount where !steps[thread] {
+      let bit = UInt16(1) << UInt16(thread)
+      let starved = component.filter { graph.enabledThreads[Int($0)] & bit != 0 }
+      guard !starved.isEmpty else { continue }
+      let rest = members.subtracting(starved)
+      for part in components(within: rest) {
+        if let fair = fairComponent(part) { return fair }
+      }
+      return nil
+    }
+    return component
+  }
+
+  /// Non-trivial strongly connected components over non-progress edges between `members` (all
+  /// states when `nil`).
+  func components(within members: Set<Int32>?) -> [[Int32]] {
     let n = graph.count
     var index = [Int32](repeating: -1, count: n)
     var lowlink = [Int32](repeating: 0, count: n)
@@ -36,7 +65,7 @@ struct NonProgressCycles {
     var next: Int32 = 0
     var result: [[Int32]] = []
     var work: [(node: Int32, edge: Int)] = []
-    for root in 0..<n where index[root] < 0 {
+    for root in 0..<n where index[root] < 0 && members.map({ $0.contains(Int32(root)) }) ?? true {
       work.append((Int32(root), 0))
       index[root] = next
       lowlink[root] = next
@@ -51,6 +80,7 @@ struct NonProgressCycles {
           let edge = edges[k]
           k += 1
           if edge.progress { continue }
+          if let members, !members.contains(edge.target) { continue }
           let w = Int(edge.target)
           if index[w] < 0 {
             work[work.count - 1].edge = k
@@ -86,34 +116,21 @@ struct NonProgressCycles {
     return result.sorted { $0[0] < $1[0] }
   }
 
-  private func lasso(in component: [Int32]) -> Lasso? {
+  private func lasso(in component: [Int32]) -> Lasso {
     let members = Set(component)
     var stepEdge = [(from: Int32, edge: StateGraph.Edge)?](repeating: nil, count: threadCount)
-    var disabledAt = [Int32?](repeating: nil, count: threadCount)
     for state in component {
       for edge in graph.edges[Int(state)] where !edge.progress && members.contains(edge.target) {
         if stepEdge[Int(edge.thread)] == nil { stepEdge[Int(edge.thread)] = (state, edge) }
       }
-      let enabled = graph.enabledThreads[Int(state)]
-      for thread in 0..<threadCount where enabled & (1 << UInt16(thread)) == 0 {
-        if disabledAt[thread] == nil { disabledAt[thread] = state }
-      }
-    }
-    for thread in 0..<threadCount where stepEdge[thread] == nil && disabledAt[thread] == nil {
-      return nil
     }
     let entry = component.min { graph.depth[Int($0)] < graph.depth[Int($1)] }!
     var loop: [Trace.Step] = []
     var current = entry
-    for thread in 0..<threadCount {
-      if let (from, edge) = stepEdge[thread] {
-        loop += path(from: current, to: from, within: members)
-        loop.append(Trace.Step(thread: Int(edge.thread), choice: Int(edge.choice)))
-        current = edge.target
-      } else if let state = disabledAt[thread] {
-        loop += path(from: current, to: state, within: members)
-        current = state
-      }
+    for case let (from, edge)? in stepEdge {
+      loop += path(from: current, to: from, within: members)
+      loop.append(Trace.Step(thread: Int(edge.thread), choice: Int(edge.choice)))
+      current = edge.target
     }
     loop += path(from: current, to: entry, within: members)
     let threads = Set(loop.map(\.thread)).sorted()

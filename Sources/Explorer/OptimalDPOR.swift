@@ -211,7 +211,9 @@ struct OptimalDPOR<System: TransitionSystem> {
           }, ending: ending, finalState: state,
           violations: frames.compactMap(\.violation) + violations))
     }
-    guard ending != .sleepSetBlocked else { return }
+    // A sleep-set-blocked execution (possible only under a bound, where weak initials count as
+    // initials) still holds races that no other execution may reverse: analyse it too, with its
+    // pending steps, but without the last-slot races of a cut.
     let bounded = context.configuration.depthBound != nil
     var analysis = RaceAnalysis(nodes: frames, bounded: bounded) { [context] sequence, i in
       Self.isExecutable(sequence, from: states[i], in: context.system)

@@ -25,6 +25,20 @@ struct StatefulSearch<System: TransitionSystem> {
     var depth: Int
   }
 
+  /// Shows an observer a path to a state where the search stops (terminal, or at the bound). The
+  /// stateful search has no executions of its own: the path is the first one that reached the
+  /// state, and its steps carry no footprints.
+  private func observe(
+    _ node: Pending, _ graph: StateGraph, _ ending: ExecutionRecord<System.State>.Ending,
+    _ violations: [Violation]
+  ) {
+    guard let observer = context.observer else { return }
+    observer(
+      ExecutionRecord(
+        steps: graph.path(to: node.id).map { .init(thread: $0.thread, choice: $0.choice, footprint: .empty) },
+        ending: ending, finalState: node.state, violations: violations))
+  }
+
   func run() {
     let system = context.system
     let bound = context.configuration.depthBound
@@ -67,14 +81,16 @@ struct StatefulSearch<System: TransitionSystem> {
           let path = graph.path(to: node.id)
           for violation in violations { context.report(violation, steps: path) }
         }
+        observe(node, graph, blocked.isEmpty ? .finished : .deadlock, violations)
         continue
       }
       if let bound, node.depth >= bound {
         context.statistics.executions += 1
         context.statistics.cutExecutions += 1
+        observe(node, graph, .cut, [])
         continue
       }
-      for (thread, choices) in enabled {
+      expansion: for (thread, choices) in enabled {
         let progress = system.isProgress(of: thread, in: node.state)
         for choice in 0..<choices {
           var next = node.state
@@ -98,6 +114,10 @@ struct StatefulSearch<System: TransitionSystem> {
             target = graph.add(
               fingerprint, parent: node.id, thread: thread, choice: choice, depth: node.depth + 1)
             frontier.append(Pending(id: target, state: next, depth: node.depth + 1))
+            if let budget = context.configuration.stateBudget, graph.count > budget {
+              context.stopReason = .exceededStateBudget
+              break expansion
+            }
           }
           graph.edges[Int(node.id)].append(
             StateGraph.Edge(

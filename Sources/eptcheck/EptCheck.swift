@@ -1,10 +1,23 @@
 import ArgumentParser
 
+/// The `eptcheck` command: checks the `.ept` model of the KVM TDP MMU mirror/external EPT
+/// protocol and reports counterexamples in kernel vocabulary.
 @main
 struct EptCheck: ParsableCommand {
+  static let version = "0.1.0"
+
   static let configuration = CommandConfiguration(
     commandName: "eptcheck",
-    abstract: "Model-check the KVM TDP MMU mirror/external EPT protocol.")
+    abstract: "Model-check the KVM TDP MMU mirror/external EPT protocol for Intel TDX.",
+    discussion: """
+      Explores every interleaving of every scenario in the given specs (default: ./specs) and \
+      reports any race, divergence between the mirror and the S-EPT, or other violation with a \
+      replayable trace.
 
-  func run() throws {}
+      Exit codes: 0 every scenario as expected; 1 a scenario not as expected; 2 inconclusive \
+      (timeout, or a bound hit under --require-complete); 64 bad usage; 65 bad spec or trace file.
+      """,
+    version: version,
+    subcommands: [Check.self, Replay.self, List.self, Bench.self],
+    defaultSubcommand: Check.self)
 }

@@ -37,6 +37,26 @@ import Testing
       ]
     })
 
+  /// Thread 0 polls a flag under a lock until thread 1, which needs the same lock, sets it.
+  static let pollUnderLock = MiniProgram(
+    name: "poll-under-lock", variables: 1, locks: 1,
+    threads: [
+      [
+        .lock(0), .load(register: 0, variable: 0), .unlock(0),
+        .jumpIfEqual(register: 0, value: 0, target: 0),
+      ],
+      [.lock(0), .store(variable: 0, value: .constant(1)), .unlock(0)],
+    ])
+
+  /// Thread 1 can run every time thread 0 drops the lock, so a cycle in which it never does is
+  /// not fair (strong fairness, as queued locks give): no livelock.
+  @Test func aPollerDoesNotStarveAThreadWaitingForItsLock() throws {
+    let result = try Explorer.explore(
+      Self.pollUnderLock, configuration: Configuration(strategy: .stateful(shortest: false)))
+    #expect(result.counterexamples.isEmpty)
+    #expect(result.isVerified)
+  }
+
   @Test func fairSpinWaitIsNotALivelock() throws {
     let result = try Explorer.explore(
       Self.spinUntilSet, configuration: Configuration(strategy: .stateful(shortest: false)))
@@ -95,5 +115,16 @@ import Testing
     #expect(throws: ReplayError.loopNotClosed(loopStart: 0)) {
       _ = try Replayer(system: Self.spinForever).validate(trace)
     }
+  }
+}
+
+extension StatefulSearchTests {
+  @Test func aStateBudgetStopsTheSearch() throws {
+    let result = try Explorer.explore(
+      CanonicalSystems.lastZero(3),
+      configuration: Configuration(strategy: .stateful(shortest: false), stateBudget: 10))
+    #expect(result.completion == .exceededStateBudget)
+    #expect(result.statistics.distinctStates == 11)
+    #expect(!result.isVerified)
   }
 }

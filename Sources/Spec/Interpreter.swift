@@ -1,0 +1,462 @@
+import Explorer
+
+/// The arithmetic of the language, shared by the interpreter and the constant folder.
+enum Interpreter {
+  /// `nil` for a division by zero.
+  @inline(__always)
+  static func binary(_ op: BinaryOp, _ a: Value, _ b: Value) -> Value? {
+    let x = a.bits
+    let y = b.bits
+    switch op {
+    case .add: return .int(x &+ y)
+    case .subtract: return .int(x &- y)
+    case .multiply: return .int(x &* y)
+    case .divide:
+      if y == 0 { return nil }
+      return .int(x == .min && y == -1 ? x : x / y)
+    case .remainder:
+      if y == 0 { return nil }
+      return .int(x == .min && y == -1 ? 0 : x % y)
+    case .and: return .int(x & y)
+    case .or: return .int(x | y)
+    case .xor: return .int(x ^ y)
+    case .shiftLeft: return .int(y >= 0 && y < 64 ? x << y : 0)
+    case .shiftRight: return .int(y >= 0 && y < 64 ? x >> y : (x < 0 ? -1 : 0))
+    case .equal: return .bool(a.equals(b))
+    case .notEqual: return .bool(!a.equals(b))
+    case .less: return .bool(x < y)
+    case .lessEqual: return .bool(x <= y)
+    case .greater: return .bool(x > y)
+    case .greaterEqual: return .bool(x >= y)
+    }
+  }
+
+  @inline(__always)
+  static func unary(_ op: UnaryOp, _ a: Value) -> Value {
+    switch op {
+    case .negate: return .int(0 &- a.bits)
+    case .not: return .bool(a.bits == 0)
+    case .complement: return .int(~a.bits)
+    case .toBool: return .bool(a.bits != 0)
+    }
+  }
+}
+
+/// Why a thread stopped with a runtime error of the spec (reported as `spec-error`).
+enum Fault: UInt8, Sendable {
+  case none = 0
+  case indexOutOfBounds
+  case divisionByZero
+  case recursionTooDeep
+  case outOfFuel
+  case badChoice
+}
+
+/// One thread's private state: where it is parked and its frames, as flat arrays.
+struct ThreadState: Hashable, Sendable {
+  /// The instruction the thread is parked at; `-1` when it returned, `-2` when it was stopped
+  /// by a failed `assert`, `BUG_ON`, a loop bound or a runtime error.
+  var pc: Int32
+  /// The start of the current frame in `slots`.
+  var base: Int32
+  var fault: Fault
+  /// The offending value of a fault (an index), for its message.
+  var faultDetail: Int64
+  var slots: [Value]
+  /// The callers' frames: return pc, frame base and result slot (absolute), packed.
+  var frames: [Frame]
+
+  struct Frame: Hashable, Sendable {
+    var returnPc: Int32
+    var base: Int32
+    var dst: Int32
+  }
+
+  static let empty = ThreadState(pc: -1, base: 0, fault: .none, faultDetail: 0, slots: [], frames: [])
+
+  var isRunning: Bool { pc >= 0 }
+}
+
+/// What running a region inline (an `atomic` block, an `await`, `init`, `finally`) did.
+enum InlineResult {
+  case completed(Violation?)
+  case blocked
+}
+
+/// The machine: runs compiled code for one thread against shared memory.
+struct Machine: Sendable {
+  let program: Program
+  let threadNames: [String]
+  /// Whether `bound N` loops count their iterations. A stateful search turns this off: a retry
+  /// loop then returns to the states it came from, and livelocks show as cycles.
+  var enforcesLoopBounds = true
+  static let maxCallDepth = 64
+  static let fuel = 1_000_000
+
+  private func name(_ thread: Int) -> String {
+    thread >= 0 && thread < threadNames.count ? threadNames[thread] : "scenario"
+  }
+
+  /// The violation message for a step of `thread` at `pc`.
+  func message(_ thread: Int, _ pc: Int32, _ reason: String) -> String {
+    let site = program.sites[Int(pc)]
+    let function = program.functions.indices.contains(Int(site.function)) ? program.functions[Int(site.function)].name : "?"
+    if thread < 0 { return "\(function) at \(site.location): \(reason)" }
+    return "\(name(thread)) in \(function) at \(site.location): \(reason)"
+  }
+
+  // MARK: Local execution
+
+  /// Runs local instructions until the thread is parked at a visible step or ends.
+  func settle(_ ts: inout ThreadState, thread: Int, cells: [Value]) {
+    var fuel = Machine.fuel
+    let ops = program.ops
+    while ts.pc >= 0 {
+      fuel -= 1
+      if fuel == 0 {
+        ts.fault = .outOfFuel
+        return
+      }
+      switch ops[Int(ts.pc)] {
+      case .visible, .atomicBegin, .awaitBegin:
+        return
+      case .check(let kind, let condition):
+        if kind.fires(ts.slots[Int(ts.base + condition)]) { return }
+        ts.pc += 1
+      case .loopCheck(let counter, let bound):
+        guard enforcesLoopBounds else {
+          ts.pc += 1
+          continue
+        }
+        let index = Int(ts.base + counter)
+        let count = ts.slots[index].bits + 1
+        if count > Int64(bound) { return }
+        ts.slots[index] = .int(count)
+        ts.pc += 1
+      case .atomicEnd, .awaitEnd:
+        ts.pc += 1
+      case let op:
+        if !local(op, &ts, thread: thread, cells: cells) { return }
+      }
+    }
+  }
+
+  /// Runs one local instruction; false when it faulted (the thread then parks on the fault).
+  @inline(__always)
+  func local(_ op: Op, _ ts: inout ThreadState, thread: Int, cells: [Value]) -> Bool {
+    let base = ts.base
+    switch op {
+    case .constant(let dst, let value):
+      ts.slots[Int(base + dst)] = value
+    case .move(let dst, let src):
+      ts.slots[Int(base + dst)] = ts.slots[Int(base + src)]
+    case .unary(let op, let dst, let src):
+      ts.slots[Int(base + dst)] = Interpreter.unary(op, ts.slots[Int(base + src)])
+    case .binary(let op, let dst, let a, let b):
+      guard let v = Interpreter.binary(op, ts.slots[Int(base + a)], ts.slots[Int(base + b)]) else {
+        ts.fault = .divisionByZero
+        return false
+      }
+      ts.slots[Int(base + dst)] = v
+    case .jump(let target):
+      ts.pc = target
+      return true
+    case .branchFalse(let condition, let target):
+      ts.pc = ts.slots[Int(base + condition)].isTrue ? ts.pc + 1 : target
+      return true
+    case .branchTrue(let condition, let target):
+      ts.pc = ts.slots[Int(base + condition)].isTrue ? target : ts.pc + 1
+      return true
+    case .element(let dst, let cellBase, let length, let index):
+      let i = ts.slots[Int(base + index)].bits
+      guard i >= 0, i < Int64(length) else {
+        ts.fault = .indexOutOfBounds
+        ts.faultDetail = i
+        return false
+      }
+      ts.slots[Int(base + dst)] = .pointer(Int(cellBase) + Int(i))
+    case .call(let function, let argumentBase, let argumentCount, let dst):
+      guard ts.frames.count < Machine.maxCallDepth else {
+        ts.fault = .recursionTooDeep
+        return false
+      }
+      let callee = program.functions[Int(function)]
+      let newBase = Int32(ts.slots.count)
+      ts.slots.append(contentsOf: repeatElement(.zero, count: Int(max(callee.slotCount, argumentCount))))
+      for i in 0..<Int(argumentCount) {
+        ts.slots[Int(newBase) + i] = ts.slots[Int(base + argumentBase) + i]
+      }
+      ts.frames.append(ThreadState.Frame(returnPc: ts.pc + 1, base: base, dst: dst < 0 ? -1 : base + dst))
+      ts.base = newBase
+      ts.pc = callee.entry
+      return true
+    case .ret(let src):
+      let value = src >= 0 ? ts.slots[Int(base + src)] : .zero
+      guard let frame = ts.frames.popLast() else {
+        ts.pc = -1
+        ts.slots = []
+        ts.base = 0
+        return true
+      }
+      ts.slots.removeSubrange(Int(base)...)
+      ts.base = frame.base
+      if frame.dst >= 0 { ts.slots[Int(frame.dst)] = value }
+      ts.pc = frame.returnPc
+      return true
+    case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
+      let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+      var scratch = cells
+      let outcome = program.builtins[Int(builtin)].execute(call, &scratch)
+      // A local builtin's violation (a lockdep assertion) needs a step of its own: park here.
+      if outcome.violation != nil { return false }
+      if dst >= 0 { ts.slots[Int(base + dst)] = outcome.value }
+      if out >= 0, let v = outcome.out { ts.slots[Int(base + out)] = v }
+    default:
+      break
+    }
+    ts.pc += 1
+    return true
+  }
+
+  @inline(__always)
+  func makeCall(_ ts: ThreadState, thread: Int, argumentBase: Int32, argumentCount: Int32, choice: Int) -> BuiltinCall {
+    var arguments = BuiltinArguments()
+    let start = Int(ts.base + argumentBase)
+    for i in 0..<Int(argumentCount) { arguments.append(ts.slots[start + i]) }
+    return BuiltinCall(thread: thread, arguments: arguments, choice: choice)
+  }
+
+  // MARK: Visible steps
+
+  func faultMessage(_ ts: ThreadState) -> String {
+    switch ts.fault {
+    case .none: return "runtime error"
+    case .indexOutOfBounds: return "index \(ts.faultDetail) is out of bounds"
+    case .divisionByZero: return "division by zero"
+    case .recursionTooDeep: return "calls nested more than \(Machine.maxCallDepth) deep (unbounded recursion?)"
+    case .outOfFuel: return "local computation ran \(Machine.fuel) instructions without reaching a visible step"
+    case .badChoice: return "choose inside an atomic block"
+    }
+  }
+
+  /// The status of the step the thread is parked at.
+  func status(_ ts: ThreadState, thread: Int, cells: [Value]) -> StepStatus {
+    guard ts.pc >= 0 else { return .finished }
+    if ts.fault != .none { return .enabled(.empty, choices: 1) }
+    switch program.ops[Int(ts.pc)] {
+    case .visible(let builtin, let argumentBase, let argumentCount, _, _):
+      let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+      switch program.builtins[Int(builtin)].status(call, cells) {
+      case .enabled(let footprint, let choices): return .enabled(footprint, choices: max(choices, 1))
+      case .blocked(let footprint): return .blocked(footprint)
+      }
+    case .check(let kind, _):
+      if kind == .kvmBugOn || kind == .tdxBugOn { return .enabled(Footprint([(program.vmBuggedCell, .write)]), choices: 1) }
+      return .enabled(.empty, choices: 1)
+    case .atomicBegin(let end), .awaitBegin(let end):
+      // An atomic block that takes no lock is always enabled, and its footprint is fixed: no
+      // need to run it to find out (see RegionFootprint).
+      if case .atomicBegin = program.ops[Int(ts.pc)], let region = program.regionFootprints[ts.pc],
+        !region.fixed.canBlock
+      {
+        return .enabled(region.footprint(slots: ts.slots, base: ts.base), choices: 1)
+      }
+      var scratch = ts
+      var memory = cells
+      var footprint = Footprint()
+      let isAwait: Bool
+      if case .awaitBegin = program.ops[Int(ts.pc)] { isAwait = true } else { isAwait = false }
+      scratch.pc += 1
+      let result = runInline(&scratch, thread: thread, cells: &memory, end: end, footprint: &footprint)
+      // The fixed footprint, not the one this path happened to touch (see RegionFootprint).
+      if let region = program.regionFootprints[ts.pc] {
+        footprint = region.footprint(slots: ts.slots, base: ts.base)
+      }
+      if isAwait { footprint.markBlocking() }
+      if case .blocked = result { return .blocked(footprint) }
+      return .enabled(footprint, choices: 1)
+    default:
+      return .enabled(.empty, choices: 1)
+    }
+  }
+
+  private func stop(_ ts: inout ThreadState) {
+    ts.pc = -2
+    ts.slots = []
+    ts.frames = []
+    ts.base = 0
+    ts.fault = .none
+  }
+
+  /// Runs the step the thread is parked at, then settles it at its next one.
+  func execute(_ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value]) -> Violation? {
+    guard ts.pc >= 0 else { return nil }
+    var violation: Violation? = nil
+    if ts.fault != .none {
+      violation = Violation(kind: "spec-error", message: message(thread, ts.pc, faultMessage(ts)))
+      stop(&ts)
+      return violation
+    }
+    let pc = ts.pc
+    switch program.ops[Int(pc)] {
+    case .visible(let builtin, let argumentBase, let argumentCount, let dst, let out):
+      let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: choice)
+      let outcome = program.builtins[Int(builtin)].execute(call, &cells)
+      if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
+      if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
+      if let v = outcome.violation {
+        violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+      }
+      if outcome.stopsThread {
+        stop(&ts)
+        return violation
+      }
+      ts.pc += 1
+    case .check(let kind, _):
+      violation = checkViolation(kind, thread: thread, pc: pc, cells: &cells)
+      if kind == .assert || kind == .bugOn {
+        stop(&ts)
+        return violation
+      }
+      ts.pc += 1
+    case .loopCheck(_, let bound):
+      violation = Violation(
+        kind: "unbounded-retry",
+        message: message(thread, pc, "\(program.sites[Int(pc)].text) passed its bound of \(bound) iteration\(bound == 1 ? "" : "s")"))
+      stop(&ts)
+      return violation
+    case .atomicBegin(let end), .awaitBegin(let end):
+      var footprint = Footprint()
+      ts.pc += 1
+      switch runInline(&ts, thread: thread, cells: &cells, end: end, footprint: &footprint) {
+      case .completed(let v): violation = v
+      case .blocked: break  // status said enabled; determinism rules this out
+      }
+      if ts.pc < 0 { return violation }
+    case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
+      // Parked here because the builtin raised a violation (a lockdep assertion).
+      let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+      var scratch = cells
+      let outcome = program.builtins[Int(builtin)].execute(call, &scratch)
+      if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
+      if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
+      if let v = outcome.violation {
+        violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+      }
+      ts.pc += 1
+    default:
+      ts.pc += 1
+    }
+    settle(&ts, thread: thread, cells: cells)
+    return violation
+  }
+
+  private func checkViolation(_ kind: CheckKind, thread: Int, pc: Int32, cells: inout [Value]) -> Violation {
+    let text = program.sites[Int(pc)].text
+    switch kind {
+    case .assert:
+      return Violation(kind: "assertion", message: message(thread, pc, "assertion failed: \(text)"))
+    case .bugOn, .warnOn:
+      return Violation(kind: "assertion", message: message(thread, pc, "\(text) fired"))
+    case .kvmBugOn:
+      cells[program.vmBuggedCell] = .bool(true)
+      return Violation(kind: "assertion", message: message(thread, pc, "\(text) fired; the VM is bugged"))
+    case .tdxBugOn:
+      cells[program.vmBuggedCell] = .bool(true)
+      return Violation(kind: "tdx-error", message: message(thread, pc, "\(text) fired; the VM is bugged"))
+    case .invariant(let kind):
+      return Violation(kind: kind, message: message(thread, pc, "\(text) fired"))
+    }
+  }
+
+  /// Runs from `ts.pc` until `end` in the same frame, executing visible steps immediately and
+  /// collecting their footprints. Used for `atomic`, `await`, `init` and `finally`.
+  func runInline(_ ts: inout ThreadState, thread: Int, cells: inout [Value], end: Int32, footprint: inout Footprint) -> InlineResult {
+    let depth = ts.frames.count
+    var violation: Violation? = nil
+    var fuel = Machine.fuel
+    while ts.pc >= 0 {
+      if ts.pc == end && ts.frames.count == depth { return .completed(violation) }
+      fuel -= 1
+      if fuel == 0 { ts.fault = .outOfFuel }
+      if ts.fault != .none {
+        let v = Violation(kind: "spec-error", message: message(thread, ts.pc, faultMessage(ts)))
+        stop(&ts)
+        return .completed(violation ?? v)
+      }
+      let pc = ts.pc
+      switch program.ops[Int(pc)] {
+      case .visible(let builtin, let argumentBase, let argumentCount, let dst, let out):
+        let b = program.builtins[Int(builtin)]
+        let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+        switch b.status(call, cells) {
+        case .blocked(let f):
+          footprint.formUnion(f)
+          return .blocked
+        case .enabled(let f, let choices):
+          footprint.formUnion(f)
+          if choices > 1 {
+            ts.fault = .badChoice
+            continue
+          }
+        }
+        let outcome = b.execute(call, &cells)
+        if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
+        if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
+        if let v = outcome.violation, violation == nil {
+          violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+        }
+        if outcome.stopsThread {
+          stop(&ts)
+          return .completed(violation)
+        }
+        ts.pc += 1
+      case .check(let kind, let condition):
+        if kind.fires(ts.slots[Int(ts.base + condition)]) {
+          if kind == .kvmBugOn || kind == .tdxBugOn { footprint.insert(object: program.vmBuggedCell, mode: .write) }
+          let v = checkViolation(kind, thread: thread, pc: pc, cells: &cells)
+          if violation == nil { violation = v }
+          if kind == .assert || kind == .bugOn {
+            stop(&ts)
+            return .completed(violation)
+          }
+        }
+        ts.pc += 1
+      case .loopCheck(let counter, let bound):
+        guard enforcesLoopBounds else {
+          ts.pc += 1
+          continue
+        }
+        let index = Int(ts.base + counter)
+        let count = ts.slots[index].bits + 1
+        if count > Int64(bound) {
+          let v = Violation(
+            kind: "unbounded-retry",
+            message: message(thread, pc, "\(program.sites[Int(pc)].text) passed its bound of \(bound) iteration\(bound == 1 ? "" : "s")"))
+          stop(&ts)
+          return .completed(violation ?? v)
+        }
+        ts.slots[index] = .int(count)
+        ts.pc += 1
+      case .awaitEnd(let condition):
+        if !ts.slots[Int(ts.base + condition)].isTrue { return .blocked }
+        ts.pc += 1
+      case .atomicBegin, .awaitBegin, .atomicEnd:
+        ts.pc += 1
+      case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
+        let call = makeCall(ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+        var scratch = cells
+        let outcome = program.builtins[Int(builtin)].execute(call, &scratch)
+        if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
+        if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
+        if let v = outcome.violation, violation == nil {
+          violation = Violation(kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+        }
+        ts.pc += 1
+      case let op:
+        _ = local(op, &ts, thread: thread, cells: cells)
+      }
+    }
+    return .completed(violation)
+  }
+}

@@ -1,0 +1,213 @@
+import Foundation
+
+/// A scenario of a loaded spec, as the command line lists and runs it.
+public struct ScenarioInfo: Hashable, Sendable {
+  public var name: String
+  public var location: SourceLocation
+  public var expectation: Expectation
+  public var threadNames: [String]
+  /// The program the scenario belongs to: `"base"`, or the path of the variant file.
+  public var program: String
+}
+
+/// A set of `.ept` files, parsed, checked and compiled: the base program and its variants.
+///
+/// All files that are not variants form one base program. A file that starts with
+/// `variant of "path";` forms its own program: the base files at or under `path` (relative to the
+/// variant's directory) plus its own declarations, where functions marked `override` replace
+/// the base's. A variant program runs only the variant's own scenarios.
+public final class LoadedSpec: Sendable {
+  private let programs: [Program]
+  private let index: [String: (program: Int, scenario: Int)]
+  public let scenarios: [ScenarioInfo]
+  public let warnings: [Diagnostic]
+
+  private init(programs: [Program], scenarios: [ScenarioInfo], index: [String: (Int, Int)], warnings: [Diagnostic]) {
+    self.programs = programs
+    self.scenarios = scenarios
+    self.index = index
+    self.warnings = warnings
+  }
+
+  /// The transition system of one scenario. With `loopBounds` off, `bound N` loops run without
+  /// counting, for a stateful search that finds livelocks as cycles instead.
+  public func system(for scenario: ScenarioInfo, loopBounds: Bool = true) -> ScenarioSystem {
+    let (p, s) = index[scenario.name] ?? (0, 0)
+    let program = programs[p]
+    return ScenarioSystem(
+      program: program, scenario: program.scenarios[s], info: scenario, loopBounds: loopBounds)
+  }
+
+  /// The scenario with this name, if any.
+  public func scenario(named name: String) -> ScenarioInfo? { scenarios.first { $0.name == name } }
+
+  /// Loads one source text (for tests and tools).
+  public static func load(source: String, file: String, library: Library = .kvm) throws(SpecError) -> LoadedSpec {
+    try load(sources: [(file, source)], library: library)
+  }
+
+  /// Loads files and directories (recursively, every `*.ept`, sorted by path).
+  public static func load(paths: [String], library: Library = .kvm) throws(SpecError) -> LoadedSpec {
+    let sink = DiagnosticSink()
+    var sources: [(String, String)] = []
+    var seen: Set<String> = []
+    for path in paths {
+      for file in collect(path, sink: sink) where seen.insert(file).inserted {
+        if let text = read(file, sink: sink) { sources.append((file, text)) }
+      }
+    }
+    if sink.hasErrors { throw SpecError(diagnostics: sink.sorted) }
+    return try load(
+      sources: sources, library: library, sink: sink,
+      resolveMissing: { base in
+        var extra: [(String, String)] = []
+        let quiet = DiagnosticSink()
+        for file in collect(base, sink: quiet) {
+          if let text = read(file, sink: quiet) { extra.append((file, text)) }
+        }
+        return extra
+      })
+  }
+
+  private static func collect(_ path: String, sink: DiagnosticSink) -> [String] {
+    var isDirectory: ObjCBool = false
+    let where_ = SourceLocation(file: path, line: 0, column: 0)
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+      sink.error(where_, "no such file or directory")
+      return []
+    }
+    guard isDirectory.boolValue else { return [normalize(path)] }
+    guard let enumerator = FileManager.default.enumerator(atPath: path) else {
+      sink.error(where_, "cannot read directory")
+      return []
+    }
+    var files: [String] = []
+    while let relative = enumerator.nextObject() as? String {
+      if relative.hasSuffix(".ept") {
+        let full = normalize(path + "/" + relative)
+        var dir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: full, isDirectory: &dir), !dir.boolValue { files.append(full) }
+      }
+    }
+    if files.isEmpty { sink.error(where_, "directory contains no .ept files") }
+    return files.sorted()
+  }
+
+  private static func read(_ file: String, sink: DiagnosticSink) -> String? {
+    guard let data = FileManager.default.contents(atPath: file) else {
+      sink.error(SourceLocation(file: file, line: 0, column: 0), "cannot read file")
+      return nil
+    }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  /// Removes `.` and `..` components and duplicate slashes.
+  static func normalize(_ path: String) -> String {
+    let absolute = path.hasPrefix("/")
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") {
+      if part == "." { continue }
+      if part == "..", let last = parts.last, last != ".." {
+        parts.removeLast()
+        continue
+      }
+      if part == "..", absolute { continue }
+      parts.append(part)
+    }
+    let joined = parts.joined(separator: "/")
+    return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+  }
+
+  static func directory(of path: String) -> String {
+    guard let slash = path.lastIndex(of: "/") else { return "." }
+    return String(path[..<slash])
+  }
+
+  /// Loads in-memory sources, each a path and its text.
+  public static func load(sources: [(path: String, text: String)], library: Library = .kvm) throws(SpecError) -> LoadedSpec {
+    try load(sources: sources.map { ($0.path, $0.text) }, library: library, sink: DiagnosticSink(), resolveMissing: { _ in [] })
+  }
+
+  private static func load(
+    sources: [(String, String)], library: Library, sink: DiagnosticSink,
+    resolveMissing: (String) -> [(String, String)]
+  ) throws(SpecError) -> LoadedSpec {
+    let typeNames = Set(library.typeNames.keys)
+    func parse(_ path: String, _ text: String) -> SourceFile {
+      sink.addSource(file: path, text: text)
+      var parser = Parser(text: text, file: path, sink: sink, typeNames: typeNames)
+      return parser.parseFile()
+    }
+    var files = sources.sorted { $0.0 < $1.0 }.map { parse($0.0, $0.1) }
+    let explicit = Set(files.map(\.path))
+    var variants = files.filter { $0.variantOf != nil }
+    var bases = files.filter { $0.variantOf == nil }
+
+    // Resolve each variant's base, loading it from disk when it was not named.
+    var variantBases: [String: [SourceFile]] = [:]
+    for variant in variants {
+      guard let (basePath, location) = variant.variantOf else { continue }
+      let resolved = normalize(basePath.hasPrefix("/") ? basePath : directory(of: variant.path) + "/" + basePath)
+      func matching() -> [SourceFile] {
+        bases.filter { $0.path == resolved || $0.path.hasPrefix(resolved == "." ? "" : resolved + "/") }
+      }
+      var found = matching()
+      if found.isEmpty {
+        for (path, text) in resolveMissing(resolved) where !files.contains(where: { $0.path == path }) {
+          let file = parse(path, text)
+          files.append(file)
+          if file.variantOf == nil { bases.append(file) }
+        }
+        found = matching()
+      }
+      if found.isEmpty {
+        sink.error(location, "variant base '\(basePath)' not found: no loaded non-variant .ept file is at or under '\(resolved)'")
+      }
+      variantBases[variant.path] = found
+    }
+    if sink.hasErrors { throw SpecError(diagnostics: sink.sorted) }
+    variants.sort { $0.path < $1.path }
+
+    var programs: [Program] = []
+    var infos: [ScenarioInfo] = []
+    var index: [String: (Int, Int)] = [:]
+    var scenarioLocations: [String: SourceLocation] = [:]
+    func register(_ program: Program, files: [SourceFile], name: String) {
+      let p = programs.count
+      programs.append(program)
+      for (s, scenario) in program.scenarios.enumerated() {
+        if let previous = scenarioLocations[scenario.name] {
+          sink.error(scenario.location, "duplicate scenario name '\(scenario.name)' (also at \(previous))")
+          continue
+        }
+        scenarioLocations[scenario.name] = scenario.location
+        index[scenario.name] = (p, s)
+        infos.append(
+          ScenarioInfo(
+            name: scenario.name, location: scenario.location, expectation: scenario.expectation,
+            threadNames: scenario.threads.map(\.name), program: name))
+      }
+    }
+    let baseScenarioFiles = Set(bases.map(\.path).filter { explicit.contains($0) })
+    if !bases.isEmpty {
+      let compiler = Compiler(library: library, sink: sink, programName: "base")
+      if let program = compiler.compile(files: bases, variant: nil, scenarioFiles: baseScenarioFiles) {
+        register(program, files: bases, name: "base")
+      }
+    }
+    if sink.hasErrors { throw SpecError(diagnostics: sink.sorted) }
+    for variant in variants {
+      let compiler = Compiler(library: library, sink: sink, programName: variant.path)
+      if let program = compiler.compile(files: variantBases[variant.path] ?? [], variant: variant, scenarioFiles: [variant.path]) {
+        register(program, files: [variant], name: variant.path)
+      }
+    }
+    if sink.hasErrors { throw SpecError(diagnostics: sink.sorted) }
+    // Deterministic order: by file path, then source order.
+    let order = infos.enumerated().sorted { a, b in
+      if a.element.location.file != b.element.location.file { return a.element.location.file < b.element.location.file }
+      return a.offset < b.offset
+    }.map(\.element)
+    return LoadedSpec(programs: programs, scenarios: order, index: index, warnings: sink.sorted.filter { $0.severity == .warning })
+  }
+}

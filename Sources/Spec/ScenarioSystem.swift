@@ -1,0 +1,183 @@
+import Explorer
+
+/// A loaded spec plus one scenario, as the Explorer sees it.
+///
+/// Each thread is parked at its next visible step: after every step the thread's local code runs
+/// eagerly up to the next scheduling point, so `status` only looks at the parked instruction and
+/// the shared cells it touches. Shared cells are object ids `0..<cells.count`.
+public struct ScenarioSystem: TransitionSystem {
+  /// The shared cells and every thread's private state: flat arrays of small values.
+  public struct State: Hashable, Sendable {
+    /// The shared cells, indexed by object id.
+    public internal(set) var cells: [Value]
+    var threads: [ThreadState]
+  }
+
+  /// What a thread's next visible step is, for traces.
+  public struct StepInfo: Sendable, Hashable {
+    public var function: String
+    public var kernel: KernelReference?
+    public var location: SourceLocation
+    /// The operation as written, for example `try_cmpxchg64(sptep, &old, FROZEN_SPTE)`.
+    public var operation: String
+    /// How the step touches shared memory (`plain`, `marked`, `atomic`, `lock`, `rcu`, `none`),
+    /// so that a race check can tell marked from plain accesses.
+    public var access: Builtin.Access
+  }
+
+  let machine: Machine
+  let scenario: CompiledScenario
+  public let initialState: State
+  /// The scenario this system runs.
+  public let info: ScenarioInfo
+  /// A violation the `init` block raised; reported at the end of every execution.
+  let initViolation: Violation?
+
+  init(program: Program, scenario: CompiledScenario, info: ScenarioInfo, loopBounds: Bool) {
+    let names = scenario.threads.map(\.name)
+    self.machine = Machine(program: program, threadNames: names, enforcesLoopBounds: loopBounds)
+    self.scenario = scenario
+    self.info = info
+    var cells = program.initialCells
+    var initViolation: Violation? = nil
+    if let initFunction = scenario.initFunction {
+      var ts = Self.frame(program, function: initFunction, arguments: [])
+      var footprint = Footprint()
+      if case .completed(let v?) = machine.runInline(&ts, thread: -1, cells: &cells, end: -1, footprint: &footprint) {
+        initViolation = v
+      }
+    }
+    self.initViolation = initViolation
+    var threads: [ThreadState] = []
+    for (t, thread) in scenario.threads.enumerated() {
+      var ts = Self.frame(program, function: thread.function, arguments: thread.arguments)
+      machine.settle(&ts, thread: t, cells: cells)
+      threads.append(ts)
+    }
+    initialState = State(cells: cells, threads: threads)
+  }
+
+  static func frame(_ program: Program, function: Int32, arguments: [Value]) -> ThreadState {
+    let f = program.functions[Int(function)]
+    var slots = [Value](repeating: .zero, count: Int(max(f.slotCount, Int32(arguments.count))))
+    for (i, v) in arguments.enumerated() { slots[i] = v }
+    return ThreadState(pc: f.entry, base: 0, fault: .none, faultDetail: 0, slots: slots, frames: [])
+  }
+
+  var program: Program { machine.program }
+
+  public var threadCount: Int { scenario.threads.count }
+
+  public func threadName(_ thread: Int) -> String { scenario.threads[thread].name }
+
+  public func status(of thread: Int, in state: State) -> StepStatus {
+    machine.status(state.threads[thread], thread: thread, cells: state.cells)
+  }
+
+  public func execute(thread: Int, choice: Int, in state: inout State) -> Violation? {
+    var ts = ThreadState.empty
+    swap(&ts, &state.threads[thread])
+    let violation = machine.execute(&ts, thread: thread, choice: choice, cells: &state.cells)
+    swap(&ts, &state.threads[thread])
+    return violation
+  }
+
+  public func checkFinal(_ state: State) -> Violation? {
+    if let initViolation { return initViolation }
+    if let finallyFunction = scenario.finallyFunction {
+      var ts = Self.frame(program, function: finallyFunction, arguments: [])
+      var cells = state.cells
+      var footprint = Footprint()
+      if case .completed(let v?) = machine.runInline(&ts, thread: -1, cells: &cells, end: -1, footprint: &footprint) {
+        return v
+      }
+    }
+    for check in program.finalChecks {
+      let context = FinalCheckContext(
+        cells: state.cells, cellNames: program.cells.map(\.name),
+        finished: state.threads.map { $0.pc == -1 }, threadNames: scenario.threads.map(\.name))
+      if let violation = check(context) { return violation }
+    }
+    // A thread that returned must not hold a lock or be inside an RCU read-side section.
+    for (t, ts) in state.threads.enumerated() where ts.pc == -1 {
+      for (cell, info) in program.cells.enumerated() {
+        let bits = state.cells[cell].bits
+        let held: Bool
+        switch info.kind {
+        case .value: held = false
+        case .spinlock: held = bits == Int64(t) + 1
+        case .rwlock: held = bits == Library.writerBit | Int64(t) << 33 || (bits & Library.writerBit == 0 && bits & (1 << Int64(t)) != 0)
+        case .rcu: held = Library.rcuDepth(bits, t) != 0
+        }
+        if held {
+          let what = info.kind == .rcu ? "inside an RCU read-side critical section" : "holding \(info.name)"
+          return Violation(kind: "lock-misuse", message: "\(threadName(t)) returned \(what)")
+        }
+      }
+    }
+    return nil
+  }
+
+  public func describeStep(of thread: Int, in state: State) -> String {
+    guard let info = stepInfo(of: thread, in: state) else { return "done" }
+    return "\(info.operation)  [\(info.function) \(info.location)]"
+  }
+
+  /// The visible step `thread` is parked at; nil once it has finished.
+  public func stepInfo(of thread: Int, in state: State) -> StepInfo? {
+    let ts = state.threads[thread]
+    guard ts.pc >= 0, Int(ts.pc) < program.sites.count else { return nil }
+    let site = program.sites[Int(ts.pc)]
+    let function = program.functions.indices.contains(Int(site.function)) ? program.functions[Int(site.function)] : nil
+    var operation = site.text
+    if ts.fault != .none { operation = "runtime error: \(machine.faultMessage(ts))" }
+    var access = Builtin.Access.none
+    switch program.ops[Int(ts.pc)] {
+    case .check: operation += " fires"
+    case .loopCheck: operation += " passes its bound"
+    case .visible(let builtin, _, _, _, _): access = program.builtins[Int(builtin)].access
+    case .atomicBegin, .awaitBegin: access = .atomic
+    default: break
+    }
+    return StepInfo(
+      function: function?.name ?? "?", kernel: function?.kernel, location: site.location,
+      operation: operation, access: access)
+  }
+
+  /// The shared cells a step changed, as `name: old → new`.
+  public func changes(from before: State, to after: State) -> [String] {
+    var result: [String] = []
+    for (cell, info) in program.cells.enumerated() where before.cells[cell] != after.cells[cell] {
+      result.append("\(info.name): \(describe(before.cells[cell], info)) → \(describe(after.cells[cell], info))")
+    }
+    return result
+  }
+
+  /// A cell's value as traces print it.
+  func describe(_ value: Value, _ info: CellInfo) -> String {
+    let names: (Int) -> String = { t in t >= 0 && t < scenario.threads.count ? scenario.threads[t].name : "t\(t)" }
+    switch info.kind {
+    case .value:
+      if value.tag == .pointer, value.bits >= 0, value.bits < Int64(program.cells.count) {
+        return "&" + program.cells[Int(value.bits)].name
+      }
+      return value.description
+    case .spinlock: return value.bits == 0 ? "free" : "held(\(names(Int(value.bits) - 1)))"
+    case .rwlock: return Library.rwlockDescription(value.bits, names: names)
+    case .rcu:
+      let readers = (0..<16).filter { Library.rcuDepth(value.bits, $0) != 0 }.map(names)
+      return readers.isEmpty ? "no readers" : "readers(\(readers.joined(separator: ",")))"
+    }
+  }
+
+  /// The value of a named shared cell (`x`, `a[2]`) in a state, for tests and reports.
+  public func value(of cellName: String, in state: State) -> Value? {
+    guard let index = program.cells.firstIndex(where: { $0.name == cellName }) else { return nil }
+    return state.cells[index]
+  }
+
+  /// The object id of a named shared cell.
+  public func objectID(of cellName: String) -> Int? {
+    program.cells.firstIndex(where: { $0.name == cellName })
+  }
+}

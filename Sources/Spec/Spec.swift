@@ -1,1 +1,0 @@
-// The .ept language and the EPT/TDX semantics.

@@ -1,0 +1,350 @@
+import Explorer
+
+extension Library {
+  /// The object id of the RCU state cell (a 4-bit read-side nesting count per thread).
+  public static let rcuCell = 0
+  /// The object id of `kvm_vm_bugged`, set by a firing `KVM_BUG_ON`.
+  public static let vmBuggedCell = 1
+
+  /// The generic language: integer types, locks, RCU, marked and plain accesses, `choose`.
+  public static let standard: Library = {
+    var typeNames: [String: SpecType] = [:]
+    for word in ["int", "long", "u64", "u32", "u16", "u8", "s64", "s32", "gfn_t", "gpa_t", "kvm_pfn_t", "hpa_t"] {
+      typeNames[word] = .int
+    }
+    typeNames["bool"] = .bool
+    typeNames["void"] = .void
+    typeNames["ptr"] = .pointer
+    typeNames["rwlock_t"] = .rwlock
+    typeNames["spinlock_t"] = .spinlock
+    typeNames["spte_t"] = .spte
+
+    var constants: [String: (type: SpecType, value: Value)] = [:]
+    let errnos: [(String, Int64)] = [
+      ("EPERM", 1), ("ENOENT", 2), ("EINTR", 4), ("EIO", 5), ("EAGAIN", 11), ("ENOMEM", 12),
+      ("EFAULT", 14), ("EBUSY", 16), ("EEXIST", 17), ("EINVAL", 22), ("ENOSPC", 28),
+    ]
+    for (name, value) in errnos { constants[name] = (.int, .int(value)) }
+    let retPF = [
+      "RET_PF_CONTINUE", "RET_PF_RETRY", "RET_PF_EMULATE", "RET_PF_WRITE_PROTECTED",
+      "RET_PF_INVALID", "RET_PF_FIXED", "RET_PF_SPURIOUS",
+    ]
+    for (i, name) in retPF.enumerated() { constants[name] = (.int, .int(i)) }
+    constants["TDX_SUCCESS"] = (.int, .int(0))
+    constants["TDX_OPERAND_BUSY"] = (.int, .int(Int64(bitPattern: 0x8000_0200_0000_0000)))
+    constants["NULL"] = (.int, .int(0))
+    constants["SHADOW_NONPRESENT_VALUE"] = (.spte, SPTE(kind: .nonPresent).value)
+    constants["FROZEN_SPTE"] = (.spte, SPTE(kind: .frozen).value)
+
+    var library = Library(
+      typeNames: typeNames, constants: constants, builtins: [:],
+      implicitCells: [
+        ImplicitCell(name: "__rcu", type: .int, initial: .zero, isVisible: false),
+        ImplicitCell(name: "kvm_vm_bugged", type: .bool, initial: .bool(false), isVisible: true),
+      ],
+      violationKinds: [
+        "assertion", "lock-misuse", "unbounded-retry", "deadlock", "spec-error", "divergence",
+        "frozen-leftover", "race", "zap-policy", "tdx-error", "use-after-free",
+      ])
+    for builtin in memoryBuiltins + lockBuiltins + rcuBuiltins + otherBuiltins { library.add(builtin) }
+    return library
+  }()
+
+  /// The internal names of the plain load and store the compiler emits for `x` and `x = v`.
+  static let plainLoad = "<load>"
+  static let plainStore = "<store>"
+
+  // MARK: Memory
+
+  private static func invalidPointer(_ what: String) -> BuiltinOutcome {
+    BuiltinOutcome(violation: Violation(kind: "spec-error", message: "\(what) is not a valid pointer to a shared cell"))
+  }
+
+  private static func access(_ mode: AccessMode) -> @Sendable (BuiltinCall, [Value]) -> BuiltinStatus {
+    { call, memory in
+      var footprint = Footprint()
+      if let cell = call.cell(0, in: memory) { footprint.insert(object: cell, mode: mode) }
+      return .enabled(footprint, choices: 1)
+    }
+  }
+
+  private static func load(_ name: String, access kind: Builtin.Access) -> Builtin {
+    Builtin(
+      name: name, parameters: [.init("p", .any, .location)], result: .any, isSchedulingPoint: true,
+      access: kind, status: access(.read),
+      execute: { call, memory in
+        guard let cell = call.cell(0, in: memory) else { return invalidPointer("the location") }
+        return BuiltinOutcome(value: memory[cell])
+      })
+  }
+
+  private static func store(_ name: String, access kind: Builtin.Access) -> Builtin {
+    Builtin(
+      name: name, parameters: [.init("p", .any, .location), .init("v", .any)], result: .void,
+      isSchedulingPoint: true, access: kind, status: access(.write),
+      execute: { call, memory in
+        guard let cell = call.cell(0, in: memory) else { return invalidPointer("the location") }
+        memory[cell] = call.arguments[1]
+        return BuiltinOutcome()
+      })
+  }
+
+  private static func readModifyWrite(
+    _ name: String, parameters: [Builtin.Parameter], result: SpecType,
+    _ update: @escaping @Sendable (Value, BuiltinArguments) -> (new: Value, result: Value)
+  ) -> Builtin {
+    Builtin(
+      name: name, parameters: [.init("p", .any, .location)] + parameters, result: result,
+      isSchedulingPoint: true, access: .atomic, status: access(.readModifyWrite),
+      execute: { call, memory in
+        guard let cell = call.cell(0, in: memory) else { return invalidPointer("the location") }
+        let (new, result) = update(memory[cell], call.arguments)
+        memory[cell] = new
+        return BuiltinOutcome(value: result)
+      })
+  }
+
+  /// `try_cmpxchg64(p, &old, new)`: replaces `*p` by `new` when it equals `old`, else stores the
+  /// current value into `old`.
+  private static func tryCompareExchange(_ name: String) -> Builtin {
+    Builtin(
+      name: name,
+      parameters: [.init("p", .any, .location), .init("old", .any, .out), .init("new", .any)],
+      result: .bool, isSchedulingPoint: true, access: .atomic,
+      // Always a read-modify-write, whether or not it will succeed: a footprint may not depend
+      // on a value another thread can change (see TransitionSystem).
+      status: access(.readModifyWrite),
+      execute: { call, memory in
+        guard let cell = call.cell(0, in: memory) else { return invalidPointer("the location") }
+        if memory[cell].equals(call.arguments[1]) {
+          memory[cell] = call.arguments[2]
+          return BuiltinOutcome(value: .bool(true), out: call.arguments[1])
+        }
+        return BuiltinOutcome(value: .bool(false), out: memory[cell])
+      })
+  }
+
+  static let memoryBuiltins: [Builtin] = [
+    load(plainLoad, access: .plain),
+    store(plainStore, access: .plain),
+    load("READ_ONCE", access: .marked),
+    store("WRITE_ONCE", access: .marked),
+    load("atomic_read", access: .marked),
+    store("atomic_set", access: .marked),
+    tryCompareExchange("try_cmpxchg64"),
+    tryCompareExchange("try_cmpxchg"),
+    Builtin(
+      name: "cmpxchg64",
+      parameters: [.init("p", .any, .location), .init("old", .any), .init("new", .any)],
+      result: .any, isSchedulingPoint: true, access: .atomic,
+      // Always a read-modify-write, whether or not it will succeed: a footprint may not depend
+      // on a value another thread can change (see TransitionSystem).
+      status: access(.readModifyWrite),
+      execute: { call, memory in
+        guard let cell = call.cell(0, in: memory) else { return invalidPointer("the location") }
+        let old = memory[cell]
+        if old.equals(call.arguments[1]) { memory[cell] = call.arguments[2] }
+        return BuiltinOutcome(value: old)
+      }),
+    readModifyWrite("xchg", parameters: [.init("new", .any)], result: .any) { old, args in
+      (args[1], old)
+    },
+    readModifyWrite("atomic_inc", parameters: [], result: .void) { old, _ in
+      (.int(old.bits &+ 1), .zero)
+    },
+    readModifyWrite("atomic_dec", parameters: [], result: .void) { old, _ in
+      (.int(old.bits &- 1), .zero)
+    },
+    readModifyWrite("atomic_add", parameters: [.init("v", .int)], result: .void) { old, args in
+      (.int(old.bits &+ args[1].bits), .zero)
+    },
+    readModifyWrite("atomic_inc_return", parameters: [], result: .int) { old, _ in
+      (.int(old.bits &+ 1), .int(old.bits &+ 1))
+    },
+    readModifyWrite("atomic_dec_return", parameters: [], result: .int) { old, _ in
+      (.int(old.bits &- 1), .int(old.bits &- 1))
+    },
+  ]
+
+  // MARK: Locks
+
+  // A spinlock cell holds 0 when free, else owner + 1. An rwlock cell holds a reader bit mask
+  // in bits 0..<16, and for a writer bit 32 plus the owner in bits 33...
+  static let writerBit: Int64 = 1 << 32
+
+  static func rwlockDescription(_ bits: Int64, names: (Int) -> String) -> String {
+    if bits & writerBit != 0 { return "write(\(names(Int(bits >> 33))))" }
+    if bits == 0 { return "free" }
+    let readers = (0..<16).filter { bits & (1 << Int64($0)) != 0 }.map(names)
+    return "read(\(readers.joined(separator: ",")))"
+  }
+
+  private static func lockBuiltin(
+    _ name: String, type: SpecType, mode: AccessMode,
+    blocked: @escaping @Sendable (Int64, Int) -> Bool,
+    update: @escaping @Sendable (Int64, Int) -> LockUpdate
+  ) -> Builtin {
+    Builtin(
+      name: name, parameters: [.init("lock", type, .lock(type))], result: .void,
+      isSchedulingPoint: true, access: .lock, threadOnly: true,
+      status: { call, memory in
+        guard let cell = call.cell(0, in: memory) else { return .enabled(.empty, choices: 1) }
+        var footprint = Footprint()
+        footprint.insert(object: cell, mode: mode)
+        return blocked(memory[cell].bits, call.thread) ? .blocked(footprint) : .enabled(footprint, choices: 1)
+      },
+      execute: { call, memory in
+        guard let cell = call.cell(0, in: memory) else { return invalidPointer("the lock") }
+        switch update(memory[cell].bits, call.thread) {
+        case .success(let bits):
+          memory[cell] = .int(bits)
+          return BuiltinOutcome()
+        case .misuse(let message):
+          return BuiltinOutcome(violation: Violation(kind: "lock-misuse", message: message))
+        }
+      })
+  }
+
+  enum LockUpdate: Sendable {
+    case success(Int64)
+    case misuse(String)
+  }
+
+  private static func misuse(_ message: String) -> LockUpdate { .misuse(message) }
+
+  static let lockBuiltins: [Builtin] = [
+    lockBuiltin(
+      "spin_lock", type: .spinlock, mode: .acquire, blocked: { bits, _ in bits != 0 },
+      update: { _, t in .success(Int64(t) + 1) }),
+    lockBuiltin(
+      "spin_unlock", type: .spinlock, mode: .release, blocked: { _, _ in false },
+      update: { bits, t in
+        if bits == Int64(t) + 1 { return .success(0) }
+        return misuse(bits == 0 ? "the lock is not held" : "the lock is held by another thread")
+      }),
+    lockBuiltin(
+      "write_lock", type: .rwlock, mode: .acquire, blocked: { bits, _ in bits != 0 },
+      update: { _, t in .success(writerBit | Int64(t) << 33) }),
+    lockBuiltin(
+      "write_unlock", type: .rwlock, mode: .release, blocked: { _, _ in false },
+      update: { bits, t in
+        if bits == writerBit | Int64(t) << 33 { return .success(0) }
+        return misuse(bits & writerBit == 0 ? "the lock is not held for write" : "the lock is held for write by another thread")
+      }),
+    lockBuiltin(
+      "read_lock", type: .rwlock, mode: .sharedAcquire, blocked: { bits, _ in bits & writerBit != 0 },
+      update: { bits, t in
+        if bits & (1 << Int64(t)) != 0 { return misuse("recursive read_lock: the lock is already held for read by this thread") }
+        return .success(bits | 1 << Int64(t))
+      }),
+    lockBuiltin(
+      "read_unlock", type: .rwlock, mode: .sharedRelease, blocked: { _, _ in false },
+      update: { bits, t in
+        if bits & writerBit == 0, bits & (1 << Int64(t)) != 0 { return .success(bits & ~(1 << Int64(t))) }
+        return misuse("the lock is not held for read by this thread")
+      }),
+    // lockdep assertions depend only on the calling thread's own hold, which no other thread
+    // can change, so they are local computation rather than scheduling points.
+    lockdep("lockdep_assert_held_write", type: .rwlock) { bits, t in bits == writerBit | Int64(t) << 33 },
+    lockdep("lockdep_assert_held_read", type: .rwlock) { bits, t in bits & writerBit == 0 && bits & (1 << Int64(t)) != 0 },
+    lockdep("lockdep_assert_held", type: .rwlock) { bits, t in
+      bits == writerBit | Int64(t) << 33 || (bits & writerBit == 0 && bits & (1 << Int64(t)) != 0)
+    },
+    lockdep("lockdep_assert_held_spin", type: .spinlock) { bits, t in bits == Int64(t) + 1 },
+  ]
+
+  private static func lockdep(
+    _ name: String, type: SpecType, _ held: @escaping @Sendable (Int64, Int) -> Bool
+  ) -> Builtin {
+    Builtin(
+      name: name, parameters: [.init("lock", type, .lock(type))], result: .void,
+      isSchedulingPoint: false, access: .none, threadOnly: true,
+      execute: { call, memory in
+        guard let cell = call.cell(0, in: memory) else { return invalidPointer("the lock") }
+        if held(memory[cell].bits, call.thread) { return BuiltinOutcome() }
+        return BuiltinOutcome(violation: Violation(kind: "lock-misuse", message: "the lock is not held as required"))
+      })
+  }
+
+  // MARK: RCU
+
+  static func rcuDepth(_ bits: Int64, _ thread: Int) -> Int64 { (bits >> (4 * Int64(thread))) & 15 }
+
+  static let rcuBuiltins: [Builtin] = [
+    Builtin(
+      name: "rcu_read_lock", parameters: [], result: .void, isSchedulingPoint: true, access: .rcu,
+      threadOnly: true,
+      status: { _, _ in .enabled(Footprint([(rcuCell, .sharedAcquire)]), choices: 1) },
+      execute: { call, memory in
+        let bits = memory[rcuCell].bits
+        if rcuDepth(bits, call.thread) == 15 {
+          return BuiltinOutcome(violation: Violation(kind: "lock-misuse", message: "rcu_read_lock nested more than 15 deep"))
+        }
+        memory[rcuCell] = .int(bits &+ (1 << (4 * Int64(call.thread))))
+        return BuiltinOutcome()
+      }),
+    Builtin(
+      name: "rcu_read_unlock", parameters: [], result: .void, isSchedulingPoint: true, access: .rcu,
+      threadOnly: true,
+      status: { _, _ in .enabled(Footprint([(rcuCell, .sharedRelease)]), choices: 1) },
+      execute: { call, memory in
+        let bits = memory[rcuCell].bits
+        if rcuDepth(bits, call.thread) == 0 {
+          return BuiltinOutcome(violation: Violation(kind: "lock-misuse", message: "rcu_read_unlock outside an RCU read-side critical section"))
+        }
+        memory[rcuCell] = .int(bits &- (1 << (4 * Int64(call.thread))))
+        return BuiltinOutcome()
+      }),
+    Builtin(
+      name: "synchronize_rcu", parameters: [], result: .void, isSchedulingPoint: true, access: .rcu,
+      threadOnly: true,
+      status: { call, memory in
+        let footprint = Footprint([(rcuCell, .acquire)])
+        let bits = memory[rcuCell].bits
+        // Waiting inside one's own read-side section would never end: report it instead.
+        if rcuDepth(bits, call.thread) != 0 { return .enabled(footprint, choices: 1) }
+        return bits != 0 ? .blocked(footprint) : .enabled(footprint, choices: 1)
+      },
+      execute: { call, memory in
+        if rcuDepth(memory[rcuCell].bits, call.thread) != 0 {
+          return BuiltinOutcome(violation: Violation(kind: "lock-misuse", message: "synchronize_rcu inside an RCU read-side critical section"))
+        }
+        return BuiltinOutcome()
+      }),
+  ]
+
+  // MARK: Choice and helpers
+
+  static let otherBuiltins: [Builtin] = [
+    Builtin(
+      name: "choose", parameters: [.init("n", .any)], isVariadic: true, result: .any,
+      isSchedulingPoint: true, access: .none, threadOnly: true, isNondeterministic: true,
+      status: { call, _ in
+        let n = call.arguments.count == 1 ? Int(clamping: call.arguments[0].bits) : call.arguments.count
+        return .enabled(.empty, choices: max(n, 1))
+      },
+      execute: { call, _ in
+        if call.arguments.count == 1 {
+          if call.arguments[0].bits < 1 {
+            return BuiltinOutcome(violation: Violation(kind: "spec-error", message: "choose(n) needs n >= 1, not \(call.arguments[0].bits)"))
+          }
+          return BuiltinOutcome(value: .int(call.choice))
+        }
+        return BuiltinOutcome(value: call.arguments[call.choice])
+      }),
+    Builtin(
+      name: "min", parameters: [.init("a", .int), .init("b", .int)], result: .int,
+      isSchedulingPoint: false,
+      execute: { call, _ in BuiltinOutcome(value: .int(min(call.arguments[0].bits, call.arguments[1].bits))) }),
+    Builtin(
+      name: "max", parameters: [.init("a", .int), .init("b", .int)], result: .int,
+      isSchedulingPoint: false,
+      execute: { call, _ in BuiltinOutcome(value: .int(max(call.arguments[0].bits, call.arguments[1].bits))) }),
+    Builtin(
+      name: "BIT", parameters: [.init("n", .int)], result: .int, isSchedulingPoint: false,
+      execute: { call, _ in
+        let n = call.arguments[0].bits
+        return BuiltinOutcome(value: .int(n >= 0 && n < 64 ? Int64(bitPattern: UInt64(1) << UInt64(n)) : 0))
+      }),
+  ]
+}

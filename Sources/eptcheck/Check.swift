@@ -1,0 +1,189 @@
+import ArgumentParser
+import Explorer
+import Foundation
+import Spec
+
+extension EptCheck {
+  /// `eptcheck check`: explores every selected scenario and reports verdicts and counterexamples.
+  struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Check scenarios (the default command).")
+
+    /// The exploration strategies the command line offers.
+    enum StrategyName: String, ExpressibleByArgument, CaseIterable {
+      case auto, dpor, dfs, stateful, random, pct
+    }
+
+    /// The report formats.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+      case text, json, html
+    }
+
+    @Option(help: "Cut every execution after N visible steps (default: no bound).")
+    var depth: Int?
+
+    @Option(name: .customLong("scenario"), help: "Check only this scenario (repeatable).")
+    var scenarios: [String] = []
+
+    @Option(
+      help: """
+        Exploration strategy. auto (the default) checks each scenario completely with the \
+        stateful search when its states fit in --state-budget, and otherwise with dpor bounded \
+        by --depth.
+        """)
+    var strategy: StrategyName = .auto
+
+    @Option(
+      name: .customLong("state-budget"),
+      help: "With --strategy auto, the most states a complete check may store before dpor takes over.")
+    var stateBudget: Int = 200_000
+
+    @Flag(help: "With the stateful strategy, search breadth first for shortest counterexamples.")
+    var shortest = false
+
+    @Option(help: "Seed for the random and pct strategies.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Executions to sample with the random and pct strategies.")
+    var executions: Int = 1000
+
+    @Option(name: .customLong("pct-depth"), help: "Priority change points for pct (bug depth).")
+    var pctDepth: Int = 3
+
+    @Option(help: "Give up on a scenario after this many seconds (verdict: inconclusive).")
+    var timeout: Double?
+
+    @Flag(
+      name: .customLong("require-complete"),
+      help: "Treat a run cut by the depth bound, or a sampled run, as inconclusive (exit 2).")
+    var requireComplete = false
+
+    @Option(help: "Report format.")
+    var format: Format = .text
+
+    @Option(help: "Write the report to this file instead of standard output.")
+    var output: String?
+
+    @Option(help: "Check up to N scenarios at once.")
+    var jobs: Int = 1
+
+    @Option(help: "Check only shard I of N (1-based), a deterministic share of the scenarios.")
+    var shard: ShardSpec?
+
+    @Flag(name: .customLong("no-shrink"), help: "Show counterexamples as found, unshrunk.")
+    var noShrink = false
+
+    @OptionGroup var specPaths: SpecPaths
+
+    func validate() throws {
+      if let depth, depth < 1 { throw ValidationError("--depth must be at least 1, not \(depth)") }
+      if jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
+      if executions < 1 { throw ValidationError("--executions must be at least 1") }
+      if pctDepth < 1 { throw ValidationError("--pct-depth must be at least 1") }
+      if stateBudget < 1 { throw ValidationError("--state-budget must be at least 1") }
+      if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be positive") }
+    }
+
+    func run() throws {
+      let spec: LoadedSpec
+      do {
+        spec = try LoadedSpec.load(paths: specPaths.resolved)
+      } catch {
+        throw Failure.badSpec(error).exit()
+      }
+      for warning in spec.warnings { Terminal.standardError.write(warning.rendered + "\n") }
+      var selected = spec.scenarios
+      if !scenarios.isEmpty {
+        let known = Set(spec.scenarios.map(\.name))
+        for name in scenarios where !known.contains(name) {
+          let list = spec.scenarios.map(\.name).joined(separator: ", ")
+          throw Failure.usage("unknown scenario '\(name)'; the specs define: \(list)").exit()
+        }
+        selected = spec.scenarios.filter { scenarios.contains($0.name) }
+      }
+      if let shard { selected = shard.select(selected) }
+      if selected.isEmpty {
+        throw Failure.usage("no scenarios to check in \(specPaths.resolved.joined(separator: ", "))")
+          .exit()
+      }
+      let checker = ScenarioChecker(
+        spec: spec, specName: specPaths.resolved.joined(separator: ","),
+        configuration: explorerConfiguration, fallbackToDPOR: strategy == .auto,
+        requireComplete: requireComplete, depthBound: depth)
+      let progress = ProgressDisplay(terminal: .standardError)
+      let started = Date()
+      let runs = checker.check(selected, jobs: jobs, progress: progress)
+      progress.clear()
+      let header = ReportHeader(
+        version: EptCheck.version, paths: specPaths.resolved, strategy: chosenStrategy.rawValue,
+        depth: depth, jobs: jobs, shard: shard?.description,
+        elapsed: Date().timeIntervalSince(started))
+      let report: String
+      switch format {
+      case .text: report = TextReport(color: output == nil && Terminal.standardOutput.allowsColor).render(runs, header)
+      case .json: report = JSONLinesReport().render(runs, header)
+      case .html: report = HTMLReport().render(runs, header)
+      }
+      if let output {
+        do {
+          try report.write(toFile: output, atomically: true, encoding: .utf8)
+        } catch {
+          throw Failure.io("cannot write \(output): \(error.localizedDescription)").exit()
+        }
+      } else {
+        Terminal.standardOutput.write(report)
+      }
+      if runs.contains(where: { if case .unexpected = $0.verdict { return true } else { return false } }) {
+        throw Outcome.unexpected
+      }
+      if runs.contains(where: { if case .inconclusive = $0.verdict { return true } else { return false } }) {
+        throw Outcome.inconclusive
+      }
+    }
+
+    var chosenStrategy: StrategyName { strategy }
+
+    /// The configuration for the strategy asked for; `auto` starts with the stateful search and
+    /// `ScenarioChecker` falls back to DPOR when the state budget runs out.
+    var explorerConfiguration: Configuration {
+      let chosen: Strategy
+      switch chosenStrategy {
+      case .auto, .stateful: chosen = .stateful(shortest: shortest)
+      case .dpor: chosen = .dpor
+      case .dfs: chosen = .dfs
+      case .random: chosen = .random(seed: seed, executions: executions)
+      case .pct: chosen = .pct(seed: seed, depth: pctDepth, executions: executions)
+      }
+      var configuration = Configuration(
+        strategy: chosen, depthBound: depth, timeout: timeout, shrink: !noShrink)
+      if strategy == .auto {
+        configuration.depthBound = nil
+        configuration.stateBudget = stateBudget
+      }
+      return configuration
+    }
+  }
+}
+
+/// `--shard I/N`: shard `I` (1-based) of `N`.
+struct ShardSpec: ExpressibleByArgument, CustomStringConvertible {
+  var index: Int
+  var count: Int
+
+  init?(argument: String) {
+    let parts = argument.split(separator: "/", omittingEmptySubsequences: false)
+    guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i)
+    else { return nil }
+    index = i
+    count = n
+  }
+
+  static var defaultCompletionKind: CompletionKind { .default }
+
+  var description: String { "\(index)/\(count)" }
+
+  /// Scenario `k` (in load order) belongs to shard `k mod N + 1`.
+  func select<T>(_ items: [T]) -> [T] {
+    items.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
+  }
+}

@@ -1,0 +1,128 @@
+import Explorer
+import Foundation
+import Spec
+
+/// The machine report: JSON Lines, one record per line, each with `version` and `kind`
+/// (`run`, `scenario`, `violation`, `summary`). Documented in docs/json.md.
+struct JSONLinesReport {
+  static let formatVersion = 1
+
+  struct RunRecord: Codable {
+    var version = JSONLinesReport.formatVersion
+    var kind = "run"
+    var eptcheck: String
+    var paths: [String]
+    var strategy: String
+    var depth: Int?
+    var jobs: Int
+    var shard: String?
+  }
+
+  struct ScenarioRecord: Codable {
+    var version = JSONLinesReport.formatVersion
+    var kind = "scenario"
+    var name: String
+    var location: SourceLocation
+    var expectation: String
+    var verdict: String
+    var reason: String?
+    var completeness: String
+    var verified: Bool
+    var statistics: Statistics
+    var violations: [Violation]
+  }
+
+  struct StepRecord: Codable {
+    var index: Int
+    var thread: Int
+    var threadName: String
+    var choice: Int
+    var function: String
+    var kernelFile: String?
+    var kernelFunction: String?
+    var location: SourceLocation?
+    var operation: String
+    var changes: [String]
+  }
+
+  struct ViolationRecord: Codable {
+    var version = JSONLinesReport.formatVersion
+    var kind = "violation"
+    var scenario: String
+    var violation: Violation
+    var trace: Trace
+    var compact: String
+    var steps: [StepRecord]
+  }
+
+  struct SummaryRecord: Codable {
+    var version = JSONLinesReport.formatVersion
+    var kind = "summary"
+    var scenarios: Int
+    var asExpected: Int
+    var unexpected: Int
+    var inconclusive: Int
+    var executions: Int
+    var transitions: Int
+    var elapsed: Double
+  }
+
+  static func expectationText(_ expectation: Expectation) -> String {
+    switch expectation {
+    case .ok: return "ok"
+    case .violation(let kind): return "violation \(kind)"
+    }
+  }
+
+  func render(_ runs: [ScenarioRun], _ header: ReportHeader) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    var lines: [String] = []
+    func emit<T: Encodable>(_ record: T) {
+      if let data = try? encoder.encode(record), let text = String(data: data, encoding: .utf8) {
+        lines.append(text)
+      }
+    }
+    emit(
+      RunRecord(
+        eptcheck: header.version, paths: header.paths, strategy: header.strategy,
+        depth: header.depth, jobs: header.jobs, shard: header.shard))
+    for run in runs {
+      var reason: String? = nil
+      switch run.verdict {
+      case .asExpected: break
+      case .unexpected(let why), .inconclusive(let why): reason = why
+      }
+      emit(
+        ScenarioRecord(
+          name: run.scenario.name, location: run.scenario.location,
+          expectation: Self.expectationText(run.scenario.expectation),
+          verdict: run.verdict.word.lowercased(), reason: reason,
+          completeness: ScenarioRun.completeness(run.result), verified: run.result.isVerified,
+          statistics: run.result.statistics,
+          violations: run.result.counterexamples.map(\.violation)))
+      for trace in run.traces {
+        emit(
+          ViolationRecord(
+            scenario: run.scenario.name, violation: trace.violation, trace: trace.trace,
+            compact: trace.trace.description,
+            steps: trace.steps.map {
+              StepRecord(
+                index: $0.index, thread: $0.thread, threadName: $0.threadName, choice: $0.choice,
+                function: $0.function, kernelFile: $0.kernelFile, kernelFunction: $0.kernelFunction,
+                location: $0.location, operation: $0.operation, changes: $0.changes)
+            }))
+      }
+    }
+    let unexpected = runs.filter { if case .unexpected = $0.verdict { return true } else { return false } }.count
+    let inconclusive = runs.filter { if case .inconclusive = $0.verdict { return true } else { return false } }.count
+    emit(
+      SummaryRecord(
+        scenarios: runs.count, asExpected: runs.count - unexpected - inconclusive,
+        unexpected: unexpected, inconclusive: inconclusive,
+        executions: runs.reduce(0) { $0 + $1.result.statistics.executions },
+        transitions: runs.reduce(0) { $0 + $1.result.statistics.transitions },
+        elapsed: header.elapsed))
+    return lines.joined(separator: "\n") + "\n"
+  }
+}

@@ -1,0 +1,10 @@
+/// What every report says about the run as a whole.
+struct ReportHeader: Sendable, Codable {
+  var version: String
+  var paths: [String]
+  var strategy: String
+  var depth: Int?
+  var jobs: Int
+  var shard: String?
+  var elapsed: Double
+}

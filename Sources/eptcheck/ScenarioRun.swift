@@ -1,0 +1,99 @@
+import Explorer
+import Spec
+
+/// One scenario checked: what was expected, what the explorer found, and the verdict.
+struct ScenarioRun: Sendable {
+  /// Whether a scenario behaved as its `expect` line says.
+  enum Verdict: Sendable, Equatable {
+    /// As expected: no violation for `expect ok`, the named kind for `expect violation`.
+    case asExpected
+    /// Not as expected; the reason says how.
+    case unexpected(String)
+    /// Neither: the run timed out, or hit the bound under `--require-complete`.
+    case inconclusive(String)
+
+    var word: String {
+      switch self {
+      case .asExpected: return "pass"
+      case .unexpected: return "FAIL"
+      case .inconclusive: return "inconclusive"
+      }
+    }
+  }
+
+  var scenario: ScenarioInfo
+  var result: ExplorationResult
+  var traces: [RenderedTrace]
+  var verdict: Verdict
+
+  init(scenario: ScenarioInfo, result: ExplorationResult, traces: [RenderedTrace], requireComplete: Bool) {
+    self.init(
+      scenario: scenario, result: result, traces: traces,
+      verdict: ScenarioRun.judge(scenario.expectation, result, requireComplete: requireComplete))
+  }
+
+  init(scenario: ScenarioInfo, result: ExplorationResult, traces: [RenderedTrace], verdict: Verdict) {
+    self.scenario = scenario
+    self.result = result
+    self.traces = traces
+    self.verdict = verdict
+  }
+
+  static func judge(_ expectation: Expectation, _ result: ExplorationResult, requireComplete: Bool)
+    -> Verdict
+  {
+    let kinds = result.counterexamples.map(\.violation.kind)
+    let timedOut = result.completion == .timedOut
+    switch expectation {
+    case .ok:
+      if let first = result.counterexamples.first {
+        return .unexpected("expected ok, found \(first.violation.kind)")
+      }
+      if timedOut { return .inconclusive("timed out before the search finished") }
+      if requireComplete, result.statistics.cutExecutions > 0 || !result.strategy.isExhaustive {
+        return .inconclusive("incomplete: \(completeness(result))")
+      }
+      return .asExpected
+    case .violation(let kind):
+      if kinds.contains(kind) { return .asExpected }
+      if timedOut { return .inconclusive("timed out before finding \(kind)") }
+      if kinds.isEmpty { return .unexpected("expected violation \(kind), found none") }
+      return .unexpected(
+        "expected violation \(kind), found \(Array(Set(kinds)).sorted().joined(separator: ", "))")
+    }
+  }
+
+  /// How much of the behaviour the run covered, in the words the result line uses.
+  static func completeness(_ result: ExplorationResult) -> String {
+    if result.completion == .timedOut { return "timed out" }
+    if !result.strategy.isExhaustive { return "sampled (\(result.strategy.name)), not exhaustive" }
+    if result.completion == .stoppedAtViolation { return "stopped at the first violation" }
+    if result.statistics.cutExecutions > 0, let bound = result.depthBound {
+      return "bounded at depth \(bound): \(result.statistics.cutExecutions) executions cut"
+    }
+    return "complete"
+  }
+}
+
+/// A counterexample replayed step by step with what each step did, ready for any reporter.
+struct RenderedTrace: Sendable {
+  struct Step: Sendable {
+    var index: Int
+    var thread: Int
+    var threadName: String
+    var choice: Int
+    var function: String
+    var kernelFile: String?
+    var kernelFunction: String?
+    var location: SourceLocation?
+    var operation: String
+    var changes: [String]
+  }
+
+  var violation: Violation
+  var trace: Trace
+  var threadNames: [String]
+  var steps: [Step]
+  /// The violation as the replay raised it, at which step (`steps.count` for the final state).
+  var violationStep: Int
+}

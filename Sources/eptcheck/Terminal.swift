@@ -1,0 +1,31 @@
+import Foundation
+
+/// A standard stream with the terminal facts the reporters need.
+struct Terminal: Sendable {
+  let descriptor: Int32
+
+  static let standardOutput = Terminal(descriptor: 1)
+  static let standardError = Terminal(descriptor: 2)
+
+  /// Whether the stream is a terminal (progress is then redrawn in place).
+  var isTTY: Bool { isatty(descriptor) == 1 }
+
+  /// Whether colour may be used: a terminal, `TERM` not `dumb`, and `NO_COLOR` unset.
+  var allowsColor: Bool {
+    let environment = ProcessInfo.processInfo.environment
+    return isTTY && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
+  }
+
+  /// Whether in-place redrawing is possible (a terminal that is not `dumb`).
+  var allowsRedraw: Bool { isTTY && ProcessInfo.processInfo.environment["TERM"] != "dumb" }
+
+  func write(_ text: String) {
+    let bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
+      if written <= 0 { return }
+      offset += written
+    }
+  }
+}

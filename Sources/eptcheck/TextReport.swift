@@ -1,0 +1,119 @@
+import Explorer
+import Foundation
+import Spec
+
+/// The human report: a line per scenario, each counterexample as columns (one per thread), and
+/// a closing summary line.
+struct TextReport {
+  var color: Bool
+
+  private func paint(_ text: String, _ code: String) -> String {
+    color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
+  }
+
+  func render(_ runs: [ScenarioRun], _ header: ReportHeader) -> String {
+    var out = ""
+    let nameWidth = min(40, runs.map(\.scenario.name.count).max() ?? 0)
+    for run in runs {
+      let s = run.result.statistics
+      let verdict: String
+      switch run.verdict {
+      case .asExpected: verdict = paint("pass", "32")
+      case .unexpected: verdict = paint("FAIL", "31;1")
+      case .inconclusive: verdict = paint("inconclusive", "33")
+      }
+      var line = "\(verdict.padded(to: color ? 4 + 9 : 12)) \(run.scenario.name.padded(to: nameWidth))"
+      line += "  \(run.result.strategy.name): "
+      if case .stateful = run.result.strategy {
+        line += "\(s.distinctStates) states, "
+      } else {
+        line += "\(s.executions) executions, "
+      }
+      line += "\(s.transitions) steps, "
+      line += String(format: "%.2fs", s.elapsed)
+      line += ", " + ScenarioRun.completeness(run.result)
+      switch run.scenario.expectation {
+      case .ok: break
+      case .violation(let kind): line += "; expects \(kind)"
+      }
+      switch run.verdict {
+      case .asExpected: break
+      case .unexpected(let why), .inconclusive(let why): line += " (\(why))"
+      }
+      out += line + "\n"
+    }
+    for run in runs {
+      for trace in run.traces {
+        out += "\n" + renderTrace(trace, scenario: run.scenario)
+      }
+    }
+    let failed = runs.filter { if case .unexpected = $0.verdict { return true } else { return false } }.count
+    let inconclusive = runs.filter { if case .inconclusive = $0.verdict { return true } else { return false } }.count
+    let executions = runs.reduce(0) { $0 + $1.result.statistics.executions }
+    out += "\n\(runs.count) scenarios: \(runs.count - failed - inconclusive) as expected, "
+    out += "\(failed) not as expected, \(inconclusive) inconclusive; "
+    out += "\(executions) executions in " + String(format: "%.2fs", header.elapsed)
+    out += " (\(header.strategy)" + (header.depth.map { ", depth \($0)" } ?? "") + ")\n"
+    return out
+  }
+
+  /// One counterexample: a header, then a row per step with the step in its thread's column.
+  func renderTrace(_ trace: RenderedTrace, scenario: ScenarioInfo) -> String {
+    var out = paint("\(scenario.name): \(trace.violation.kind)", "1") + ": \(trace.violation.message)\n"
+    out += "  trace \(trace.trace) (\(trace.steps.count) steps, \(trace.trace.contextSwitches) context switches)\n"
+    let columns = trace.threadNames.count
+    var cells: [[[String]]] = []  // row -> column -> lines
+    for step in trace.steps {
+      var lines: [String] = []
+      var head = step.function
+      if let kernel = step.kernelFunction, kernel != step.function { head += " [\(kernel)]" }
+      lines.append(head)
+      var where_ = step.location.map { "\(($0.file as NSString).lastPathComponent):\($0.line)" } ?? ""
+      if !step.operation.isEmpty { where_ += (where_.isEmpty ? "" : " ") + step.operation }
+      if step.choice != 0 { where_ += " (choice \(step.choice))" }
+      if !where_.isEmpty { lines.append(where_) }
+      lines += step.changes.map { "  " + $0 }
+      var row = Array(repeating: [String](), count: columns)
+      row[step.thread] = lines
+      cells.append(row)
+    }
+    var widths = trace.threadNames.map(\.count)
+    for row in cells {
+      for (c, lines) in row.enumerated() {
+        widths[c] = max(widths[c], min(48, lines.map(\.count).max() ?? 0))
+      }
+    }
+    let indexWidth = String(trace.steps.count).count + 1
+    func line(_ index: String, _ parts: [String]) -> String {
+      var text = "  " + index.padded(to: indexWidth) + " "
+      for (c, part) in parts.enumerated() {
+        let clipped = part.count > widths[c] ? String(part.prefix(widths[c] - 1)) + "…" : part
+        text += (c == 0 ? "" : " | ") + clipped.padded(to: widths[c])
+      }
+      return text.trimmingTrailingSpaces() + "\n"
+    }
+    out += line("#", trace.threadNames)
+    out += "  " + String(repeating: "-", count: indexWidth + 1 + widths.reduce(0, +) + 3 * (columns - 1)) + "\n"
+    for (r, row) in cells.enumerated() {
+      let height = row.map(\.count).max() ?? 0
+      for k in 0..<height {
+        out += line(k == 0 ? "\(r + 1)" : "", row.map { k < $0.count ? $0[k] : "" })
+      }
+    }
+    let at = trace.violationStep >= trace.steps.count ? "at the end of the execution" : "at step \(trace.violationStep + 1)"
+    out += "  => \(trace.violation.kind) \(at)\n"
+    return out
+  }
+}
+
+extension String {
+  func padded(to width: Int) -> String {
+    count >= width ? self : self + String(repeating: " ", count: width - count)
+  }
+
+  func trimmingTrailingSpaces() -> String {
+    var s = Substring(self)
+    while s.last == " " { s = s.dropLast() }
+    return String(s)
+  }
+}

@@ -1,0 +1,101 @@
+import Explorer
+import Foundation
+import Spec
+import Testing
+
+/// Every scenario of `specs/` against `specs/manifest.json`: the expected verdict and the exact
+/// counts, under the complete stateful search and under DPOR bounded at depth 12.
+@Suite struct ManifestTests {
+  struct Manifest: Decodable {
+    struct Run: Decodable, Equatable {
+      var verdict: String
+      var states: Int?
+      var executions: Int?
+      var violations: [String]
+    }
+
+    struct Entry: Decodable {
+      var name: String
+      var file: String
+      var expect: String
+      var stateful: Run
+      var dpor_depth_12: Run
+    }
+
+    var version: Int
+    var scenarios: [Entry]
+  }
+
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  static let manifest: Manifest = {
+    let data = try! Data(contentsOf: root.appendingPathComponent("specs/manifest.json"))
+    return try! JSONDecoder().decode(Manifest.self, from: data)
+  }()
+
+  static let spec: LoadedSpec = {
+    try! LoadedSpec.load(paths: [root.appendingPathComponent("specs").path])
+  }()
+
+  static func verdict(expect: String, kinds: [String]) -> String {
+    if expect == "ok" { return kinds.isEmpty ? "pass" : "fail" }
+    let kind = String(expect.dropFirst("violation ".count))
+    return kinds.contains(kind) ? "pass" : "fail"
+  }
+
+  static func run(_ scenario: ScenarioInfo, _ configuration: Configuration, loopBounds: Bool)
+    throws -> ExplorationResult
+  {
+    try Explorer.explore(
+      spec.system(for: scenario, loopBounds: loopBounds), configuration: configuration)
+  }
+
+  @Test func theManifestListsEveryScenarioOnce() {
+    let listed = Self.manifest.scenarios.map(\.name)
+    #expect(listed.sorted() == Self.spec.scenarios.map(\.name).sorted())
+    #expect(Set(listed).count == listed.count)
+    #expect(Self.manifest.scenarios.count >= 15)
+  }
+
+  @Test(arguments: manifest.scenarios.map(\.name))
+  func scenarioMatchesTheManifest(_ name: String) throws {
+    let entry = try #require(Self.manifest.scenarios.first { $0.name == name })
+    let scenario = try #require(Self.spec.scenario(named: name))
+    let expectation: String
+    switch scenario.expectation {
+    case .ok: expectation = "ok"
+    case .violation(let kind): expectation = "violation \(kind)"
+    }
+    #expect(expectation == entry.expect)
+    #expect(scenario.location.file.hasSuffix(entry.file))
+
+    let stateful = try Self.run(
+      scenario, Configuration(strategy: .stateful(shortest: false), shrink: false),
+      loopBounds: false)
+    let statefulKinds = Set(stateful.counterexamples.map(\.violation.kind)).sorted()
+    #expect(stateful.completion == .complete)
+    #expect(
+      Manifest.Run(
+        verdict: Self.verdict(expect: entry.expect, kinds: statefulKinds),
+        states: stateful.statistics.distinctStates, executions: nil, violations: statefulKinds)
+        == entry.stateful)
+
+    let dpor = try Self.run(
+      scenario, Configuration(strategy: .dpor, depthBound: 12, shrink: false), loopBounds: true)
+    let dporKinds = Set(dpor.counterexamples.map(\.violation.kind)).sorted()
+    #expect(dpor.statistics.sleepSetBlocked == 0)
+    #expect(
+      Manifest.Run(
+        verdict: Self.verdict(expect: entry.expect, kinds: dporKinds), states: nil,
+        executions: dpor.statistics.executions, violations: dporKinds) == entry.dpor_depth_12)
+  }
+
+  /// Each known-bug variant is found by the check a developer runs (`eptcheck --depth 12`, whose
+  /// auto strategy checks every scenario of specs/ completely).
+  @Test func everyBugVariantIsFoundByTheCompleteCheck() {
+    for entry in Self.manifest.scenarios where entry.expect != "ok" {
+      #expect(entry.stateful.verdict == "pass", "\(entry.name)")
+    }
+  }
+}

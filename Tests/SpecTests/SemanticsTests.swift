@@ -1,0 +1,119 @@
+import Explorer
+import ExplorerTestSupport
+import Testing
+
+import Spec
+
+/// The canonical programs of the Explorer's tests, written in `.ept`, explore exactly as their
+/// Swift versions do.
+@Suite struct SemanticsTests {
+  static let lastZero3 = """
+    shared int a[4];
+
+    void scanner() {
+        for (int i = 3; i >= 0; i--) {
+            if (a[i] == 0)
+                break;
+        }
+    }
+
+    void writer(int j) {
+        a[j] = a[j - 1] + 1;
+    }
+
+    scenario lastzero3 {
+        thread t0 = scanner();
+        thread t1 = writer(1);
+        thread t2 = writer(2);
+        thread t3 = writer(3);
+        expect ok;
+    }
+    """
+
+  static let lostUpdate = """
+    shared int x = 0;
+
+    void increment() {
+        x = x + 1;
+    }
+
+    scenario lost_update {
+        thread t0 = increment();
+        thread t1 = increment();
+        finally { assert(x == 2, "both increments are visible"); }
+        expect violation assertion;
+    }
+    """
+
+  static let twoLockDeadlock = """
+    spinlock l0;
+    spinlock l1;
+
+    void forward() {
+        spin_lock(&l0);
+        spin_lock(&l1);
+        spin_unlock(&l1);
+        spin_unlock(&l0);
+    }
+
+    void backward() {
+        spin_lock(&l1);
+        spin_lock(&l0);
+        spin_unlock(&l0);
+        spin_unlock(&l1);
+    }
+
+    scenario two_lock_deadlock {
+        thread t0 = forward();
+        thread t1 = backward();
+        expect violation deadlock;
+    }
+    """
+
+  static func system(_ source: String) throws -> ScenarioSystem {
+    let spec = try LoadedSpec.load(source: source, file: "test.ept")
+    let scenario = try #require(spec.scenarios.first)
+    return spec.system(for: scenario)
+  }
+
+  struct Summary: Equatable {
+    var executions: Int
+    var sleepSetBlocked: Int
+    var kinds: [String]
+  }
+
+  static func summary<S: TransitionSystem>(_ system: S, _ strategy: Strategy) throws -> Summary {
+    let result = try Explorer.explore(system, configuration: Configuration(strategy: strategy))
+    return Summary(
+      executions: result.statistics.executions, sleepSetBlocked: result.statistics.sleepSetBlocked,
+      kinds: result.counterexamples.map(\.violation.kind).sorted())
+  }
+
+  static let cases: [(String, String, MiniProgram)] = [
+    ("lastzero(3)", lastZero3, CanonicalSystems.lastZero(3)),
+    ("lost update", lostUpdate, CanonicalSystems.lostUpdate),
+    ("two-lock deadlock", twoLockDeadlock, CanonicalSystems.twoLockDeadlock),
+  ]
+
+  @Test(arguments: 0..<3)
+  func matchesSwiftVersion(_ index: Int) throws {
+    let (_, source, mini) = Self.cases[index]
+    let system = try Self.system(source)
+    for strategy in [Strategy.dpor, .dfs] {
+      let ept = try Self.summary(system, strategy)
+      let swift = try Self.summary(mini, strategy)
+      #expect(ept == swift, "\(Self.cases[index].0) under \(strategy)")
+      if strategy == .dpor { #expect(ept.sleepSetBlocked == 0) }
+    }
+  }
+
+  @Test func exactCounts() throws {
+    #expect(try Self.summary(Self.system(Self.lastZero3), .dpor).executions == CanonicalSystems.lastZero(3).dporExecutions)
+  }
+}
+
+extension MiniProgram {
+  var dporExecutions: Int {
+    (try? Explorer.explore(self, configuration: Configuration(strategy: .dpor)).statistics.executions) ?? -1
+  }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+
+/// The command as a kernel developer runs it: verdicts, exit codes, reports and replay.
+@Suite struct CheckCommandTests {
+  static let fixtures = "Tests/eptcheckTests/Fixtures"
+
+  @Test func theModelPassesAtDepthTwelve() throws {
+    let result = try EptCheckBinary.run(["--depth", "12"])
+    #expect(result.status == 0)
+    let lines = result.stdout.split(separator: "\n")
+    let scenarioLines = lines.filter { $0.hasPrefix("pass ") || $0.hasPrefix("FAIL ") }
+    #expect(scenarioLines.count == 25)
+    #expect(scenarioLines.allSatisfy { $0.hasPrefix("pass ") })
+    #expect(lines.last?.hasPrefix("25 scenarios: 25 as expected, 0 not as expected, 0 inconclusive;") == true)
+    // Every bug variant is found, and its counterexample is printed.
+    #expect(result.stdout.contains("s_a_nonleaf_before_link: divergence: "))
+    #expect(result.stdout.contains("b1_zap_busy_vcpu_running: tdx-error: "))
+  }
+
+  @Test func anUnexpectedViolationExits1WithItsTrace() throws {
+    let result = try EptCheckBinary.run(["\(Self.fixtures)/lost_update.ept"])
+    #expect(result.status == 1)
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    #expect(lines[0].hasPrefix("FAIL         lost_update  stateful: 12 states, "))
+    #expect(lines[0].hasSuffix("complete (expected ok, found assertion)"))
+    #expect(
+      lines[2]
+        == "lost_update: assertion: finally of lost_update at \(Self.fixtures)/lost_update.ept:12:15: assertion failed: both increments are visible"
+    )
+    #expect(lines[3] == "  trace 1,0,0,1 (4 steps, 2 context switches)")
+    #expect(result.stdout.contains("lost_update.ept:5 READ_ONCE(x)"))
+    #expect(result.stdout.contains("  => assertion at the end of the execution"))
+  }
+
+  @Test func aBoundHitUnderRequireCompleteExits2() throws {
+    let result = try EptCheckBinary.run([
+      "--strategy", "dpor", "--depth", "3", "--require-complete", "\(Self.fixtures)/long_loop.ept",
+    ])
+    #expect(result.status == 2)
+    #expect(result.stdout.contains("inconclusive long_loop  dpor: 8 executions, 14 steps, "))
+    #expect(result.stdout.contains("bounded at depth 3: 8 executions cut"))
+  }
+
+  @Test func aBoundedRunIsNeverCalledVerified() throws {
+    let result = try EptCheckBinary.run([
+      "--strategy", "dpor", "--depth", "3", "--format", "json", "\(Self.fixtures)/long_loop.ept",
+    ])
+    #expect(result.status == 0)
+    #expect(result.stdout.contains(#""completeness":"bounded at depth 3: 8 executions cut""#))
+    #expect(result.stdout.contains(#""verified":false"#))
+  }
+
+  @Test func aSyntaxErrorExits65WithItsPosition() throws {
+    let result = try EptCheckBinary.run(["\(Self.fixtures)/broken.ept"])
+    #expect(result.status == 65)
+    #expect(
+      result.stderr
+        == "\(Self.fixtures)/broken.ept:5:1: error: expected ';' after the statement, found '}'\n}\n^\n")
+    #expect(result.stdout == "")
+  }
+
+  @Test func aDirectoryWithoutSpecsExits65() throws {
+    let directory = try EptCheckBinary.temporaryDirectory()
+    let result = try EptCheckBinary.run([directory.path])
+    #expect(result.status == 65)
+    #expect(result.stderr == "\(directory.path):0:0: error: directory contains no .ept files\n")
+  }
+
+  @Test func anUnknownScenarioExits64() throws {
+    let result = try EptCheckBinary.run(["--scenario", "nope", "\(Self.fixtures)/lost_update.ept"])
+    #expect(result.status == 64)
+    #expect(result.stderr == "error: unknown scenario 'nope'; the specs define: lost_update\n")
+  }
+
+  @Test func listShowsScenariosWithTheirExpectations() throws {
+    let result = try EptCheckBinary.run(["list", "\(Self.fixtures)/lost_update.ept"])
+    #expect(result.status == 0)
+    #expect(
+      result.stdout
+        == "lost_update  expect ok                            threads: a, b  (\(Self.fixtures)/lost_update.ept:9)\n"
+    )
+  }
+
+  @Test func versionIsPrinted() throws {
+    let result = try EptCheckBinary.run(["--version"])
+    #expect(result.status == 0)
+    #expect(result.stdout == "0.1.0\n")
+  }
+
+  /// JSON Lines: every record has a version and a kind, and a violation record replays.
+  @Test func jsonReportReplays() throws {
+    let directory = try EptCheckBinary.temporaryDirectory()
+    let report = directory.appendingPathComponent("report.jsonl").path
+    let check = try EptCheckBinary.run([
+      "--format", "json", "--output", report, "\(Self.fixtures)/lost_update.ept",
+    ])
+    #expect(check.status == 1)
+    let text = try String(contentsOfFile: report, encoding: .utf8)
+    let records = text.split(separator: "\n").map {
+      try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
+    }
+    #expect(records.map { $0["kind"] as? String } == ["run", "scenario", "violation", "summary"])
+    #expect(records.allSatisfy { $0["version"] as? Int == 1 })
+    let replay = try EptCheckBinary.run(["replay", report])
+    #expect(replay.status == 0)
+    #expect(replay.stdout.hasSuffix("reproduced: assertion: finally of lost_update at \(Self.fixtures)/lost_update.ept:12:15: assertion failed: both increments are visible\n"))
+  }
+
+  @Test func aTraceOfAnotherSpecExits65() throws {
+    let directory = try EptCheckBinary.temporaryDirectory()
+    let report = directory.appendingPathComponent("report.jsonl").path
+    _ = try EptCheckBinary.run(["--format", "json", "--output", report, "\(Self.fixtures)/lost_update.ept"])
+    let replay = try EptCheckBinary.run(["replay", report, "\(Self.fixtures)/long_loop.ept"])
+    #expect(replay.status == 65)
+    #expect(
+      replay.stderr
+        == "error: \(report): the trace is for scenario 'lost_update', which \(Self.fixtures)/long_loop.ept does not define\n"
+    )
+  }
+
+  @Test func aTraceThatDoesNotReplayExits65() throws {
+    let directory = try EptCheckBinary.temporaryDirectory()
+    let path = directory.appendingPathComponent("bad.json").path
+    let trace = #"{"version":1,"spec":"\#(Self.fixtures)/lost_update.ept","scenario":"lost_update","steps":[{"thread":5,"choice":0}]}"#
+    try trace.write(toFile: path, atomically: true, encoding: .utf8)
+    let replay = try EptCheckBinary.run(["replay", path])
+    #expect(replay.status == 65)
+    #expect(
+      replay.stderr
+        == "error: \(path): the trace does not replay against scenario 'lost_update': step 0: thread 5 does not exist (the system has 2 threads)\n"
+    )
+  }
+
+  /// The HTML page is self-contained and draws every step of every counterexample.
+  @Test func htmlReportDrawsEveryStep() throws {
+    let directory = try EptCheckBinary.temporaryDirectory()
+    let page = directory.appendingPathComponent("report.html").path
+    let result = try EptCheckBinary.run([
+      "--format", "html", "--output", page, "--scenario", "s_a_nonleaf_before_link",
+    ])
+    #expect(result.status == 0)
+    let html = try String(contentsOfFile: page, encoding: .utf8)
+    #expect(html.hasPrefix("<!DOCTYPE html>"))
+    #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"))
+    let sections = html.components(separatedBy: "<section class=\"trace\">").dropFirst()
+    #expect(!sections.isEmpty)
+    for section in sections {
+      let compact = try #require(
+        section.components(separatedBy: "trace <code>").dropFirst().first?
+          .components(separatedBy: "</code>").first)
+      let steps = compact.split(separator: ",").count
+      for step in 1...steps { #expect(section.contains("data-step=\"\(step)\""), "step \(step)") }
+      #expect(!section.contains("data-step=\"\(steps + 1)\""))
+    }
+  }
+
+  @Test func benchPrintsFigures() throws {
+    let result = try EptCheckBinary.run(["bench", "--depth", "4", "\(Self.fixtures)/long_loop.ept"])
+    #expect(result.status == 0)
+    let lines = result.stdout.split(separator: "\n")
+    #expect(lines.first?.hasPrefix("workload") == true)
+    #expect(lines.count == 2)
+    #expect(lines[1].hasPrefix("long_loop (dpor, depth 4)"))
+  }
+
+  @Test func progressStaysOffStderrForShortRuns() throws {
+    let result = try EptCheckBinary.run(["--depth", "12"], environment: ["NO_COLOR": "1"])
+    #expect(result.status == 0)
+    #expect(result.stderr == "")
+    #expect(!result.stdout.contains("\u{1B}["))
+  }
+}
