@@ -71,6 +71,8 @@ struct OptimalDPOR<System: TransitionSystem> {
     var statuses = [StepStatus](repeating: .finished, count: threads)
     context.see(state)
 
+    // Where the current execution first differs from the previous one (see RaceAnalysis).
+    var fresh = 0
     exploration: while !context.shouldStop {
       refresh(&statuses, in: state)
       let atBound = bound.map { frames.count >= $0 } ?? false
@@ -79,7 +81,8 @@ struct OptimalDPOR<System: TransitionSystem> {
         next = takeChild(from: &wakeup, statuses: statuses, sleep: sleep, firstVisit: true)
       }
       if next == nil {
-        endExecution(&frames, states: states, state: state, statuses: statuses, atBound: atBound)
+        endExecution(
+          &frames, states: states, state: state, statuses: statuses, atBound: atBound, fresh: fresh)
         while let top = frames.popLast() {
           stepsOfThread[Int(top.event.thread)] -= 1
           state = states.removeLast()
@@ -92,6 +95,7 @@ struct OptimalDPOR<System: TransitionSystem> {
             from: &wakeup, statuses: statuses, sleep: sleep, firstVisit: false)
           {
             next = child
+            fresh = frames.count
             break
           }
         }
@@ -171,7 +175,7 @@ struct OptimalDPOR<System: TransitionSystem> {
   /// plants the wakeup sequences its races call for.
   private func endExecution(
     _ frames: inout [ExecutionNode], states: States, state: System.State, statuses: [StepStatus],
-    atBound: Bool
+    atBound: Bool, fresh: Int
   ) {
     var blocked: [Int] = []
     var enabled: [Int] = []
@@ -219,7 +223,7 @@ struct OptimalDPOR<System: TransitionSystem> {
       Self.isExecutable(sequence, from: states[i], in: context.system)
     }
     frames.removeAll()  // leaves `analysis` the only owner, so planting does not copy the nodes
-    analysis.plantWakeupSequences(statuses: statuses, cut: ending == .cut)
+    analysis.plantWakeupSequences(statuses: statuses, cut: ending == .cut, fresh: fresh)
     frames = analysis.nodes
   }
 

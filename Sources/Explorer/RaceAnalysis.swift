@@ -18,12 +18,17 @@ struct RaceAnalysis {
 
   /// Reverses every race of the execution, of its pending steps (`statuses` at its end) and of
   /// its choices; with `cut`, also the races of pending steps for the last slot of the bound.
-  mutating func plantWakeupSequences(statuses: [StepStatus], cut: Bool) {
+  ///
+  /// Events before `fresh` were in the previous execution too, with the same causal pasts, so
+  /// their races and alternatives were reversed when that execution ended; only the events from
+  /// `fresh` on, and the pending steps, are analysed.
+  mutating func plantWakeupSequences(statuses: [StepStatus], cut: Bool, fresh: Int = 0) {
     var lastClock = [VectorClock](repeating: VectorClock(), count: statuses.count)
     for j in nodes.indices {
       let event = nodes[j].event
+      defer { lastClock[Int(event.thread)] = nodes[j].clock }
+      guard j >= fresh else { continue }
       _ = reverseRaces(with: event, before: j, startingFrom: lastClock[Int(event.thread)])
-      lastClock[Int(event.thread)] = nodes[j].clock
       if nodes[j].choices > 1 {
         for choice in 0..<nodes[j].choices where choice != Int(event.choice) {
           let alternative = Event(

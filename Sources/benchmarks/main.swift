@@ -6,6 +6,7 @@
 // tests (tests check counts). `eptcheck bench` gives the figures of the spec scenarios.
 
 import Dispatch
+import Foundation
 import Explorer
 import ExplorerTestSupport
 import Spec
@@ -54,6 +55,14 @@ func rawStepsPerSecond<S: TransitionSystem>(_ system: S, steps target: Int) -> D
 }
 
 func figure(_ rate: Double) -> String { "\((rate / 1e4).rounded() / 100) M steps/s" }
+
+/// `benchmarks profile`: only a long DPOR run, for a profiler.
+if CommandLine.arguments.dropFirst().first == "profile" {
+  print(try SpeedMeasurement.measure(
+    CompactLastZero(5), name: "compact lastzero(5)", strategy: .dpor, countDistinctStates: false,
+    repetitions: 5_000))
+  exit(0)
+}
 
 print("Engine (MiniProgram systems, the engine's own cost included):")
 let (seed, generated) = SpeedMeasurement.generatedFourThreadProgram()
