@@ -32,19 +32,6 @@ struct JSONLinesReport {
     var violations: [Violation]
   }
 
-  struct StepRecord: Codable {
-    var index: Int
-    var thread: Int
-    var threadName: String
-    var choice: Int
-    var function: String
-    var kernelFile: String?
-    var kernelFunction: String?
-    var location: SourceLocation?
-    var operation: String
-    var changes: [String]
-  }
-
   struct ViolationRecord: Codable {
     var version = JSONLinesReport.formatVersion
     var kind = "violation"
@@ -52,7 +39,7 @@ struct JSONLinesReport {
     var violation: Violation
     var trace: Trace
     var compact: String
-    var steps: [StepRecord]
+    var steps: [RenderedTrace.Step]
   }
 
   struct SummaryRecord: Codable {
@@ -106,12 +93,7 @@ struct JSONLinesReport {
           ViolationRecord(
             scenario: run.scenario.name, violation: trace.violation, trace: trace.trace,
             compact: trace.trace.description,
-            steps: trace.steps.map {
-              StepRecord(
-                index: $0.index, thread: $0.thread, threadName: $0.threadName, choice: $0.choice,
-                function: $0.function, kernelFile: $0.kernelFile, kernelFunction: $0.kernelFunction,
-                location: $0.location, operation: $0.operation, changes: $0.changes)
-            }))
+            steps: trace.steps))
       }
     }
     let unexpected = runs.filter { if case .unexpected = $0.verdict { return true } else { return false } }.count

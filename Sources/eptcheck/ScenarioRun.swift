@@ -77,7 +77,8 @@ struct ScenarioRun: Sendable {
 
 /// A counterexample replayed step by step with what each step did, ready for any reporter.
 struct RenderedTrace: Sendable {
-  struct Step: Sendable {
+  /// One step, as the text, JSON and HTML reports show it.
+  struct Step: Sendable, Codable {
     var index: Int
     var thread: Int
     var threadName: String
