@@ -31,12 +31,7 @@ extension EptCheck {
     }
 
     func run() throws {
-      let spec: LoadedSpec
-      do {
-        spec = try LoadedSpec.load(paths: specPaths.resolved)
-      } catch {
-        throw Failure.badSpec(error).exit()
-      }
+      let spec = try SpecPaths.load(specPaths.resolved, warnings: false)
       var figures: [Figure] = []
       for scenario in spec.scenarios {
         let result = try Explorer.explore(

@@ -9,13 +9,7 @@ extension EptCheck {
     @OptionGroup var specPaths: SpecPaths
 
     func run() throws {
-      let spec: LoadedSpec
-      do {
-        spec = try LoadedSpec.load(paths: specPaths.resolved)
-      } catch {
-        throw Failure.badSpec(error).exit()
-      }
-      for warning in spec.warnings { Terminal.standardError.write(warning.rendered + "\n") }
+      let spec = try SpecPaths.load(specPaths.resolved)
       let width = spec.scenarios.map(\.name.count).max() ?? 0
       var out = ""
       for scenario in spec.scenarios {

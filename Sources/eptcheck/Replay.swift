@@ -21,12 +21,7 @@ extension EptCheck {
     func run() throws {
       let loaded = try TraceFile.read(trace)
       let paths = !paths.isEmpty ? paths : (loaded.spec?.split(separator: ",").map(String.init) ?? ["specs"])
-      let spec: LoadedSpec
-      do {
-        spec = try LoadedSpec.load(paths: paths)
-      } catch {
-        throw Failure.badSpec(error).exit()
-      }
+      let spec = try SpecPaths.load(paths, warnings: false)
       guard let name = loaded.scenario else {
         throw Failure.badTrace("\(trace): the trace names no scenario").exit()
       }
