@@ -3,10 +3,12 @@
 /// This is the oracle the other strategies are tested against, so it is kept as plain as
 /// possible: at each state, for each enabled thread in order, for each of its choices, copy the
 /// state, run the step, recurse.
-struct DepthFirstSearch<System: TransitionSystem> {
-  let context: RunContext<System>
+@usableFromInline struct DepthFirstSearch<System: TransitionSystem> {
+  @usableFromInline let context: RunContext<System>
 
-  func run() {
+  @usableFromInline init(context: RunContext<System>) { self.context = context }
+
+  @usableFromInline func run() {
     var steps: [ExecutionRecord<System.State>.Step] = []
     var violations: [Violation] = []
     let state = context.system.initialState

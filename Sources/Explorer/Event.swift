@@ -3,28 +3,28 @@
 ///
 /// Two events of the same thread are always dependent (program order, or alternative choices of
 /// one step); events of different threads are dependent exactly when their footprints conflict.
-struct Event: Hashable, Sendable {
-  var thread: Int32
-  var choice: Int32
-  var footprint: Footprint
+@usableFromInline struct Event: Hashable, Sendable {
+  @usableFromInline var thread: Int32
+  @usableFromInline var choice: Int32
+  @usableFromInline var footprint: Footprint
 
-  init(thread: Int, choice: Int, footprint: Footprint) {
+  @inlinable init(thread: Int, choice: Int, footprint: Footprint) {
     self.thread = Int32(thread)
     self.choice = Int32(choice)
     self.footprint = footprint
   }
 
   /// Whether swapping the two events could change the outcome.
-  @inline(__always) func isDependent(on other: Event) -> Bool {
+  @inlinable func isDependent(on other: Event) -> Bool {
     thread == other.thread || footprint.conflicts(with: other.footprint)
   }
 
   /// Same thread and same choice: the same step, whatever was recorded about its footprint.
-  @inline(__always) func isSameStep(as other: Event) -> Bool {
+  @inlinable func isSameStep(as other: Event) -> Bool {
     thread == other.thread && choice == other.choice
   }
 
-  var traceStep: Trace.Step { Trace.Step(thread: Int(thread), choice: Int(choice)) }
+  @inlinable var traceStep: Trace.Step { Trace.Step(thread: Int(thread), choice: Int(choice)) }
 }
 
 extension Array where Element == Event {

@@ -1,22 +1,34 @@
 /// One node `pre(E, e_i)` of the execution optimal DPOR is exploring, and the event `e_i` taken
 /// from it. (The state at the node is kept separately; see `OptimalDPOR.States`.)
-struct ExecutionNode: Sendable {
+@usableFromInline struct ExecutionNode: Sendable {
   /// `sleep(pre(E, e_i))`, without `event` itself.
-  var sleep: [Event]
+  @usableFromInline var sleep: [Event]
   /// The sequences still to explore from this node.
-  var wakeup: WakeupTree
-  var event: Event
+  @usableFromInline var wakeup: WakeupTree
+  @usableFromInline var event: Event
   /// How many choices `event`'s step offered.
-  var choices: Int
+  @usableFromInline var choices: Int
   /// Everything that happens before `event`, and `event` itself.
-  var clock: VectorClock
+  @usableFromInline var clock: VectorClock
   /// `event` is the `indexInThread`-th step of its thread (1-based).
-  var indexInThread: Int
+  @usableFromInline var indexInThread: Int
   /// The violation `event` raised, if any (for execution records).
-  var violation: Violation? = nil
+  @usableFromInline var violation: Violation? = nil
+
+  @usableFromInline init(
+    sleep: [Event], wakeup: WakeupTree, event: Event, choices: Int, clock: VectorClock,
+    indexInThread: Int
+  ) {
+    self.sleep = sleep
+    self.wakeup = wakeup
+    self.event = event
+    self.choices = choices
+    self.clock = clock
+    self.indexInThread = indexInThread
+  }
 
   /// Whether `event` happens before the step whose clock is `clock` (or is that step).
-  @inline(__always) func happens(before clock: VectorClock) -> Bool {
+  @inlinable func happens(before clock: VectorClock) -> Bool {
     clock.covers(thread: Int(event.thread), index: indexInThread)
   }
 }

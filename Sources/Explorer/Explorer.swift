@@ -16,7 +16,7 @@ public enum Explorer {
 
   /// Explores `system` as `configuration` says. `observer`, if given, sees every execution as
   /// it ends (tests use it; it costs a copy of the execution).
-  public static func explore<System: TransitionSystem>(
+  @inlinable public static func explore<System: TransitionSystem>(
     _ system: System, configuration: Configuration = Configuration(),
     observer: ((ExecutionRecord<System.State>) -> Void)? = nil
   ) throws(Failure) -> ExplorationResult {

@@ -54,6 +54,12 @@ public struct Footprint: Hashable, Sendable {
     canBlock = false
   }
 
+  /// A footprint of one access (no array to allocate).
+  public init(object: Int, mode: AccessMode) {
+    self.init()
+    insert(object: object, mode: mode)
+  }
+
   /// A footprint holding the given accesses.
   public init(_ accesses: [(object: Int, mode: AccessMode)]) {
     self.init()

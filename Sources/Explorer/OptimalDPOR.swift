@@ -51,14 +51,16 @@
 /// strategy does not visit every *state* at the cut (two independent steps past the cut make
 /// distinct states that no violation distinguishes), but it runs every step that can run within
 /// the bound in every causal context, so it finds the same violations and deadlocks.
-struct OptimalDPOR<System: TransitionSystem> {
-  let context: RunContext<System>
+@usableFromInline struct OptimalDPOR<System: TransitionSystem> {
+  @usableFromInline let context: RunContext<System>
+
+  @usableFromInline init(context: RunContext<System>) { self.context = context }
 
   /// The state before each event of the current execution (`states[i]` is the state of node
   /// `pre(E, e_i)`); kept apart from `Node` so that race analysis runs on non-generic data.
-  typealias States = [System.State]
+  @usableFromInline typealias States = [System.State]
 
-  func run() {
+  @inlinable func run() {
     let system = context.system
     let threads = system.threadCount
     let bound = context.configuration.depthBound
@@ -135,7 +137,7 @@ struct OptimalDPOR<System: TransitionSystem> {
     }
   }
 
-  private func refresh(_ statuses: inout [StepStatus], in state: System.State) {
+  @inlinable func refresh(_ statuses: inout [StepStatus], in state: System.State) {
     for t in 0..<statuses.count { statuses[t] = context.system.status(of: t, in: state) }
   }
 
@@ -146,7 +148,7 @@ struct OptimalDPOR<System: TransitionSystem> {
   /// A wakeup sequence derived from a blocked pending step can start with a step that is still
   /// blocked here; such a branch cannot be executed and is dropped (its steps would stay blocked
   /// in every extension, since only dependent steps change whether a step is enabled).
-  private func takeChild(
+  @inlinable func takeChild(
     from wakeup: inout WakeupTree, statuses: [StepStatus], sleep: [Event], firstVisit: Bool
   ) -> (event: Event, choices: Int, subtree: WakeupTree)? {
     while let (planned, subtree) = wakeup.popFirst() {
@@ -173,7 +175,7 @@ struct OptimalDPOR<System: TransitionSystem> {
 
   /// Accounts for an execution that cannot be extended, reports its final violations, and
   /// plants the wakeup sequences its races call for.
-  private func endExecution(
+  @usableFromInline func endExecution(
     _ frames: inout [ExecutionNode], states: States, state: System.State, statuses: [StepStatus],
     atBound: Bool, fresh: Int
   ) {
@@ -228,7 +230,7 @@ struct OptimalDPOR<System: TransitionSystem> {
   }
 
   /// Whether `sequence` can run step by step from `state`.
-  static func isExecutable(_ sequence: [Event], from state: System.State, in system: System) -> Bool {
+  @usableFromInline static func isExecutable(_ sequence: [Event], from state: System.State, in system: System) -> Bool {
     var state = state
     for event in sequence {
       guard case .enabled(_, let choices) = system.status(of: Int(event.thread), in: state),

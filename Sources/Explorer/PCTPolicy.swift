@@ -5,18 +5,18 @@
 /// change points among the first `expectedLength` steps. The enabled thread with the highest
 /// priority runs; when step `k_i` is reached, the running thread's priority drops to `i`. A bug
 /// of depth `d` is then found with probability at least `1 / (n · k^(d-1))` per execution.
-struct PCTPolicy: SchedulePolicy {
+@usableFromInline struct PCTPolicy: SchedulePolicy {
   var generator: SplitMix64
   let depth: Int
   private var priorities: [Int] = []
   private var changePoints: [Int: Int] = [:]
 
-  init(seed: UInt64, depth: Int) {
+  @usableFromInline init(seed: UInt64, depth: Int) {
     generator = SplitMix64(seed: seed)
     self.depth = max(1, depth)
   }
 
-  mutating func startExecution(threads: Int, expectedLength: Int) {
+  @usableFromInline mutating func startExecution(threads: Int, expectedLength: Int) {
     priorities = Array(depth..<(depth + threads)).shuffled(using: &generator)
     changePoints = [:]
     let length = max(1, expectedLength)
@@ -25,7 +25,7 @@ struct PCTPolicy: SchedulePolicy {
     }
   }
 
-  mutating func pick(_ enabled: [Int], depth step: Int) -> Int {
+  @usableFromInline mutating func pick(_ enabled: [Int], depth step: Int) -> Int {
     var best = 0
     for k in enabled.indices where priorities[enabled[k]] > priorities[enabled[best]] { best = k }
     if let lowered = changePoints[step] {
@@ -37,5 +37,5 @@ struct PCTPolicy: SchedulePolicy {
     return best
   }
 
-  mutating func choose(_ choices: Int) -> Int { Int.random(in: 0..<choices, using: &generator) }
+  @usableFromInline mutating func choose(_ choices: Int) -> Int { Int.random(in: 0..<choices, using: &generator) }
 }

@@ -2,24 +2,24 @@ import Foundation
 
 /// The bookkeeping every strategy shares: statistics, violations found, distinct states, the
 /// clock for timeouts and progress, and the optional execution observer.
-final class RunContext<System: TransitionSystem> {
-  let system: System
-  let configuration: Configuration
-  let observer: ((ExecutionRecord<System.State>) -> Void)?
-  var statistics = Statistics()
+@usableFromInline final class RunContext<System: TransitionSystem> {
+  @usableFromInline let system: System
+  @usableFromInline let configuration: Configuration
+  @usableFromInline let observer: ((ExecutionRecord<System.State>) -> Void)?
+  @usableFromInline var statistics = Statistics()
   /// Each distinct violation with the first trace that showed it, in the order found.
   var found: [Counterexample] = []
   private var seenViolations: Set<Violation> = []
-  private var stateHashes: Set<Int> = []
+  @usableFromInline var stateHashes: Set<Int> = []
   private let start = DispatchTime.now().uptimeNanoseconds
   private var nextProgress: Double
   /// The states a stateful search stored; replaces the hash count when set.
   var storedStates: Int? = nil
   /// Set when the exploration must stop (timeout, or first violation when asked).
-  var stopReason: ExplorationResult.Completion? = nil
-  private var stepsSinceClockCheck = 0
+  @usableFromInline var stopReason: ExplorationResult.Completion? = nil
+  @usableFromInline var stepsSinceClockCheck = 0
 
-  init(
+  @usableFromInline init(
     system: System, configuration: Configuration,
     observer: ((ExecutionRecord<System.State>) -> Void)?
   ) {
@@ -31,15 +31,15 @@ final class RunContext<System: TransitionSystem> {
 
   var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
-  var shouldStop: Bool { stopReason != nil }
+  @inlinable var shouldStop: Bool { stopReason != nil }
 
   /// Counts a state as seen.
-  @inline(__always) func see(_ state: System.State) {
+  @inlinable func see(_ state: System.State) {
     if configuration.countDistinctStates { stateHashes.insert(state.hashValue) }
   }
 
   /// Accounts for one executed step and checks the clock now and then.
-  @inline(__always) func didStep(depth: Int) {
+  @inlinable func didStep(depth: Int) {
     statistics.transitions += 1
     if depth > statistics.maxDepth { statistics.maxDepth = depth }
     stepsSinceClockCheck += 1
@@ -49,7 +49,7 @@ final class RunContext<System: TransitionSystem> {
     }
   }
 
-  private func checkClock() {
+  @usableFromInline func checkClock() {
     let now = elapsed
     if let timeout = configuration.timeout, now >= timeout, stopReason == nil {
       stopReason = .timedOut
@@ -64,7 +64,7 @@ final class RunContext<System: TransitionSystem> {
   }
 
   /// Records a violation raised at the end of `steps`; returns whether it was new.
-  @discardableResult
+  @usableFromInline @discardableResult
   func report(_ violation: Violation, steps: [Trace.Step]) -> Bool {
     report(violation, trace: Trace(steps: steps, violation: violation))
   }
@@ -90,7 +90,7 @@ final class RunContext<System: TransitionSystem> {
   }
 
   /// Closes the run: shrinks and validates every counterexample, fills in the statistics.
-  func finish() -> ExplorationResult {
+  @usableFromInline func finish() -> ExplorationResult {
     statistics.distinctStates = storedStates ?? stateHashes.count
     var counterexamples: [Counterexample] = []
     for found in found {

@@ -1,10 +1,12 @@
 /// Random and PCT sampling: each execution runs one schedule picked by a `SchedulePolicy`.
 ///
 /// Sampling never claims completeness; it reaches depths that exhaustive strategies cannot.
-struct Sampler<System: TransitionSystem> {
-  let context: RunContext<System>
+@usableFromInline struct Sampler<System: TransitionSystem> {
+  @usableFromInline let context: RunContext<System>
 
-  func run<Policy: SchedulePolicy>(executions: Int, policy: inout Policy) {
+  @usableFromInline init(context: RunContext<System>) { self.context = context }
+
+  @usableFromInline func run<Policy: SchedulePolicy>(executions: Int, policy: inout Policy) {
     let system = context.system
     var expectedLength = context.configuration.depthBound ?? 64
     for _ in 0..<executions {

@@ -1,5 +1,5 @@
 /// Chooses the thread (and choice) to run at each step of one execution.
-protocol SchedulePolicy {
+@usableFromInline protocol SchedulePolicy {
   /// Called once before each execution.
   mutating func startExecution(threads: Int, expectedLength: Int)
   /// Picks one of `enabled` (thread indices, never empty) at step `depth`.

@@ -15,9 +15,14 @@
 /// is expanded again when it is later reached at a smaller depth.
 ///
 /// Livelocks are found afterwards by `NonProgressCycles` on the stored graph.
-struct StatefulSearch<System: TransitionSystem> {
-  let context: RunContext<System>
+@usableFromInline struct StatefulSearch<System: TransitionSystem> {
+  @usableFromInline let context: RunContext<System>
   let shortest: Bool
+
+  @usableFromInline init(context: RunContext<System>, shortest: Bool) {
+    self.context = context
+    self.shortest = shortest
+  }
 
   private struct Pending {
     var id: Int32
@@ -39,7 +44,7 @@ struct StatefulSearch<System: TransitionSystem> {
         ending: ending, finalState: node.state, violations: violations))
   }
 
-  func run() {
+  @usableFromInline func run() {
     let system = context.system
     let bound = context.configuration.depthBound
     var graph = StateGraph()

@@ -3,7 +3,7 @@
 /// Each path from the root is a *wakeup sequence*: a schedule known to lead to a Mazurkiewicz
 /// trace not yet explored. Children are explored left to right; a node's subtree travels down
 /// with the child when it is explored.
-struct WakeupTree: Sendable {
+@usableFromInline struct WakeupTree: Sendable {
   final class Node: @unchecked Sendable {
     let event: Event
     var children: [Node]
@@ -15,7 +15,11 @@ struct WakeupTree: Sendable {
 
   private(set) var children: [Node] = []
 
-  var isEmpty: Bool { children.isEmpty }
+  @usableFromInline init() {}
+
+  init(children: [Node]) { self.children = children }
+
+  @usableFromInline var isEmpty: Bool { children.isEmpty }
 
   /// `insert[E](v, wut)`: walks down the leftmost branch whose event is a weak initial of what
   /// is left of `v`; if it reaches a leaf, some explored-to-be sequence already covers `v` and
@@ -48,7 +52,7 @@ struct WakeupTree: Sendable {
   }
 
   /// Removes the leftmost child and returns its event and its subtree.
-  mutating func popFirst() -> (Event, WakeupTree)? {
+  @usableFromInline mutating func popFirst() -> (Event, WakeupTree)? {
     guard !children.isEmpty else { return nil }
     let first = children.removeFirst()
     return (first.event, WakeupTree(children: first.children))

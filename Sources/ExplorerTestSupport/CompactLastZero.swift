@@ -24,11 +24,11 @@ public struct CompactLastZero: TransitionSystem {
     let pc = Int(state[8 + thread])
     if thread == 0 {
       guard pc <= n else { return .finished }
-      return .enabled(Footprint([(object: n - pc, mode: .read)]), choices: 1)
+      return .enabled(Footprint(object: n - pc, mode: .read), choices: 1)
     }
     switch pc {
-    case 0: return .enabled(Footprint([(object: thread - 1, mode: .read)]), choices: 1)
-    case 1: return .enabled(Footprint([(object: thread, mode: .write)]), choices: 1)
+    case 0: return .enabled(Footprint(object: thread - 1, mode: .read), choices: 1)
+    case 1: return .enabled(Footprint(object: thread, mode: .write), choices: 1)
     default: return .finished
     }
   }

@@ -12,6 +12,18 @@ public struct SpeedMeasurement: Sendable, CustomStringConvertible {
   public var transitions: Int
   public var elapsed: Double
 
+  @usableFromInline init(
+    workload: String, strategy: String, countDistinctStates: Bool, executions: Int,
+    transitions: Int, elapsed: Double
+  ) {
+    self.workload = workload
+    self.strategy = strategy
+    self.countDistinctStates = countDistinctStates
+    self.executions = executions
+    self.transitions = transitions
+    self.elapsed = elapsed
+  }
+
   public var stepsPerSecond: Double { elapsed > 0 ? Double(transitions) / elapsed : 0 }
 
   public var description: String {
@@ -23,7 +35,7 @@ public struct SpeedMeasurement: Sendable, CustomStringConvertible {
 
   /// Explores `system` with `strategy` `repetitions` times (so that a small workload still runs
   /// long enough to time) and measures the rate over all of them.
-  public static func measure<System: TransitionSystem>(
+  @inlinable public static func measure<System: TransitionSystem>(
     _ system: System, name: String, strategy: Strategy, countDistinctStates: Bool = true,
     repetitions: Int = 1
   ) throws -> SpeedMeasurement {
