@@ -130,15 +130,7 @@ struct Machine: Sendable {
         if kind.fires(ts.slots[Int(ts.base + condition)]) { return }
         ts.pc += 1
       case .loopCheck(let counter, let bound):
-        guard enforcesLoopBounds else {
-          ts.pc += 1
-          continue
-        }
-        let index = Int(ts.base + counter)
-        let count = ts.slots[index].bits + 1
-        if count > Int64(bound) { return }
-        ts.slots[index] = .int(count)
-        ts.pc += 1
+        if !enterIteration(&ts, counter: counter, bound: bound) { return }
       case .atomicEnd, .awaitEnd:
         ts.pc += 1
       case let op:
@@ -402,12 +394,7 @@ struct Machine: Sendable {
       }
       ts.pc += 1
     case .loopCheck(_, let bound):
-      violation = Violation(
-        kind: "unbounded-retry",
-        message: message(
-          thread, pc,
-          "\(program.sites[Int(pc)].text) passed its bound of \(bound) iteration\(bound == 1 ? "" : "s")"
-        ))
+      violation = unboundedRetry(thread: thread, pc: pc, bound: bound)
       stop(&ts)
       return violation
     case .atomicBegin(let end), .awaitBegin(let end):
@@ -469,6 +456,29 @@ struct Machine: Sendable {
       message: message(
         thread, pc,
         "\(program.sites[Int(pc)].text) writes \(program.cells[cell].name), which \(name(owner)) froze and still owns"))
+  }
+
+  /// Counts one more iteration of a `bound N` loop and moves past its check; `false`, leaving the
+  /// thread at the check, when the iteration would pass the bound. Under the stateful search
+  /// (`enforcesLoopBounds` off) iterations are not counted.
+  private func enterIteration(_ ts: inout ThreadState, counter: Int32, bound: Int32) -> Bool {
+    if enforcesLoopBounds {
+      let index = Int(ts.base + counter)
+      let count = ts.slots[index].bits + 1
+      if count > Int64(bound) { return false }
+      ts.slots[index] = .int(count)
+    }
+    ts.pc += 1
+    return true
+  }
+
+  private func unboundedRetry(thread: Int, pc: Int32, bound: Int32) -> Violation {
+    Violation(
+      kind: "unbounded-retry",
+      message: message(
+        thread, pc,
+        "\(program.sites[Int(pc)].text) passed its bound of \(bound) iteration\(bound == 1 ? "" : "s")"
+      ))
   }
 
   private func checkViolation(_ kind: CheckKind, thread: Int, pc: Int32, cells: inout [Value])
@@ -559,24 +569,11 @@ struct Machine: Sendable {
         }
         ts.pc += 1
       case .loopCheck(let counter, let bound):
-        guard enforcesLoopBounds else {
-          ts.pc += 1
-          continue
-        }
-        let index = Int(ts.base + counter)
-        let count = ts.slots[index].bits + 1
-        if count > Int64(bound) {
-          let v = Violation(
-            kind: "unbounded-retry",
-            message: message(
-              thread, pc,
-              "\(program.sites[Int(pc)].text) passed its bound of \(bound) iteration\(bound == 1 ? "" : "s")"
-            ))
+        if !enterIteration(&ts, counter: counter, bound: bound) {
+          let v = unboundedRetry(thread: thread, pc: pc, bound: bound)
           stop(&ts)
           return .completed(violation ?? v)
         }
-        ts.slots[index] = .int(count)
-        ts.pc += 1
       case .awaitEnd(let condition):
         if !ts.slots[Int(ts.base + condition)].isTrue { return .blocked }
         ts.pc += 1
