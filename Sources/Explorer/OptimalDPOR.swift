@@ -125,7 +125,10 @@
           sleep: sleep, wakeup: wakeup, event: event, choices: choices,
           clock: clock, indexInThread: stepsOfThread[thread]))
       states.append(state)
-      sleep = sleep.filter { !$0.isDependent(on: event) }
+      // Usually every sleeping event stays asleep: keep the array then instead of copying it.
+      if sleep.contains(where: { $0.isDependent(on: event) }) {
+        sleep = sleep.filter { !$0.isDependent(on: event) }
+      }
       wakeup = subtree
       let violation = system.execute(thread: thread, choice: Int(event.choice), in: &state)
       context.didStep(depth: frames.count)

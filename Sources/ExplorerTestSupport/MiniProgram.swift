@@ -40,6 +40,15 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
     public var owners: [Int]
     public var pcs: [Int]
     public var registers: [[Int]]
+
+    /// Every number once, without the arrays' lengths: the shapes are fixed per program, and the
+    /// engine hashes a state at every step.
+    public func hash(into hasher: inout Hasher) {
+      for v in variables { hasher.combine(v) }
+      for o in owners { hasher.combine(o) }
+      for p in pcs { hasher.combine(p) }
+      for thread in registers { for r in thread { hasher.combine(r) } }
+    }
   }
 
   public var name: String
