@@ -19,7 +19,8 @@ public enum ReplayError: Error, Equatable, Sendable, CustomStringConvertible {
       let list = runnable.isEmpty ? "none" : runnable.map(String.init).joined(separator: ", ")
       return "step \(step): thread \(thread) cannot run here (runnable: \(list))"
     case .choiceOutOfRange(let step, let thread, let choice, let choices):
-      return "step \(step): thread \(thread) has \(choices) choices, trace asks for choice \(choice)"
+      let noun = choices == 1 ? "choice" : "choices"
+      return "step \(step): thread \(thread) has \(choices) \(noun), trace asks for choice \(choice)"
     case .violationNotReproduced(let expected, let observed):
       let seen = observed.isEmpty ? "no violation" : observed.map(\.description).joined(separator: "; ")
       return "the trace does not reproduce \(expected) (replay shows: \(seen))"

@@ -63,9 +63,18 @@ extension EptCheck {
 
 /// Reads a trace from a trace JSON file or from the first violation record of a JSON Lines report.
 enum TraceFile {
+  /// Why a path gives no data, in a few words.
+  static func whyUnreadable(_ path: String) -> String {
+    var isDirectory: ObjCBool = false
+    if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+      return "no such file, or it cannot be read"
+    }
+    return isDirectory.boolValue ? "is a directory, not a file" : "cannot be read"
+  }
+
   static func read(_ path: String) throws -> Trace {
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw Failure.badTrace("\(path): no such file, or it cannot be read").exit()
+      throw Failure.badTrace("\(path): \(TraceFile.whyUnreadable(path))").exit()
     }
     let decoder = JSONDecoder()
     var trace: Trace? = try? decoder.decode(Trace.self, from: data)

@@ -107,7 +107,7 @@ import Testing
     #expect(error.description == "step 0: thread 0 has 3 choices, trace asks for choice 3")
     let deterministic = try #require(try self.error(CanonicalSystems.lostUpdate, "1,0/1"))
     #expect(
-      deterministic.description == "step 1: thread 0 has 1 choices, trace asks for choice 1")
+      deterministic.description == "step 1: thread 0 has 1 choice, trace asks for choice 1")
   }
 
   @Test func violationNotReproducedWithNothingSeen() throws {
