@@ -86,6 +86,8 @@ struct FunctionDecl: Sendable {
   var body: Stmt
   var isOverride: Bool
   var kernel: KernelReference?
+  /// `@progress`: every step of the function counts as progress for livelock detection.
+  var isProgress = false
 }
 
 struct SharedDecl: Sendable {

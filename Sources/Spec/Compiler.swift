@@ -452,7 +452,8 @@ final class Compiler {
     reportUnusedLocals()
     compiled.append(
       CompiledFunction(
-        name: decl.name, location: decl.location, kernel: decl.kernel, entry: entry,
+        name: decl.name, location: decl.location, kernel: decl.kernel, isProgress: decl.isProgress,
+        entry: entry,
         slotCount: maxSlot, parameterCount: decl.parameters.count))
   }
 
@@ -480,7 +481,8 @@ final class Compiler {
     reportUnusedLocals()
     compiled.append(
       CompiledFunction(
-        name: name, location: block.location, kernel: nil, entry: entry, slotCount: maxSlot,
+        name: name, location: block.location, kernel: nil, isProgress: false, entry: entry,
+        slotCount: maxSlot,
         parameterCount: parameters.count))
     self.context = .function
     return index

@@ -153,12 +153,17 @@ struct Parser {
     }
     if start.kind == .annotation || start.isWord("override") || atTypeName {
       var kernel: KernelReference? = nil
+      var isProgress = false
       while current.kind == .annotation {
         let annotation = advance()
+        if annotation.text == "progress" {
+          isProgress = true
+          continue
+        }
         guard annotation.text == "kernel" else {
           throw fail(
-            "unknown annotation '@\(annotation.text)'; expected '@kernel'", at: location(annotation)
-          )
+            "unknown annotation '@\(annotation.text)'; expected '@kernel' or '@progress'",
+            at: location(annotation))
         }
         try expect("(", "after '@kernel'")
         guard current.kind == .string else {
@@ -209,7 +214,7 @@ struct Parser {
       result.functions.append(
         FunctionDecl(
           name: name.text, location: location(name), returnType: type, parameters: parameters,
-          body: body, isOverride: isOverride, kernel: kernel))
+          body: body, isOverride: isOverride, kernel: kernel, isProgress: isProgress))
       return
     }
     if start.isWord("shared") {

@@ -75,6 +75,8 @@ struct CompiledFunction: Sendable {
   var name: String
   var location: SourceLocation
   var kernel: KernelReference?
+  /// Whether the function's steps count as progress (`@progress`).
+  var isProgress = false
   var entry: Int32
   var slotCount: Int32
   var parameterCount: Int

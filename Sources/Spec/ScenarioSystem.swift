@@ -127,6 +127,15 @@ public struct ScenarioSystem: TransitionSystem {
     return nil
   }
 
+  /// Whether the step `thread` is parked at belongs to a function marked `@progress`: cycles
+  /// through such steps are not livelocks.
+  public func isProgress(of thread: Int, in state: State) -> Bool {
+    let ts = state.threads[thread]
+    guard ts.pc >= 0, Int(ts.pc) < program.sites.count else { return false }
+    let function = Int(program.sites[Int(ts.pc)].function)
+    return program.functions.indices.contains(function) && program.functions[function].isProgress
+  }
+
   public func describeStep(of thread: Int, in state: State) -> String {
     guard let info = stepInfo(of: thread, in: state) else { return "done" }
     let kernel = info.kernel.map { ", models \($0.function) in \($0.file)" } ?? ""

@@ -28,7 +28,7 @@ enum DiagnosticCases {
     ("void f() { else { } }" + tail, "1:12: 'else' without a matching 'if'"),
     ("void f() { int x = (1 + ; }" + tail, "1:25: expected an expression, found ';'"),
     ("void f() {", "1:11: expected '}' to close the block opened at line 1, found end of file"),
-    ("@foo void f() {}" + tail, "1:1: unknown annotation '@foo'; expected '@kernel'"),
+    ("@foo void f() {}" + tail, "1:1: unknown annotation '@foo'; expected '@kernel' or '@progress'"),
     (
       "@kernel(\"a.c\") void f() {}" + tail,
       "1:14: expected ',' between the kernel file and function, found ')'"
