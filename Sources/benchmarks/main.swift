@@ -106,3 +106,21 @@ for n in [3, 4] {
     "  lastzero(\(n)): stepping \(figure(raw)) (MiniProgram \(figure(mini))); dfs",
     "\(explored.statistics.executions) executions at \(figure(explored.statistics.rate))")
 }
+
+print("Stateful search:")
+for n in [8, 9] {
+  func residentMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+  }
+  let before = residentMB()
+  let result = try Explorer.explore(
+    CanonicalSystems.lastZero(n), configuration: Configuration(strategy: .stateful(shortest: false)))
+  let states = result.statistics.distinctStates
+  let grown = (residentMB() - before) * 1024 * 1024
+  print(
+    "  lastzero(\(n)): \(states) states in \((result.statistics.elapsed * 1000).rounded() / 1000) s",
+    "= \(Int(Double(states) / result.statistics.elapsed)) states/s; peak memory grew by",
+    "\(Int(grown / Double(states))) bytes per state (visited set, graph and search stack)")
+}
