@@ -174,4 +174,29 @@ import Testing
     #expect(result.stderr == "")
     #expect(!result.stdout.contains("\u{1B}["))
   }
+
+  /// docs/corpus.md shows every variant's counterexample exactly as the checker prints it today;
+  /// a change to the model or the report that alters one must regenerate the file.
+  @Test func theCorpusTracesInTheDocsAreCurrent() throws {
+    let root = EptCheckBinary.packageRoot
+    let doc = try String(contentsOf: root.appendingPathComponent("docs/corpus.md"), encoding: .utf8)
+    let variants = try FileManager.default.contentsOfDirectory(
+      atPath: root.appendingPathComponent("specs/bugs").path
+    ).filter { $0.hasSuffix(".ept") }.sorted()
+    // One section per variant, and none for a variant that is gone.
+    let sections = doc.split(separator: "\n").filter { $0.hasPrefix("## `") }
+    #expect(sections.count == variants.count)
+    #expect(variants.count >= 9)
+    for file in variants {
+      let result = try EptCheckBinary.run(["specs/bugs/\(file)"])
+      #expect(result.status == 0)
+      // The report without the verdict line and the summary, which carry timings.
+      let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+      let report = lines.dropFirst(2).dropLast(3).joined(separator: "\n")
+      let name = String(file.dropLast(4))
+      let section = "## `\(name)`\n\n```\n\(report)\n```\n"
+      let current = doc.contains(section)
+      #expect(current, "docs/corpus.md is stale for \(name): run scripts/corpus-traces")
+    }
+  }
 }
