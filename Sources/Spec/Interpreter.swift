@@ -230,6 +230,23 @@ struct Machine: Sendable {
     return BuiltinCall(thread: thread, arguments: arguments, choice: choice)
   }
 
+  /// Runs a builtin that reads the shared cells but changes only thread-local slots (a lockdep
+  /// assertion, for one): any writes it makes go to a scratch copy. Returns its violation, if any.
+  func runLocalBuiltin(
+    _ builtin: Int32, _ argumentBase: Int32, _ argumentCount: Int32, _ dst: Int32, _ out: Int32,
+    _ ts: inout ThreadState, thread: Int, pc: Int32, cells: [Value]
+  ) -> Violation? {
+    let call = makeCall(
+      ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
+    var scratch = cells
+    let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
+    if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
+    if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
+    guard let v = outcome.violation else { return nil }
+    return Violation(
+      kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
+  }
+
   // MARK: Visible steps
 
   func faultMessage(_ ts: ThreadState) -> String {
@@ -407,17 +424,8 @@ struct Machine: Sendable {
       if ts.pc < 0 { return violation }
     case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
       // Parked here because the builtin raised a violation (a lockdep assertion).
-      let call = makeCall(
-        ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
-      var scratch = cells
-      let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
-      if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
-      if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
-      if let v = outcome.violation {
-        violation = Violation(
-          kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)")
-        )
-      }
+      violation = runLocalBuiltin(
+        builtin, argumentBase, argumentCount, dst, out, &ts, thread: thread, pc: pc, cells: cells)
       ts.pc += 1
     default:
       ts.pc += 1
@@ -580,17 +588,9 @@ struct Machine: Sendable {
       case .atomicBegin, .awaitBegin, .atomicEnd:
         ts.pc += 1
       case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
-        let call = makeCall(
-          ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
-        var scratch = cells
-        let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
-        if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
-        if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
-        if let v = outcome.violation, violation == nil {
-          violation = Violation(
-            kind: v.kind,
-            message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
-        }
+        let v = runLocalBuiltin(
+          builtin, argumentBase, argumentCount, dst, out, &ts, thread: thread, pc: pc, cells: cells)
+        violation = violation ?? v
         ts.pc += 1
       case let op:
         _ = local(op, &ts, thread: thread, cells: cells)
