@@ -11,24 +11,6 @@ import Explorer
 import ExplorerTestSupport
 import Spec
 
-/// lastzero(n) in `.ept`, the same steps as `CanonicalSystems.lastZero(n)`.
-func lastZeroSource(_ n: Int) -> String {
-  var threads = "    thread t0 = scanner();\n"
-  for j in 1...n { threads += "    thread t\(j) = writer(\(j));\n" }
-  return """
-    shared int a[\(n + 1)];
-    void scanner() {
-        for (int i = \(n); i >= 0; i--) {
-            if (a[i] == 0) break;
-        }
-    }
-    void writer(int j) { a[j] = a[j - 1] + 1; }
-    scenario lastzero {
-    \(threads)    expect ok;
-    }
-    """
-}
-
 /// Drives `status` and `execute` directly, round-robin with a rotating start, so the figure is
 /// the system's alone, without the engine.
 func rawStepsPerSecond<S: TransitionSystem>(_ system: S, steps target: Int) -> Double {
@@ -96,7 +78,7 @@ for counting in [true, false] {
 
 print("Interpreter (.ept programs):")
 for n in [3, 4] {
-  let spec = try LoadedSpec.load(source: lastZeroSource(n), file: "lastzero\(n).ept")
+  let spec = try LoadedSpec.load(source: CanonicalPrograms.lastZero(n), file: "lastzero\(n).ept")
   let system = spec.system(for: spec.scenarios[0])
   let raw = rawStepsPerSecond(system, steps: 2_000_000)
   let mini = rawStepsPerSecond(CanonicalSystems.lastZero(n), steps: 2_000_000)

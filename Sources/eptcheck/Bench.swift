@@ -17,13 +17,21 @@ extension EptCheck {
     @Option(help: "Depth bound for the spec workloads.")
     var depth: Int = 12
 
+    @Flag(help: "Skip the deep run (unbounded DPOR on lastzero(\(Self.deepLastZero)), about 10 seconds in release).")
+    var quick = false
+
     @OptionGroup var specPaths: SpecPaths
+
+    /// The size of lastzero for the deep run: the largest whose 16 threads fit `VectorClock`.
+    static let deepLastZero = 15
 
     struct Figure: Codable {
       var version = 1
       var kind = "bench"
       var workload: String
       var executions: Int
+      /// Executions per Mazurkiewicz trace, where the workload's trace count is known.
+      var executionsPerTrace: Double?
       var transitions: Int
       var stepsPerSecond: Double
       var peakMemoryMB: Double
@@ -31,18 +39,28 @@ extension EptCheck {
     }
 
     func run() throws {
-      let spec = try SpecPaths.load(specPaths.resolved, warnings: false)
       var figures: [Figure] = []
-      for scenario in spec.scenarios {
-        let result = try Explorer.explore(
-          spec.system(for: scenario),
-          configuration: Configuration(strategy: .dpor, depthBound: depth, shrink: false))
-        let s = result.statistics
+      // The canonical programs, unbounded: optimal DPOR should run one execution per trace.
+      for n in [4, 8, 12] {
         figures.append(
-          Figure(
-            workload: "\(scenario.name) (dpor, depth \(depth))", executions: s.executions,
-            transitions: s.transitions, stepsPerSecond: s.rate, peakMemoryMB: Self.peakMemoryMB,
-            seconds: s.elapsed))
+          try Self.measure(
+            source: CanonicalPrograms.readers(n), name: "readers(\(n))", depth: nil,
+            traces: CanonicalPrograms.readersTraces(n)))
+      }
+      for n in [5, 8] {
+        figures.append(
+          try Self.measure(source: CanonicalPrograms.lastZero(n), name: "lastzero(\(n))", depth: nil))
+      }
+      let spec = try SpecPaths.load(specPaths.resolved, warnings: false)
+      for scenario in spec.scenarios {
+        figures.append(
+          try Self.measure(spec.system(for: scenario), name: scenario.name, depth: depth))
+      }
+      if !quick {
+        figures.append(
+          try Self.measure(
+            source: CanonicalPrograms.lastZero(Self.deepLastZero),
+            name: "lastzero(\(Self.deepLastZero))", depth: nil))
       }
       if format == .json {
         let encoder = JSONEncoder()
@@ -53,12 +71,41 @@ extension EptCheck {
         return
       }
       let width = figures.map(\.workload.count).max() ?? 0
-      var out = "workload".padded(to: width) + "  executions       steps     steps/s  peak MB   seconds\n"
+      var out =
+        "workload".padded(to: width)
+        + "  executions  exec/trace       steps     steps/s  peak MB   seconds\n"
       for f in figures {
         out += f.workload.padded(to: width)
-        out += String(format: "  %10d  %10d  %10.0f  %7.1f  %8.3f\n", f.executions, f.transitions, f.stepsPerSecond, f.peakMemoryMB, f.seconds)
+        let perTrace = f.executionsPerTrace.map { String(format: "%.2f", $0) } ?? "-"
+        out += String(format: "  %10d  ", f.executions)
+        out += String(repeating: " ", count: max(0, 10 - perTrace.count)) + perTrace
+        out += String(
+          format: "  %10d  %10.0f  %7.1f  %8.3f\n", f.transitions, f.stepsPerSecond,
+          f.peakMemoryMB, f.seconds)
       }
       Terminal.standardOutput.write(out)
+    }
+
+    /// Explores one workload with DPOR, bounded at `depth` if given.
+    static func measure<System: TransitionSystem>(
+      _ system: System, name: String, depth: Int?, traces: Int? = nil
+    ) throws -> Figure {
+      let result = try Explorer.explore(
+        system, configuration: Configuration(strategy: .dpor, depthBound: depth, shrink: false))
+      let s = result.statistics
+      let label = depth.map { "\(name) (dpor, depth \($0))" } ?? "\(name) (dpor)"
+      return Figure(
+        workload: label, executions: s.executions,
+        executionsPerTrace: traces.map { Double(s.executions) / Double($0) },
+        transitions: s.transitions, stepsPerSecond: s.rate, peakMemoryMB: peakMemoryMB,
+        seconds: s.elapsed)
+    }
+
+    static func measure(source: String, name: String, depth: Int?, traces: Int? = nil) throws
+      -> Figure
+    {
+      let spec = try LoadedSpec.load(source: source, file: "\(name).ept")
+      return try measure(spec.system(for: spec.scenarios[0]), name: name, depth: depth, traces: traces)
     }
 
     /// The process's peak resident set size so far, in megabytes.

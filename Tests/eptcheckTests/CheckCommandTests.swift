@@ -160,12 +160,23 @@ import Testing
   }
 
   @Test func benchPrintsFigures() throws {
-    let result = try EptCheckBinary.run(["bench", "--depth", "4", "\(Self.fixtures)/long_loop.ept"])
+    let result = try EptCheckBinary.run(
+      ["bench", "--quick", "--depth", "4", "\(Self.fixtures)/long_loop.ept"])
     #expect(result.status == 0)
-    let lines = result.stdout.split(separator: "\n")
+    let lines = result.stdout.split(separator: "\n").map(String.init)
     #expect(lines.first?.hasPrefix("workload") == true)
-    #expect(lines.count == 2)
-    #expect(lines[1].hasPrefix("long_loop (dpor, depth 4)"))
+    // The canonical programs, then the spec's one scenario; --quick leaves out the deep run.
+    #expect(lines.count == 7)
+    let workloads = lines.dropFirst().map { $0.components(separatedBy: " (dpor")[0] }
+    #expect(
+      workloads == ["readers(4)", "readers(8)", "readers(12)", "lastzero(5)", "lastzero(8)", "long_loop"])
+    // Optimal DPOR runs one execution per Mazurkiewicz trace of readers(n): 2^n of them.
+    for (line, n) in zip(lines[1...3], [4, 8, 12]) {
+      let columns = line.split(separator: " ")
+      #expect(columns[2] == "\(1 << n)")
+      #expect(columns[3] == "1.00")
+    }
+    #expect(lines[6].hasPrefix("long_loop (dpor, depth 4)"))
   }
 
   @Test func progressStaysOffStderrForShortRuns() throws {
