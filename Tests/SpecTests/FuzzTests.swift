@@ -21,7 +21,7 @@ import Testing
 
   static let seeds: [String] = [
     Samples.tdpLike,
-    SemanticsTests.lastZero3,
+    CanonicalPrograms.lastZero(3),
     SemanticsTests.lostUpdate,
     SemanticsTests.twoLockDeadlock,
   ]
