@@ -8,11 +8,26 @@
 
   @usableFromInline init(context: RunContext<System>) { self.context = context }
 
-  @usableFromInline func run() {
+  /// Explores `root` (by default the whole tree): replays its prefix, then every interleaving
+  /// below it.
+  @usableFromInline func run(from root: Subtree = .whole) {
     var steps: [ExecutionRecord<System.State>.Step] = []
     var violations: [Violation] = []
-    let state = context.system.initialState
+    var state = context.system.initialState
     context.see(state)
+    for step in root.prefix {
+      guard case .enabled(let footprint, let choices) = context.system.status(of: step.thread, in: state),
+        step.choice < choices
+      else { preconditionFailure("the prefix of a subtree does not replay") }
+      let violation = context.system.execute(thread: step.thread, choice: step.choice, in: &state)
+      steps.append(.init(thread: step.thread, choice: step.choice, footprint: footprint))
+      context.didStep(depth: steps.count)
+      context.see(state)
+      if let violation {
+        violations.append(violation)
+        context.report(violation, steps: steps.map { Trace.Step(thread: $0.thread, choice: $0.choice) })
+      }
+    }
     visit(state, &steps, &violations)
   }
 

@@ -3,6 +3,10 @@
 @usableFromInline struct ExecutionNode: Sendable {
   /// `sleep(pre(E, e_i))`, without `event` itself.
   @usableFromInline var sleep: [Event]
+  /// How many events at the front of `sleep` a partitioned search inherited from the root of its
+  /// subtree. Their siblings' traces were explored by other subtrees, whose races never reach
+  /// this one, so they block a wakeup sequence only as initials (see `Partition`).
+  @usableFromInline var inheritedSleep: Int32
   /// The sequences still to explore from this node.
   @usableFromInline var wakeup: WakeupTree
   @usableFromInline var event: Event
@@ -16,10 +20,11 @@
   @usableFromInline var violation: Violation? = nil
 
   @usableFromInline init(
-    sleep: [Event], wakeup: WakeupTree, event: Event, choices: Int, clock: VectorClock,
+    sleep: [Event], inheritedSleep: Int, wakeup: WakeupTree, event: Event, choices: Int, clock: VectorClock,
     indexInThread: Int
   ) {
     self.sleep = sleep
+    self.inheritedSleep = Int32(inheritedSleep)
     self.wakeup = wakeup
     self.event = event
     self.choices = choices

@@ -60,7 +60,10 @@
   /// `pre(E, e_i)`); kept apart from `Node` so that race analysis runs on non-generic data.
   @usableFromInline typealias States = [System.State]
 
-  @inlinable func run() {
+  /// Explores `root` (by default the whole tree): replays its prefix, then searches below it
+  /// from its sleep set, reversing only races whose earlier event is below the root (see
+  /// `Partition`).
+  @inlinable func run(from root: Subtree = .whole) {
     let system = context.system
     let threads = system.threadCount
     let bound = context.configuration.depthBound
@@ -68,27 +71,42 @@
     var states: States = []
     var state = system.initialState
     var sleep: [Event] = []
+    // How many events at the front of `sleep` were inherited from the root (see `Partition`).
+    var inherited = 0
     var wakeup = WakeupTree()
     var stepsOfThread = [Int](repeating: 0, count: threads)
     var statuses = [StepStatus](repeating: .finished, count: threads)
     context.see(state)
+    // The nodes above the root belong to the partition, not to this search.
+    let floor = root.prefix.count
+    if floor == 0 {
+      sleep = root.sleep
+      inherited = sleep.count
+    }
 
     // Where the current execution first differs from the previous one (see RaceAnalysis).
-    var fresh = 0
+    var fresh = floor
     exploration: while !context.shouldStop {
       refresh(&statuses, in: state)
       let atBound = bound.map { frames.count >= $0 } ?? false
       var next: (event: Event, choices: Int, subtree: WakeupTree)? = nil
-      if !atBound {
+      if frames.count < floor {
+        let step = root.prefix[frames.count]
+        guard case .enabled(let footprint, let choices) = statuses[step.thread], step.choice < choices
+        else { preconditionFailure("the prefix of a subtree does not replay") }
+        next = (Event(thread: step.thread, choice: step.choice, footprint: footprint), choices, WakeupTree())
+      } else if !atBound {
         next = takeChild(from: &wakeup, statuses: statuses, sleep: sleep, firstVisit: true)
       }
       if next == nil {
         endExecution(
-          &frames, states: states, state: state, statuses: statuses, atBound: atBound, fresh: fresh)
-        while let top = frames.popLast() {
+          &frames, states: states, state: state, statuses: statuses, atBound: atBound, fresh: fresh,
+          floor: floor)
+        while frames.count > floor, let top = frames.popLast() {
           stepsOfThread[Int(top.event.thread)] -= 1
           state = states.removeLast()
           sleep = top.sleep
+          inherited = Int(top.inheritedSleep)
           sleep.append(top.event)
           wakeup = top.wakeup
           if context.shouldStop { break exploration }
@@ -122,14 +140,19 @@
       clock[thread] = stepsOfThread[thread]
       frames.append(
         ExecutionNode(
-          sleep: sleep, wakeup: wakeup, event: event, choices: choices,
+          sleep: sleep, inheritedSleep: inherited, wakeup: wakeup, event: event, choices: choices,
           clock: clock, indexInThread: stepsOfThread[thread]))
       states.append(state)
       // Usually every sleeping event stays asleep: keep the array then instead of copying it.
       if sleep.contains(where: { $0.isDependent(on: event) }) {
+        if inherited > 0 { inherited = sleep.prefix(inherited).filter { !$0.isDependent(on: event) }.count }
         sleep = sleep.filter { !$0.isDependent(on: event) }
       }
       wakeup = subtree
+      if frames.count == floor {
+        sleep = root.sleep
+        inherited = sleep.count
+      }
       let violation = system.execute(thread: thread, choice: Int(event.choice), in: &state)
       context.didStep(depth: frames.count)
       context.see(state)
@@ -180,7 +203,7 @@
   /// plants the wakeup sequences its races call for.
   @usableFromInline func endExecution(
     _ frames: inout [ExecutionNode], states: States, state: System.State, statuses: [StepStatus],
-    atBound: Bool, fresh: Int
+    atBound: Bool, fresh: Int, floor: Int
   ) {
     var blocked: [Int] = []
     var enabled: [Int] = []
@@ -224,7 +247,7 @@
     // initials) still holds races that no other execution may reverse: analyse it too, with its
     // pending steps, but without the last-slot races of a cut.
     let bounded = context.configuration.depthBound != nil
-    var analysis = RaceAnalysis(nodes: frames, bounded: bounded) { [context] sequence, i in
+    var analysis = RaceAnalysis(nodes: frames, bounded: bounded, floor: floor) { [context] sequence, i in
       Self.isExecutable(sequence, from: states[i], in: context.system)
     }
     frames.removeAll()  // leaves `analysis` the only owner, so planting does not copy the nodes

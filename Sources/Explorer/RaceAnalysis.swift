@@ -9,10 +9,16 @@ struct RaceAnalysis {
   let isExecutable: ([Event], Int) -> Bool
   /// Whether executions are cut at a depth bound (weak initials then count only as initials).
   let bounded: Bool
+  /// Nodes before this index are expanded fully by a `Partition`: nothing is planted there.
+  let floor: Int
 
-  init(nodes: [ExecutionNode], bounded: Bool, isExecutable: @escaping ([Event], Int) -> Bool) {
+  init(
+    nodes: [ExecutionNode], bounded: Bool, floor: Int = 0,
+    isExecutable: @escaping ([Event], Int) -> Bool
+  ) {
     self.nodes = nodes
     self.bounded = bounded
+    self.floor = floor
     self.isExecutable = isExecutable
   }
 
@@ -54,12 +60,13 @@ struct RaceAnalysis {
   }
 
   /// Reverses every race `e ⋖ target` with `e` among the first `end` events; returns the clock of
-  /// everything that happens before `target`.
+  /// everything at or above the floor that happens before `target`.
   private mutating func reverseRaces(
     with target: Event, before end: Int, startingFrom threadClock: VectorClock
   ) -> VectorClock {
     var past = threadClock
-    for i in stride(from: end - 1, through: 0, by: -1) {
+    // Below the floor nothing is planted, and the clocks there cover only events below it.
+    for i in stride(from: end - 1, through: floor, by: -1) {
       let earlier = nodes[i].event
       guard earlier.thread != target.thread, earlier.footprint.conflicts(with: target.footprint)
       else { continue }
@@ -87,10 +94,13 @@ struct RaceAnalysis {
     return result
   }
 
-  /// Inserts `sequence` into `wut(pre(E, e_i))` unless a sleeping event is a weak initial of it.
+  /// Inserts `sequence` into `wut(pre(E, e_i))` unless a sleeping event is a weak initial of it
+  /// (an initial, for events a partitioned search inherited).
   private mutating func plant(at i: Int, sequence: [Event]) {
-    for asleep in nodes[i].sleep
-    where sequence.weakInitialIndex(of: asleep, bounded: bounded) != nil { return }
+    guard i >= floor else { return }
+    let inherited = Int(nodes[i].inheritedSleep)
+    for (k, asleep) in nodes[i].sleep.enumerated()
+    where sequence.weakInitialIndex(of: asleep, bounded: bounded || k < inherited) != nil { return }
     nodes[i].wakeup.insert(sequence, bounded: bounded)
   }
 }

@@ -11,7 +11,8 @@ import Foundation
   var found: [Counterexample] = []
   private var seenViolations: Set<Violation> = []
   @usableFromInline var stateHashes: Set<Int> = []
-  private let start = DispatchTime.now().uptimeNanoseconds
+  /// When the run started, in `DispatchTime` nanoseconds; subtrees of one partitioned run share it.
+  let start: UInt64
   private var nextProgress: Double
   /// The states a stateful search stored; replaces the hash count when set.
   var storedStates: Int? = nil
@@ -21,8 +22,9 @@ import Foundation
 
   @usableFromInline init(
     system: System, configuration: Configuration,
-    observer: ((ExecutionRecord<System.State>) -> Void)?
+    observer: ((ExecutionRecord<System.State>) -> Void)?, start: UInt64? = nil
   ) {
+    self.start = start ?? DispatchTime.now().uptimeNanoseconds
     self.system = system
     self.configuration = configuration
     self.observer = observer

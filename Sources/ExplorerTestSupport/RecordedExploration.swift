@@ -16,6 +16,15 @@ public struct RecordedExploration<System: TransitionSystem> {
     records = box.records
   }
 
+  /// Explores the subtrees of `partition` one after another and keeps every execution record.
+  public init(_ system: System, configuration: Configuration, partition: Partition) throws {
+    let box = RecordBox<System.State>()
+    result = try Explorer.explore(system, configuration: configuration, partition: partition) {
+      box.records.append($0)
+    }
+    records = box.records
+  }
+
   /// Final states of the executions that ran to their end (finished or deadlocked). Cut
   /// executions are left out: past a depth bound, DPOR deliberately does not visit every state.
   public var finalStates: Set<System.State> {

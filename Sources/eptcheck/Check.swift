@@ -64,10 +64,19 @@ extension EptCheck {
     @Option(help: "Write the report to this file instead of standard output.")
     var output: String?
 
-    @Option(help: "Check up to N scenarios at once.")
+    @Option(
+      help: """
+        Use N threads: for the subtrees of each dpor or dfs exploration, and for N scenarios at \
+        once. Counts and verdicts do not depend on N.
+        """)
     var jobs: Int = 1
 
-    @Option(help: "Check only shard I of N (1-based), a deterministic share of the scenarios.")
+    @Option(
+      help: """
+        Check only shard I of N (1-based): its share of the subtrees of every dpor or dfs \
+        exploration, and the scenarios it owns whole under the other strategies. `eptcheck \
+        merge` of the N JSON reports gives the verdicts and counts of one run.
+        """)
     var shard: ShardSpec?
 
     @Flag(name: .customLong("no-shrink"), help: "Show counterexamples as found, unshrunk.")
@@ -95,7 +104,6 @@ extension EptCheck {
         }
         selected = spec.scenarios.filter { scenarios.contains($0.name) }
       }
-      if let shard { selected = shard.select(selected) }
       if selected.isEmpty {
         throw Failure.usage("no scenarios to check in \(specPaths.resolved.joined(separator: ", "))")
           .exit()
@@ -103,14 +111,14 @@ extension EptCheck {
       let checker = ScenarioChecker(
         spec: spec, specName: specPaths.resolved.joined(separator: ","),
         configuration: explorerConfiguration, fallbackToDPOR: strategy == .auto,
-        requireComplete: requireComplete, depthBound: depth)
+        requireComplete: requireComplete, depthBound: depth, jobs: jobs, shard: shard)
       let progress = ProgressDisplay(terminal: .standardError)
       let started = Date()
-      let runs = checker.check(selected, jobs: jobs, progress: progress)
+      let runs = checker.check(selected, progress: progress)
       progress.clear()
       let header = ReportHeader(
         version: EptCheck.version, paths: specPaths.resolved, strategy: chosenStrategy.rawValue,
-        depth: depth, jobs: jobs, shard: shard?.description,
+        depth: depth, jobs: jobs, shard: shard?.description, requireComplete: requireComplete,
         elapsed: Date().timeIntervalSince(started))
       let report: String
       switch format {
@@ -176,8 +184,4 @@ struct ShardSpec: ExpressibleByArgument, CustomStringConvertible {
 
   var description: String { "\(index)/\(count)" }
 
-  /// Scenario `k` (in load order) belongs to shard `k mod N + 1`.
-  func select<T>(_ items: [T]) -> [T] {
-    items.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
-  }
 }

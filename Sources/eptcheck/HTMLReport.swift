@@ -31,10 +31,7 @@ struct HTMLReport {
     for run in runs {
       let s = run.result.statistics
       var verdict = run.verdict.word
-      switch run.verdict {
-      case .asExpected: break
-      case .unexpected(let why), .inconclusive(let why): verdict += ": " + why
-      }
+      if let why = run.verdict.reason { verdict += ": " + why }
       body += "<tr class=\"\(run.verdict.word.lowercased())\"><td>\(e(verdict))</td><td>\(e(run.scenario.name))</td>"
       body += "<td>\(e(JSONLinesReport.expectationText(run.scenario.expectation)))</td>"
       body += "<td>\(s.executions)</td><td>\(s.transitions)</td><td>\(e(ScenarioRun.completeness(run.result)))</td></tr>\n"

@@ -16,6 +16,8 @@ struct JSONLinesReport {
     var depth: Int?
     var jobs: Int
     var shard: String?
+    /// `--require-complete`, which `merge` needs to judge a scenario from its parts.
+    var requireComplete: Bool?
   }
 
   struct ScenarioRecord: Codable {
@@ -28,6 +30,10 @@ struct JSONLinesReport {
     var reason: String?
     var completeness: String
     var verified: Bool
+    /// The strategy that produced the result (under `auto`, `stateful` or `dpor`).
+    var strategy: String?
+    /// `I/N` when this record covers only shard `I`'s subtrees of the scenario.
+    var part: String?
     var statistics: Statistics
     var violations: [Violation]
   }
@@ -36,6 +42,8 @@ struct JSONLinesReport {
     var version = JSONLinesReport.formatVersion
     var kind = "violation"
     var scenario: String
+    /// The part of a split scenario whose search found it (see `ScenarioRecord.part`).
+    var part: String?
     var violation: Violation
     var trace: Trace
     var compact: String
@@ -49,6 +57,8 @@ struct JSONLinesReport {
     var asExpected: Int
     var unexpected: Int
     var inconclusive: Int
+    /// Scenarios of which this report holds one part, to be merged.
+    var partial: Int?
     var executions: Int
     var transitions: Int
     var elapsed: Double
@@ -73,35 +83,34 @@ struct JSONLinesReport {
     emit(
       RunRecord(
         eptcheck: header.version, paths: header.paths, strategy: header.strategy,
-        depth: header.depth, jobs: header.jobs, shard: header.shard))
+        depth: header.depth, jobs: header.jobs, shard: header.shard,
+        requireComplete: header.requireComplete))
     for run in runs {
-      var reason: String? = nil
-      switch run.verdict {
-      case .asExpected: break
-      case .unexpected(let why), .inconclusive(let why): reason = why
-      }
+      let reason = run.verdict.reason
       emit(
         ScenarioRecord(
           name: run.scenario.name, location: run.scenario.location,
           expectation: Self.expectationText(run.scenario.expectation),
           verdict: run.verdict.word.lowercased(), reason: reason,
           completeness: ScenarioRun.completeness(run.result), verified: run.result.isVerified,
+          strategy: run.result.strategy.name, part: run.part,
           statistics: run.result.statistics,
           violations: run.result.counterexamples.map(\.violation)))
       for trace in run.traces {
         emit(
           ViolationRecord(
-            scenario: run.scenario.name, violation: trace.violation, trace: trace.trace,
+            scenario: run.scenario.name, part: run.part, violation: trace.violation, trace: trace.trace,
             compact: trace.trace.description,
             steps: trace.steps))
       }
     }
     let unexpected = runs.filter { if case .unexpected = $0.verdict { return true } else { return false } }.count
     let inconclusive = runs.filter { if case .inconclusive = $0.verdict { return true } else { return false } }.count
+    let partial = runs.filter { if case .partial = $0.verdict { return true } else { return false } }.count
     emit(
       SummaryRecord(
-        scenarios: runs.count, asExpected: runs.count - unexpected - inconclusive,
-        unexpected: unexpected, inconclusive: inconclusive,
+        scenarios: runs.count, asExpected: runs.count - unexpected - inconclusive - partial,
+        unexpected: unexpected, inconclusive: inconclusive, partial: partial == 0 ? nil : partial,
         executions: runs.reduce(0) { $0 + $1.result.statistics.executions },
         transitions: runs.reduce(0) { $0 + $1.result.statistics.transitions },
         elapsed: header.elapsed))

@@ -1,11 +1,15 @@
 import ArgumentParser
+import Explorer
 import Foundation
+import Spec
 
 extension EptCheck {
   /// `eptcheck merge`: combines the JSON Lines reports of the shards of one run into one report.
   ///
-  /// Shards (`--shard I/N`) split the scenarios; a scenario is checked whole by exactly one
-  /// shard, so the merged report has the same verdicts and counts as a single run.
+  /// Shards (`--shard I/N`) split the work: a `dpor` or `dfs` scenario into parts, one per shard,
+  /// each exploring its share of the scenario's subtrees; any other scenario whole, in one shard.
+  /// Merging adds up the parts and judges the scenario again, so the merged report has the same
+  /// verdicts and counts as a single run.
   struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Merge the JSON Lines reports of the shards of one run (--shard I/N).")
@@ -56,12 +60,16 @@ extension EptCheck {
           }
         }
       }
-      let names = scenarios.map(\.name)
-      if Set(names).count != names.count {
-        throw Failure.badTrace("the reports check some scenario twice: they are not shards of one run").exit()
+      let merged: [(JSONLinesReport.ScenarioRecord, [JSONLinesReport.ViolationRecord])]
+      do {
+        merged = try Self.combine(scenarios, violations, run: runRecord)
+      } catch let error as MergeError {
+        throw Failure.badTrace(error.message).exit()
       }
-      let unexpected = scenarios.filter { $0.verdict == "fail" }.count
-      let inconclusive = scenarios.filter { $0.verdict == "inconclusive" }.count
+      let records = merged.map(\.0)
+      let unexpected = records.filter { $0.verdict == "fail" }.count
+      let inconclusive = records.filter { $0.verdict == "inconclusive" }.count
+      let executions = records.reduce(0) { $0 + $1.statistics.executions }
       var out = ""
       switch format {
       case .json:
@@ -74,20 +82,20 @@ extension EptCheck {
           runRecord.shard = nil
           emit(runRecord)
         }
-        for scenario in scenarios {
+        for (scenario, found) in merged {
           emit(scenario)
-          for violation in violations where violation.scenario == scenario.name { emit(violation) }
+          for violation in found { emit(violation) }
         }
         emit(
           JSONLinesReport.SummaryRecord(
-            scenarios: scenarios.count, asExpected: scenarios.count - unexpected - inconclusive,
+            scenarios: records.count, asExpected: records.count - unexpected - inconclusive,
             unexpected: unexpected, inconclusive: inconclusive,
-            executions: scenarios.reduce(0) { $0 + $1.statistics.executions },
-            transitions: scenarios.reduce(0) { $0 + $1.statistics.transitions },
-            elapsed: scenarios.reduce(0) { $0 + $1.statistics.elapsed }))
+            executions: executions,
+            transitions: records.reduce(0) { $0 + $1.statistics.transitions },
+            elapsed: records.reduce(0) { $0 + $1.statistics.elapsed }))
       case .text, .html:
-        let width = names.map(\.count).max() ?? 0
-        for scenario in scenarios {
+        let width = records.map(\.name.count).max() ?? 0
+        for scenario in records {
           var line = scenario.verdict == "fail" ? "FAIL" : scenario.verdict
           line = line.padded(to: 12) + " " + scenario.name.padded(to: width)
           line += "  \(scenario.statistics.executions) executions, \(scenario.statistics.transitions) steps, "
@@ -95,14 +103,124 @@ extension EptCheck {
           if let reason = scenario.reason { line += " (\(reason))" }
           out += line + "\n"
         }
-        out += "\n\(scenarios.count) scenarios from \(reports.count) reports"
+        out += "\n\(records.count) scenarios from \(reports.count) reports"
         out += shards.isEmpty ? "" : " (shards \(shards.sorted().joined(separator: ", ")))"
-        out += ": \(scenarios.count - unexpected - inconclusive) as expected, \(unexpected) not as expected, "
-        out += "\(inconclusive) inconclusive; \(scenarios.reduce(0) { $0 + $1.statistics.executions }) executions\n"
+        out += ": \(records.count - unexpected - inconclusive) as expected, \(unexpected) not as expected, "
+        out += "\(inconclusive) inconclusive; \(executions) executions\n"
       }
       Terminal.standardOutput.write(out)
       if unexpected > 0 { throw Outcome.unexpected }
       if inconclusive > 0 { throw Outcome.inconclusive }
+    }
+
+    /// Why reports cannot be merged.
+    struct MergeError: Error {
+      var message: String
+    }
+
+    /// One record per scenario, in the order the reports first mention them: a whole record as
+    /// it is, the parts of a split scenario added up and judged again. Violations are kept once
+    /// each, from the lowest part that found them.
+    static func combine(
+      _ scenarios: [JSONLinesReport.ScenarioRecord], _ violations: [JSONLinesReport.ViolationRecord],
+      run: JSONLinesReport.RunRecord?
+    ) throws -> [(JSONLinesReport.ScenarioRecord, [JSONLinesReport.ViolationRecord])] {
+      var order: [String] = []
+      var byName: [String: [JSONLinesReport.ScenarioRecord]] = [:]
+      for record in scenarios {
+        if byName[record.name] == nil { order.append(record.name) }
+        byName[record.name, default: []].append(record)
+      }
+      var result: [(JSONLinesReport.ScenarioRecord, [JSONLinesReport.ViolationRecord])] = []
+      for name in order {
+        let records = byName[name]!
+        let found = violations.filter { $0.scenario == name }
+        if records.count == 1, records[0].part == nil {
+          result.append((records[0], found))
+          continue
+        }
+        guard records.allSatisfy({ $0.part != nil }) else {
+          throw MergeError(message: "the reports check scenario '\(name)' twice: they are not shards of one run")
+        }
+        let parts = records.compactMap { $0.part.flatMap(ShardSpec.init(argument:)) }
+        let count = parts.first?.count ?? 0
+        guard parts.count == records.count, parts.allSatisfy({ $0.count == count }),
+          Set(parts.map(\.index)) == Set(1...count), parts.count == count
+        else {
+          let have = records.compactMap(\.part).sorted().joined(separator: ", ")
+          throw MergeError(
+            message: "scenario '\(name)' needs each of its parts exactly once; the reports hold \(have)")
+        }
+        result.append(try mergeParts(records, found, run: run))
+      }
+      return result
+    }
+
+    /// The parts of one split scenario as one record: counts added, violations united (first
+    /// trace by part order), then judged as a single run would be.
+    static func mergeParts(
+      _ records: [JSONLinesReport.ScenarioRecord], _ violations: [JSONLinesReport.ViolationRecord],
+      run: JSONLinesReport.RunRecord?
+    ) throws -> (JSONLinesReport.ScenarioRecord, [JSONLinesReport.ViolationRecord]) {
+      let parts = records.sorted { partIndex($0.part) < partIndex($1.part) }
+      var statistics = Statistics()
+      for part in parts {
+        let s = part.statistics
+        statistics.executions += s.executions
+        statistics.sleepSetBlocked += s.sleepSetBlocked
+        statistics.transitions += s.transitions
+        statistics.cutExecutions += s.cutExecutions
+        statistics.maxDepth = max(statistics.maxDepth, s.maxDepth)
+        // The parts' state sets overlap: the largest is a lower bound on the whole.
+        statistics.distinctStates = max(statistics.distinctStates, s.distinctStates)
+        statistics.elapsed += s.elapsed
+      }
+      var seen: Set<Violation> = []
+      var kept: [JSONLinesReport.ViolationRecord] = []
+      // The lowest part's trace of each violation, whatever order the reports came in.
+      let byPart = violations.enumerated().sorted {
+        (Self.partIndex($0.element.part), $0.offset) < (Self.partIndex($1.element.part), $1.offset)
+      }
+      for (_, record) in byPart where seen.insert(record.violation).inserted {
+        var record = record
+        record.part = nil
+        kept.append(record)
+      }
+      let first = parts[0]
+      let strategy: Strategy = first.strategy == "dfs" ? .dfs : .dpor
+      var completion = ExplorationResult.Completion.complete
+      if parts.contains(where: { $0.completeness == "timed out" }) {
+        completion = .timedOut
+      } else if parts.contains(where: { $0.completeness == "stopped at the first violation" }) {
+        completion = .stoppedAtViolation
+      }
+      let result = ExplorationResult(
+        statistics: statistics,
+        counterexamples: kept.map { Counterexample(violation: $0.violation, trace: $0.trace) },
+        completion: completion, strategy: strategy, depthBound: run?.depth)
+      let expectation: Expectation
+      if first.expectation == "ok" {
+        expectation = .ok
+      } else if first.expectation.hasPrefix("violation ") {
+        expectation = .violation(kind: String(first.expectation.dropFirst("violation ".count)))
+      } else {
+        throw MergeError(message: "scenario '\(first.name)': unknown expectation '\(first.expectation)'")
+      }
+      let verdict = ScenarioRun.judge(expectation, result, requireComplete: run?.requireComplete ?? false)
+      var record = first
+      record.part = nil
+      record.verdict = verdict.word.lowercased()
+      record.reason = verdict.reason
+      record.completeness = ScenarioRun.completeness(result)
+      record.verified = result.isVerified
+      record.statistics = statistics
+      record.violations = kept.map(\.violation)
+      return (record, kept)
+    }
+
+    /// `I` of a part `I/N`.
+    static func partIndex(_ part: String?) -> Int {
+      part.flatMap(ShardSpec.init(argument:))?.index ?? 0
     }
 
     /// The two fields every record has.

@@ -6,5 +6,6 @@ struct ReportHeader: Sendable, Codable {
   var depth: Int?
   var jobs: Int
   var shard: String?
+  var requireComplete: Bool = false
   var elapsed: Double
 }

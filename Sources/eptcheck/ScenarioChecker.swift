@@ -5,7 +5,12 @@ import Spec
 
 /// Runs the explorer on scenarios, on up to `jobs` threads, and renders their counterexamples.
 ///
-/// Each scenario is explored on one thread, so the counts and verdicts do not depend on `jobs`.
+/// `dpor` and `dfs` split each scenario into subtrees (`Partition`) whose split does not depend
+/// on `jobs` or on the shard: the subtrees run on up to `jobs` threads, and a shard explores its
+/// share of every scenario's subtrees. Strategies that cannot be split run a scenario whole, on
+/// one thread, in the shard that owns it (scenario `k`, in load order, belongs to shard
+/// `k mod N + 1`). Counts and verdicts are therefore the same for every `jobs`, and the shards'
+/// add up to one run's.
 struct ScenarioChecker: Sendable {
   let spec: LoadedSpec
   let specName: String
@@ -15,10 +20,14 @@ struct ScenarioChecker: Sendable {
   let fallbackToDPOR: Bool
   var depthBound: Int? = nil
   let requireComplete: Bool
+  /// Threads for each scenario's subtrees.
+  var jobs = 1
+  /// `--shard I/N`, if given.
+  var shard: ShardSpec? = nil
 
   init(
     spec: LoadedSpec, specName: String, configuration: Configuration, fallbackToDPOR: Bool,
-    requireComplete: Bool, depthBound: Int? = nil
+    requireComplete: Bool, depthBound: Int? = nil, jobs: Int = 1, shard: ShardSpec? = nil
   ) {
     self.spec = spec
     self.specName = specName
@@ -26,23 +35,31 @@ struct ScenarioChecker: Sendable {
     self.fallbackToDPOR = fallbackToDPOR
     self.requireComplete = requireComplete
     self.depthBound = depthBound
+    self.jobs = jobs
+    self.shard = shard
   }
 
-  func check(_ scenarios: [ScenarioInfo], jobs: Int, progress: ProgressDisplay) -> [ScenarioRun] {
+  /// Checks `scenarios`, up to `jobs` at once; leaves out the scenarios another shard checks
+  /// whole.
+  func check(_ scenarios: [ScenarioInfo], progress: ProgressDisplay) -> [ScenarioRun] {
     let results = ResultSlots<ScenarioRun>(count: scenarios.count)
     let next = Counter()
     let workers = min(jobs, scenarios.count)
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       while let k = next.take(below: scenarios.count) {
-        results[k] = checkOne(scenarios[k], progress: progress)
+        let owned = shard.map { k % $0.count == $0.index - 1 } ?? true
+        results[k] = checkOne(scenarios[k], owned: owned, progress: progress)
       }
     }
     return results.values
   }
 
-  func checkOne(_ scenario: ScenarioInfo, progress: ProgressDisplay) -> ScenarioRun {
+  /// Checks one scenario, or returns `nil` when it runs whole and another shard owns it.
+  func checkOne(_ scenario: ScenarioInfo, owned: Bool = true, progress: ProgressDisplay) -> ScenarioRun? {
     var configuration = self.configuration
     configuration.progress = { progress.update(scenario: scenario.name, $0) }
+    // Under auto every shard tries the stateful search, to learn whether dpor takes over.
+    if !Self.isSplit(configuration.strategy), !owned, !fallbackToDPOR { return nil }
     var outcome = explore(scenario, configuration)
     if fallbackToDPOR, case .success(let result) = outcome,
       result.completion == .exceededStateBudget
@@ -52,6 +69,8 @@ struct ScenarioChecker: Sendable {
       configuration.depthBound = depthBound
       outcome = explore(scenario, configuration)
     }
+    if !Self.isSplit(configuration.strategy), !owned { return nil }
+    let part = Self.isSplit(configuration.strategy) ? shard.flatMap { $0.count > 1 ? $0.description : nil } : nil
     let result: ExplorationResult
     let system: ScenarioSystem
     switch outcome {
@@ -75,7 +94,15 @@ struct ScenarioChecker: Sendable {
     }
     progress.finished(scenario: scenario.name)
     return ScenarioRun(
-      scenario: scenario, result: result, traces: traces, requireComplete: requireComplete)
+      scenario: scenario, result: result, traces: traces, requireComplete: requireComplete, part: part)
+  }
+
+  /// Whether the strategy's exploration is split into subtrees.
+  static func isSplit(_ strategy: Strategy) -> Bool {
+    switch strategy {
+    case .dpor, .dfs: return true
+    case .stateful, .random, .pct: return false
+    }
   }
 
   /// Loop bounds count only under stateless strategies; the stateful search finds livelocks as
@@ -90,7 +117,12 @@ struct ScenarioChecker: Sendable {
   {
     let system = spec.system(for: scenario, loopBounds: Self.enforcesLoopBounds(configuration))
     do {
-      return .success(try Explorer.explore(system, configuration: configuration))
+      guard Self.isSplit(configuration.strategy) else {
+        return .success(try Explorer.explore(system, configuration: configuration))
+      }
+      let partition = Partition.standard(shard: (shard?.index ?? 1) - 1, of: shard?.count ?? 1)
+      return .success(
+        try Explorer.explore(system, configuration: configuration, partition: partition, jobs: jobs))
     } catch {
       return .failure(error)
     }

@@ -11,12 +11,24 @@ struct ScenarioRun: Sendable {
     case unexpected(String)
     /// Neither: the run timed out, or hit the bound under `--require-complete`.
     case inconclusive(String)
+    /// Not known yet: this run explored one shard's part of the scenario, and only `merge` of
+    /// every part can tell.
+    case partial(String)
 
     var word: String {
       switch self {
       case .asExpected: return "pass"
       case .unexpected: return "FAIL"
       case .inconclusive: return "inconclusive"
+      case .partial: return "partial"
+      }
+    }
+
+    /// Why the verdict is what it is, unless it is as expected.
+    var reason: String? {
+      switch self {
+      case .asExpected: return nil
+      case .unexpected(let why), .inconclusive(let why), .partial(let why): return why
       }
     }
   }
@@ -25,11 +37,17 @@ struct ScenarioRun: Sendable {
   var result: ExplorationResult
   var traces: [RenderedTrace]
   var verdict: Verdict
+  /// `I/N` when the run explored only shard `I`'s subtrees of the scenario (see `Partition`).
+  var part: String?
 
-  init(scenario: ScenarioInfo, result: ExplorationResult, traces: [RenderedTrace], requireComplete: Bool) {
-    self.init(
-      scenario: scenario, result: result, traces: traces,
-      verdict: ScenarioRun.judge(scenario.expectation, result, requireComplete: requireComplete))
+  init(
+    scenario: ScenarioInfo, result: ExplorationResult, traces: [RenderedTrace], requireComplete: Bool,
+    part: String? = nil
+  ) {
+    var verdict = ScenarioRun.judge(scenario.expectation, result, requireComplete: requireComplete)
+    if let part { verdict = ScenarioRun.judgePart(part, scenario.expectation, verdict) }
+    self.init(scenario: scenario, result: result, traces: traces, verdict: verdict)
+    self.part = part
   }
 
   init(scenario: ScenarioInfo, result: ExplorationResult, traces: [RenderedTrace], verdict: Verdict) {
@@ -37,6 +55,16 @@ struct ScenarioRun: Sendable {
     self.result = result
     self.traces = traces
     self.verdict = verdict
+  }
+
+  /// What one part of a scenario can say on its own: a violation an `expect ok` scenario must
+  /// not have, or the violation an `expect violation` scenario must have, decides the scenario;
+  /// anything else waits for the other parts.
+  static func judgePart(_ part: String, _ expectation: Expectation, _ verdict: Verdict) -> Verdict {
+    switch (expectation, verdict) {
+    case (.ok, .unexpected), (.violation, .asExpected): return verdict
+    default: return .partial("part \(part): the verdict needs every part, merged")
+    }
   }
 
   static func judge(_ expectation: Expectation, _ result: ExplorationResult, requireComplete: Bool)

@@ -21,6 +21,7 @@ struct TextReport {
       case .asExpected: verdict = paint("pass", "32")
       case .unexpected: verdict = paint("FAIL", "31;1")
       case .inconclusive: verdict = paint("inconclusive", "33")
+      case .partial: verdict = paint("partial", "36")
       }
       var line = "\(verdict.padded(to: color ? 4 + 9 : 12)) \(run.scenario.name.padded(to: nameWidth))"
       line += "  \(run.result.strategy.name): "
@@ -36,10 +37,7 @@ struct TextReport {
       case .ok: break
       case .violation(let kind): line += "; expects \(kind)"
       }
-      switch run.verdict {
-      case .asExpected: break
-      case .unexpected(let why), .inconclusive(let why): line += " (\(why))"
-      }
+      if let why = run.verdict.reason { line += " (\(why))" }
       out += line + "\n"
     }
     for run in runs {
@@ -49,9 +47,11 @@ struct TextReport {
     }
     let failed = runs.filter { if case .unexpected = $0.verdict { return true } else { return false } }.count
     let inconclusive = runs.filter { if case .inconclusive = $0.verdict { return true } else { return false } }.count
+    let partial = runs.filter { if case .partial = $0.verdict { return true } else { return false } }.count
     let executions = runs.reduce(0) { $0 + $1.result.statistics.executions }
-    out += "\n\(runs.count) scenarios: \(runs.count - failed - inconclusive) as expected, "
+    out += "\n\(runs.count) scenarios: \(runs.count - failed - inconclusive - partial) as expected, "
     out += "\(failed) not as expected, \(inconclusive) inconclusive; "
+    if partial > 0 { out += "\(partial) partial, to merge; " }
     out += "\(executions) executions in " + String(format: "%.2fs", header.elapsed)
     out += " (\(header.strategy)" + (header.depth.map { ", depth \($0)" } ?? "") + ")\n"
     return out

@@ -72,10 +72,19 @@ enum Corpus {
     "dpor reaches the same final states, violations and deadlocks as dfs", arguments: Corpus.bounds)
   func dporAgreesWithDFS(bound: Int?) throws {
     var failures = Corpus.Failures("dpor differs from dfs", bound: bound)
-    for (seed, program) in Corpus.programs {
+    for (index, (seed, program)) in Corpus.programs.enumerated() {
       let dfs = try Corpus.explore(program, .dfs, bound: bound)
       let dpor = try Corpus.explore(program, .dpor, bound: bound)
       var problems: [String] = []
+      // The same search split into subtrees (PartitionTests has the rest of its checks).
+      let partition = PartitionTests.partitions[index % PartitionTests.partitions.count]
+      let split = try PartitionTests.explore(program, .dpor, bound: bound, partition)
+      if split.finalStates != dfs.finalStates || split.violations != dfs.violations
+        || split.deadlockStates != dfs.deadlockStates
+        || split.recordedViolations != dfs.recordedViolations
+      {
+        problems.append("split into subtrees (\(partition.minimumSubtrees)), dpor differs from dfs")
+      }
       if dpor.finalStates != dfs.finalStates {
         problems.append(
           "final states: \(dfs.finalStates.subtracting(dpor.finalStates).count) only in dfs, "

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `--shard I/N` and `eptcheck merge`: the shards of a run, merged, give the single run's
-/// verdicts and counts, for N = 1 to 4.
+/// verdicts and counts, for N = 1 to 4; `--jobs N` gives the counts of `--jobs 1`.
 @Suite struct ShardTests {
   static func scenarios(_ jsonl: String) -> [String: [String: Any]] {
     var result: [String: [String: Any]] = [:]
@@ -24,17 +24,28 @@ import Testing
     let directory = try EptCheckBinary.temporaryDirectory()
     var paths: [String] = []
     var seen: Set<String> = []
+    var parts: [String: [String]] = [:]
     for index in 1...shards {
       let path = directory.appendingPathComponent("shard\(index).jsonl").path
       let shard = try EptCheckBinary.run(
         options + ["--shard", "\(index)/\(shards)", "--format", "json", "--output", path])
       #expect(shard.status == 0 || shard.status == 1)
-      let names = Set(Self.scenarios(try String(contentsOfFile: path, encoding: .utf8)).keys)
-      #expect(seen.isDisjoint(with: names), "a scenario in two shards")
-      seen.formUnion(names)
+      let records = Self.scenarios(try String(contentsOfFile: path, encoding: .utf8))
+      // A dpor scenario is split among the shards; a stateful one is checked whole by one.
+      let whole = Set(records.filter { $0.value["part"] == nil }.keys)
+      #expect(seen.isDisjoint(with: whole), "a scenario checked whole in two shards")
+      seen.formUnion(whole)
+      for (name, record) in records {
+        if let part = record["part"] as? String { parts[name, default: []].append(part) }
+      }
       paths.append(path)
     }
-    #expect(seen == Set(single.keys))
+    for (name, held) in parts {
+      #expect(held == (1...shards).map { "\($0)/\(shards)" }, "\(name)")
+    }
+    #expect(seen.union(parts.keys) == Set(single.keys))
+    #expect(seen.isDisjoint(with: parts.keys))
+    if options.contains("dpor") { #expect(seen.isEmpty == (shards > 1)) }
     let merged = try EptCheckBinary.run(["merge", "--format", "json"] + paths)
     #expect(merged.status == whole.status)
     let combined = Self.scenarios(merged.stdout)
@@ -52,9 +63,57 @@ import Testing
     let directory = try EptCheckBinary.temporaryDirectory()
     let path = directory.appendingPathComponent("shard.jsonl").path
     _ = try EptCheckBinary.run(["--depth", "12", "--shard", "1/2", "--format", "json", "--output", path])
+    let first = try #require(
+      String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        .first { $0.contains("\"kind\":\"scenario\"") })
+    let name = try #require(Self.scenarios(String(first)).keys.first)
     let merged = try EptCheckBinary.run(["merge", path, path])
     #expect(merged.status == 65)
-    #expect(merged.stderr == "error: the reports check some scenario twice: they are not shards of one run\n")
+    #expect(merged.stderr == "error: the reports check scenario '\(name)' twice: they are not shards of one run\n")
+  }
+
+  @Test func mergingAPartTwiceIsRefused() throws {
+    let directory = try EptCheckBinary.temporaryDirectory()
+    let one = directory.appendingPathComponent("one.jsonl").path
+    let options = ["--strategy", "dpor", "--depth", "6", "--scenario", "two_faults_one_gfn", "--format", "json"]
+    _ = try EptCheckBinary.run(options + ["--shard", "1/3", "--output", one])
+    let merged = try EptCheckBinary.run(["merge", one, one])
+    #expect(merged.status == 65)
+    #expect(
+      merged.stderr
+        == "error: scenario 'two_faults_one_gfn' needs each of its parts exactly once; the reports hold 1/3, 1/3\n")
+  }
+
+  /// A shard's part of a scenario says `partial` and exits 0 unless it decides the scenario.
+  @Test func aPartIsPartial() throws {
+    let part = try EptCheckBinary.run(
+      ["--strategy", "dpor", "--depth", "12", "--scenario", "two_faults_one_gfn", "--shard", "2/2", "--format", "json"])
+    #expect(part.status == 0)
+    let record = try #require(Self.scenarios(part.stdout)["two_faults_one_gfn"])
+    #expect(record["verdict"] as? String == "partial")
+    #expect(record["part"] as? String == "2/2")
+    #expect(record["reason"] as? String == "part 2/2: the verdict needs every part, merged")
+  }
+
+  /// Every count but the time, per scenario, and the verdicts.
+  static func counts(_ jsonl: String) -> [String: String] {
+    Self.scenarios(jsonl).mapValues { record in
+      var statistics = record["statistics"] as! [String: Any]
+      statistics["elapsed"] = nil
+      return "\(record["verdict"]!) \(statistics.sorted { $0.key < $1.key })"
+    }
+  }
+
+  @Test(arguments: [
+    ["--depth", "12"], ["--strategy", "dpor", "--depth", "12"], ["--strategy", "dfs", "--depth", "7"],
+  ])
+  func jobsChangeNoCount(options: [String]) throws {
+    let one = try EptCheckBinary.run(options + ["--format", "json"])
+    for jobs in [2, 3] {
+      let many = try EptCheckBinary.run(options + ["--jobs", "\(jobs)", "--format", "json"])
+      #expect(many.status == one.status)
+      #expect(Self.counts(many.stdout) == Self.counts(one.stdout), "--jobs \(jobs)")
+    }
   }
 
   @Test func aReportThatIsNotJSONLinesIsRefused() throws {

@@ -1,0 +1,196 @@
+import Dispatch
+import Foundation
+
+/// Runs a partitioned exploration (see `Partition`): plans the subtrees, explores this shard's
+/// share of them on up to `jobs` threads, and adds up what they found in subtree order, so that
+/// the result does not depend on which thread finished first.
+@usableFromInline struct PartitionedSearch<System: TransitionSystem>: Sendable {
+  @usableFromInline let system: System
+  @usableFromInline let configuration: Configuration
+  @usableFromInline let partition: Partition
+
+  @usableFromInline init(system: System, configuration: Configuration, partition: Partition) {
+    self.system = system
+    self.configuration = configuration
+    self.partition = partition
+  }
+
+  /// What one subtree's search found.
+  private struct Outcome: Sendable {
+    var statistics: Statistics
+    var found: [Counterexample]
+    var stateHashes: Set<Int>
+    var stopReason: ExplorationResult.Completion?
+  }
+
+  /// A node of the fully expanded levels.
+  private struct Node {
+    var prefix: [Trace.Step]
+    var state: System.State
+    var sleep: [Event]
+  }
+
+  /// Every subtree of the partition, this shard's or not, in depth-first order.
+  func plan() -> [Subtree] {
+    let usesSleepSets = configuration.strategy == .dpor
+    var level = [Node(prefix: [], state: system.initialState, sleep: [])]
+    var depth = 0
+    while level.count < partition.minimumSubtrees, depth < partition.maximumDepth {
+      var next: [Node] = []
+      var expanded = false
+      for node in level {
+        var children: [Node] = []
+        if configuration.depthBound.map({ node.prefix.count < $0 }) ?? true {
+          var done: [Event] = []
+          for thread in 0..<system.threadCount {
+            guard case .enabled(let footprint, let choices) = system.status(of: thread, in: node.state)
+            else { continue }
+            for choice in 0..<choices {
+              let event = Event(thread: thread, choice: choice, footprint: footprint)
+              if node.sleep.contains(where: { $0.isSameStep(as: event) }) { continue }
+              var state = node.state
+              _ = system.execute(thread: thread, choice: choice, in: &state)
+              let sleep = usesSleepSets ? (node.sleep + done).filter { !$0.isDependent(on: event) } : []
+              children.append(Node(prefix: node.prefix + [event.traceStep], state: state, sleep: sleep))
+              done.append(event)
+            }
+          }
+        }
+        if children.isEmpty {
+          next.append(node)
+        } else {
+          next += children
+          expanded = true
+        }
+      }
+      level = next
+      depth += 1
+      if !expanded { break }
+    }
+    return level.map { Subtree(prefix: $0.prefix, sleep: $0.sleep) }
+  }
+
+  /// Explores this shard's subtrees with `explore`, on up to `jobs` threads (one when there is an
+  /// observer, which sees executions in order, or when the run stops at the first violation,
+  /// which must be the first in subtree order).
+  @usableFromInline func run(
+    jobs: Int, observer: ((ExecutionRecord<System.State>) -> Void)?,
+    explore: @escaping @Sendable (RunContext<System>, Subtree) -> Void
+  ) -> ExplorationResult {
+    let start = DispatchTime.now().uptimeNanoseconds
+    let mine = plan().enumerated().filter { partition.owns($0.offset) }.map(\.element)
+    let outcomes = OutcomeSlots<Outcome>(count: mine.count)
+    let finished = ProgressTotals()
+    let sequential = observer != nil || configuration.stopAtFirstViolation
+    let workers = sequential ? 1 : max(1, min(jobs, mine.count))
+
+    if workers == 1 {
+      for k in mine.indices {
+        let outcome = exploreSubtree(
+          mine[k], start: start, finished: finished, observer: observer, explore: explore)
+        outcomes[k] = outcome
+        if outcome.stopReason == .stoppedAtViolation { break }
+      }
+    } else {
+      let next = IndexDispenser()
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while let k = next.take(below: mine.count) {
+          outcomes[k] = exploreSubtree(
+            mine[k], start: start, finished: finished, observer: nil, explore: explore)
+        }
+      }
+    }
+
+    let total = RunContext(system: system, configuration: configuration, observer: nil, start: start)
+    for outcome in outcomes.values {
+      let s = outcome.statistics
+      total.statistics.executions += s.executions
+      total.statistics.sleepSetBlocked += s.sleepSetBlocked
+      total.statistics.transitions += s.transitions
+      total.statistics.cutExecutions += s.cutExecutions
+      total.statistics.maxDepth = max(total.statistics.maxDepth, s.maxDepth)
+      total.stateHashes.formUnion(outcome.stateHashes)
+      for counterexample in outcome.found {
+        total.report(counterexample.violation, trace: counterexample.trace)
+      }
+      if outcome.stopReason == .timedOut { total.stopReason = .timedOut }
+    }
+    return total.finish()
+  }
+
+  /// Explores one subtree in a context of its own that shares the run's clock.
+  private func exploreSubtree(
+    _ subtree: Subtree, start: UInt64, finished: ProgressTotals,
+    observer: ((ExecutionRecord<System.State>) -> Void)?,
+    explore: (RunContext<System>, Subtree) -> Void
+  ) -> Outcome {
+    var subtreeConfiguration = configuration
+    if let progress = configuration.progress {
+      subtreeConfiguration.progress = { finished.report($0, to: progress) }
+    }
+    let context = RunContext(
+      system: system, configuration: subtreeConfiguration, observer: observer, start: start)
+    if let timeout = configuration.timeout, context.elapsed >= timeout {
+      context.stopReason = .timedOut
+    } else {
+      explore(context, subtree)
+    }
+    finished.add(context.statistics)
+    return Outcome(
+      statistics: context.statistics, found: context.found, stateHashes: context.stateHashes,
+      stopReason: context.stopReason)
+  }
+}
+
+/// A fixed number of slots filled from several threads.
+final class OutcomeSlots<Value: Sendable>: @unchecked Sendable {
+  private var slots: [Value?]
+  private let lock = NSLock()
+
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+  subscript(index: Int) -> Value? {
+    get { lock.withLock { slots[index] } }
+    set { lock.withLock { slots[index] = newValue } }
+  }
+
+  /// The filled slots, in order.
+  var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
+}
+
+/// Hands out the indices `0, 1, 2, ...` to several threads.
+final class IndexDispenser: @unchecked Sendable {
+  private var value = 0
+  private let lock = NSLock()
+
+  func take(below limit: Int) -> Int? {
+    lock.withLock {
+      guard value < limit else { return nil }
+      defer { value += 1 }
+      return value
+    }
+  }
+}
+
+/// The counts of the subtrees that have finished, added to a running subtree's own for progress.
+final class ProgressTotals: @unchecked Sendable {
+  private var executions = 0
+  private var transitions = 0
+  private let lock = NSLock()
+
+  func add(_ statistics: Statistics) {
+    lock.withLock {
+      executions += statistics.executions
+      transitions += statistics.transitions
+    }
+  }
+
+  func report(_ running: ExplorationProgress, to progress: (ExplorationProgress) -> Void) {
+    var total = running
+    lock.withLock {
+      total.executions += executions
+      total.transitions += transitions
+    }
+    progress(total)
+  }
+}
