@@ -19,7 +19,6 @@ import Foundation
   private struct Outcome: Sendable {
     var statistics: Statistics
     var found: [Counterexample]
-    var stateHashes: Set<Int>
     var stopReason: ExplorationResult.Completion?
   }
 
@@ -84,24 +83,40 @@ import Foundation
     let sequential = observer != nil || configuration.stopAtFirstViolation
     let workers = sequential ? 1 : max(1, min(jobs, mine.count))
 
+    // Each thread counts distinct states in one set across its subtrees; the sets are united
+    // at the end, so the count does not depend on which thread ran which subtree.
+    let stateHashes = OutcomeSlots<Set<Int>>(count: workers)
     if workers == 1 {
+      var hashes = Set<Int>()
       for k in mine.indices {
         let outcome = exploreSubtree(
-          mine[k], start: start, finished: finished, observer: observer, explore: explore)
+          mine[k], start: start, finished: finished, hashes: &hashes, observer: observer,
+          explore: explore)
         outcomes[k] = outcome
         if outcome.stopReason == .stoppedAtViolation { break }
       }
+      stateHashes[0] = hashes
     } else {
       let next = IndexDispenser()
-      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        var hashes = Set<Int>()
         while let k = next.take(below: mine.count) {
           outcomes[k] = exploreSubtree(
-            mine[k], start: start, finished: finished, observer: nil, explore: explore)
+            mine[k], start: start, finished: finished, hashes: &hashes, observer: nil,
+            explore: explore)
         }
+        stateHashes[worker] = hashes
       }
     }
 
     let total = RunContext(system: system, configuration: configuration, observer: nil, start: start)
+    for hashes in stateHashes.values {
+      if total.stateHashes.isEmpty {
+        total.stateHashes = hashes
+      } else {
+        total.stateHashes.formUnion(hashes)
+      }
+    }
     for outcome in outcomes.values {
       let s = outcome.statistics
       total.statistics.executions += s.executions
@@ -109,7 +124,6 @@ import Foundation
       total.statistics.transitions += s.transitions
       total.statistics.cutExecutions += s.cutExecutions
       total.statistics.maxDepth = max(total.statistics.maxDepth, s.maxDepth)
-      total.stateHashes.formUnion(outcome.stateHashes)
       for counterexample in outcome.found {
         total.report(counterexample.violation, trace: counterexample.trace)
       }
@@ -118,9 +132,10 @@ import Foundation
     return total.finish()
   }
 
-  /// Explores one subtree in a context of its own that shares the run's clock.
+  /// Explores one subtree in a context of its own that shares the run's clock, adding the states
+  /// it sees to `hashes`.
   private func exploreSubtree(
-    _ subtree: Subtree, start: UInt64, finished: ProgressTotals,
+    _ subtree: Subtree, start: UInt64, finished: ProgressTotals, hashes: inout Set<Int>,
     observer: ((ExecutionRecord<System.State>) -> Void)?,
     explore: (RunContext<System>, Subtree) -> Void
   ) -> Outcome {
@@ -130,6 +145,12 @@ import Foundation
     }
     let context = RunContext(
       system: system, configuration: subtreeConfiguration, observer: observer, start: start)
+    context.stateHashes = hashes
+    hashes = []
+    defer {
+      hashes = context.stateHashes
+      context.stateHashes = []
+    }
     if let timeout = configuration.timeout, context.elapsed >= timeout {
       context.stopReason = .timedOut
     } else {
@@ -137,8 +158,7 @@ import Foundation
     }
     finished.add(context.statistics)
     return Outcome(
-      statistics: context.statistics, found: context.found, stateHashes: context.stateHashes,
-      stopReason: context.stopReason)
+      statistics: context.statistics, found: context.found, stopReason: context.stopReason)
   }
 }
 

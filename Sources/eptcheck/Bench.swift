@@ -20,6 +20,14 @@ extension EptCheck {
     @Flag(help: "Skip the deep run (unbounded DPOR on lastzero(\(Self.deepLastZero)), about 10 seconds in release).")
     var quick = false
 
+    @Option(help: "Also run the deep run on N threads, and print the speedup over one.")
+    var jobs: Int = 1
+
+    func validate() throws {
+      if jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
+      if depth < 1 { throw ValidationError("--depth must be at least 1, not \(depth)") }
+    }
+
     @OptionGroup var specPaths: SpecPaths
 
     /// The size of lastzero for the deep run: the largest whose 16 threads fit `VectorClock`.
@@ -29,6 +37,7 @@ extension EptCheck {
       var version = 1
       var kind = "bench"
       var workload: String
+      var jobs = 1
       var executions: Int
       /// Executions per Mazurkiewicz trace, where the workload's trace count is known.
       var executionsPerTrace: Double?
@@ -36,6 +45,8 @@ extension EptCheck {
       var stepsPerSecond: Double
       var peakMemoryMB: Double
       var seconds: Double
+      /// Wall time on one thread over wall time on `jobs`, for the deep run on several threads.
+      var speedup: Double?
     }
 
     func run() throws {
@@ -57,10 +68,15 @@ extension EptCheck {
           try Self.measure(spec.system(for: scenario), name: scenario.name, depth: depth))
       }
       if !quick {
-        figures.append(
-          try Self.measure(
-            source: CanonicalPrograms.lastZero(Self.deepLastZero),
-            name: "lastzero(\(Self.deepLastZero))", depth: nil))
+        let source = CanonicalPrograms.lastZero(Self.deepLastZero)
+        let name = "lastzero(\(Self.deepLastZero))"
+        let one = try Self.measure(source: source, name: name, depth: nil)
+        figures.append(one)
+        if jobs > 1 {
+          var many = try Self.measure(source: source, name: name, depth: nil, jobs: jobs)
+          many.speedup = one.seconds / many.seconds
+          figures.append(many)
+        }
       }
       if format == .json {
         let encoder = JSONEncoder()
@@ -83,29 +99,38 @@ extension EptCheck {
           format: "  %10d  %10.0f  %7.1f  %8.3f\n", f.transitions, f.stepsPerSecond,
           f.peakMemoryMB, f.seconds)
       }
+      for f in figures {
+        guard let speedup = f.speedup else { continue }
+        out += String(format: "\n%@ on %d threads: %.2f times as fast as on one", f.workload, f.jobs, speedup)
+        out += String(format: " (%.0f steps/s per thread)\n", f.stepsPerSecond / Double(f.jobs))
+      }
       Terminal.standardOutput.write(out)
     }
 
-    /// Explores one workload with DPOR, bounded at `depth` if given.
+    /// Explores one workload with DPOR as `eptcheck` does (split into subtrees), bounded at
+    /// `depth` if given, on `jobs` threads.
     static func measure<System: TransitionSystem>(
-      _ system: System, name: String, depth: Int?, traces: Int? = nil
+      _ system: System, name: String, depth: Int?, traces: Int? = nil, jobs: Int = 1
     ) throws -> Figure {
       let result = try Explorer.explore(
-        system, configuration: Configuration(strategy: .dpor, depthBound: depth, shrink: false))
+        system, configuration: Configuration(strategy: .dpor, depthBound: depth, shrink: false),
+        partition: .standard(), jobs: jobs)
       let s = result.statistics
-      let label = depth.map { "\(name) (dpor, depth \($0))" } ?? "\(name) (dpor)"
+      var label = depth.map { "\(name) (dpor, depth \($0))" } ?? "\(name) (dpor)"
+      if jobs > 1 { label = depth.map { "\(name) (dpor, depth \($0), \(jobs) jobs)" } ?? "\(name) (dpor, \(jobs) jobs)" }
       return Figure(
-        workload: label, executions: s.executions,
+        workload: label, jobs: jobs, executions: s.executions,
         executionsPerTrace: traces.map { Double(s.executions) / Double($0) },
         transitions: s.transitions, stepsPerSecond: s.rate, peakMemoryMB: peakMemoryMB,
         seconds: s.elapsed)
     }
 
-    static func measure(source: String, name: String, depth: Int?, traces: Int? = nil) throws
-      -> Figure
-    {
+    static func measure(
+      source: String, name: String, depth: Int?, traces: Int? = nil, jobs: Int = 1
+    ) throws -> Figure {
       let spec = try LoadedSpec.load(source: source, file: "\(name).ept")
-      return try measure(spec.system(for: spec.scenarios[0]), name: name, depth: depth, traces: traces)
+      return try measure(
+        spec.system(for: spec.scenarios[0]), name: name, depth: depth, traces: traces, jobs: jobs)
     }
 
     /// The process's peak resident set size so far, in megabytes.
