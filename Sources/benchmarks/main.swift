@@ -53,6 +53,51 @@ if CommandLine.arguments.dropFirst().first == "profile" {
   exit(0)
 }
 
+/// `benchmarks split <whole|JOBS> N`: unbounded DPOR on the `.ept` lastzero(N), the whole search
+/// or split into subtrees on JOBS threads, for comparing the split's cost under `perf stat`.
+if CommandLine.arguments.dropFirst().first == "split", CommandLine.arguments.count >= 4,
+  let n = Int(CommandLine.arguments[3])
+{
+  var partition = Partition.standard()
+  if CommandLine.arguments.count > 4, let m = Int(CommandLine.arguments[4]) { partition.minimumSubtrees = m }
+  let spec = try LoadedSpec.load(source: CanonicalPrograms.lastZero(n), file: "lastzero.ept")
+  let system = spec.system(for: spec.scenarios[0])
+  let configuration = Configuration(strategy: .dpor, shrink: false)
+  let mode = CommandLine.arguments[2]
+  let result =
+    mode == "whole"
+    ? try Explorer.explore(system, configuration: configuration)
+    : try Explorer.explore(
+      system, configuration: configuration, partition: partition, jobs: Int(mode) ?? 1)
+  let s = result.statistics
+  print(
+    "lastzero(\(n)) \(mode): \(s.executions) executions, \(s.sleepSetBlocked) blocked, \(s.transitions) steps, "
+      + "\(s.distinctStates) states, \(String(format: "%.2f", s.elapsed)) s, \(figure(s.rate))")
+  exit(0)
+}
+
+/// `benchmarks split-specs DEPTH`: every scenario of specs/ under bounded DPOR, the whole search
+/// against the split one, to see what the split costs on the model.
+if CommandLine.arguments.dropFirst().first == "split-specs", CommandLine.arguments.count == 3,
+  let depth = Int(CommandLine.arguments[2])
+{
+  let spec = try LoadedSpec.load(paths: ["specs"])
+  var totals = [0, 0, 0, 0, 0, 0]
+  for scenario in spec.scenarios {
+    let system = spec.system(for: scenario)
+    let configuration = Configuration(strategy: .dpor, depthBound: depth, shrink: false)
+    let whole = try Explorer.explore(system, configuration: configuration).statistics
+    let split = try Explorer.explore(system, configuration: configuration, partition: .standard()).statistics
+    print(
+      "\(scenario.name): whole \(whole.executions) executions \(whole.transitions) steps; "
+        + "split \(split.executions) executions \(split.sleepSetBlocked) blocked \(split.transitions) steps")
+    totals[0] += whole.executions; totals[1] += whole.transitions; totals[2] += split.executions
+    totals[3] += split.sleepSetBlocked; totals[4] += split.transitions
+  }
+  print("total: whole \(totals[0]) executions \(totals[1]) steps; split \(totals[2]) executions \(totals[3]) blocked \(totals[4]) steps")
+  exit(0)
+}
+
 print("Engine (MiniProgram systems, the engine's own cost included):")
 let (seed, generated) = SpeedMeasurement.generatedFourThreadProgram()
 for counting in [true, false] {
