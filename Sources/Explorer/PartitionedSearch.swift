@@ -85,9 +85,9 @@ import Foundation
 
     // Each thread counts distinct states in one set across its subtrees; the sets are united
     // at the end, so the count does not depend on which thread ran which subtree.
-    let stateHashes = OutcomeSlots<Set<Int>>(count: workers)
+    let stateHashes = OutcomeSlots<StateHashSet>(count: workers)
     if workers == 1 {
-      var hashes = Set<Int>()
+      var hashes = StateHashSet()
       for k in mine.indices {
         let outcome = exploreSubtree(
           mine[k], start: start, finished: finished, hashes: &hashes, observer: observer,
@@ -99,7 +99,7 @@ import Foundation
     } else {
       let next = IndexDispenser()
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        var hashes = Set<Int>()
+        var hashes = StateHashSet()
         while let k = next.take(below: mine.count) {
           outcomes[k] = exploreSubtree(
             mine[k], start: start, finished: finished, hashes: &hashes, observer: nil,
@@ -135,7 +135,7 @@ import Foundation
   /// Explores one subtree in a context of its own that shares the run's clock, adding the states
   /// it sees to `hashes`.
   private func exploreSubtree(
-    _ subtree: Subtree, start: UInt64, finished: ProgressTotals, hashes: inout Set<Int>,
+    _ subtree: Subtree, start: UInt64, finished: ProgressTotals, hashes: inout StateHashSet,
     observer: ((ExecutionRecord<System.State>) -> Void)?,
     explore: (RunContext<System>, Subtree) -> Void
   ) -> Outcome {
@@ -146,10 +146,10 @@ import Foundation
     let context = RunContext(
       system: system, configuration: subtreeConfiguration, observer: observer, start: start)
     context.stateHashes = hashes
-    hashes = []
+    hashes = StateHashSet(capacity: 0)
     defer {
       hashes = context.stateHashes
-      context.stateHashes = []
+      context.stateHashes = StateHashSet(capacity: 0)
     }
     if let timeout = configuration.timeout, context.elapsed >= timeout {
       context.stopReason = .timedOut

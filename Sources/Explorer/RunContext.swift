@@ -10,7 +10,7 @@ import Foundation
   /// Each distinct violation with the first trace that showed it, in the order found.
   var found: [Counterexample] = []
   private var seenViolations: Set<Violation> = []
-  @usableFromInline var stateHashes: Set<Int> = []
+  @usableFromInline var stateHashes = StateHashSet()
   /// When the run started, in `DispatchTime` nanoseconds; subtrees of one partitioned run share it.
   let start: UInt64
   private var nextProgress: Double

@@ -15,7 +15,24 @@ public struct CompactLastZero: TransitionSystem {
 
   /// `a[0...n]` at `0..<8`, each thread's pc at `8 + t`, each thread's register at `16 + t`.
   /// The scanner's pc counts the loads it made; 127 means it found a zero.
-  public typealias State = SIMD32<Int8>
+  public struct State: Hashable, Sendable {
+    public var bytes = SIMD32<Int8>()
+
+    @inlinable subscript(i: Int) -> Int8 {
+      get { bytes[i] }
+      set { bytes[i] = newValue }
+    }
+
+    /// Four words, not 32 bytes through the generic `SIMD` hash (which looks up metadata per
+    /// element and would dominate the measurement).
+    public func hash(into hasher: inout Hasher) {
+      let words = unsafeBitCast(bytes, to: SIMD4<UInt64>.self)
+      hasher.combine(words[0])
+      hasher.combine(words[1])
+      hasher.combine(words[2])
+      hasher.combine(words[3])
+    }
+  }
 
   public var threadCount: Int { n + 1 }
   public var initialState: State { State() }

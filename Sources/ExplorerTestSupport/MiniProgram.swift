@@ -34,20 +34,52 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
     case assertEqual(register: Int, value: Int, message: String)
   }
 
+  /// Variables, lock owners (-1: free), pcs and registers (thread by thread) in one array, so
+  /// that a step copies one buffer, not four.
   public struct State: Hashable, Sendable {
-    public var variables: [Int]
-    /// The thread holding each lock, or -1.
-    public var owners: [Int]
-    public var pcs: [Int]
-    public var registers: [[Int]]
+    var words: [Int]
+    let ownersAt: Int
+    let pcsAt: Int
+    let registersAt: Int
+    let registerCount: Int
 
-    /// Every number once, without the arrays' lengths: the shapes are fixed per program, and the
-    /// engine hashes a state at every step.
+    init(variables: [Int], locks: Int, threads: Int, registers: Int) {
+      words = variables + Array(repeating: -1, count: locks) + Array(repeating: 0, count: threads * (1 + registers))
+      ownersAt = variables.count
+      pcsAt = ownersAt + locks
+      registersAt = pcsAt + threads
+      registerCount = registers
+    }
+
+    public var variables: [Int] { Array(words[0..<ownersAt]) }
+    /// The thread holding each lock, or -1.
+    public var owners: [Int] { Array(words[ownersAt..<pcsAt]) }
+    public var pcs: [Int] { Array(words[pcsAt..<registersAt]) }
+
+    subscript(variable x: Int) -> Int {
+      get { words[x] }
+      set { words[x] = newValue }
+    }
+    subscript(owner l: Int) -> Int {
+      get { words[ownersAt + l] }
+      set { words[ownersAt + l] = newValue }
+    }
+    subscript(pc t: Int) -> Int {
+      get { words[pcsAt + t] }
+      set { words[pcsAt + t] = newValue }
+    }
+    subscript(thread t: Int, register r: Int) -> Int {
+      get { words[registersAt + t * registerCount + r] }
+      set { words[registersAt + t * registerCount + r] = newValue }
+    }
+
+    /// The layout is the program's, the same for every state: only the words count.
+    public static func == (a: State, b: State) -> Bool { a.words == b.words }
+
+    /// Every number once, without the array's length (fixed per program): the engine hashes a
+    /// state at every step.
     public func hash(into hasher: inout Hasher) {
-      for v in variables { hasher.combine(v) }
-      for o in owners { hasher.combine(o) }
-      for p in pcs { hasher.combine(p) }
-      for thread in registers { for r in thread { hasher.combine(r) } }
+      for w in words { hasher.combine(w) }
     }
   }
 
@@ -78,9 +110,7 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
 
   public var initialState: State {
     var state = State(
-      variables: initialValues, owners: Array(repeating: -1, count: lockCount),
-      pcs: Array(repeating: 0, count: threads.count),
-      registers: Array(repeating: Array(repeating: 0, count: registerCount), count: threads.count))
+      variables: initialValues, locks: lockCount, threads: threads.count, registers: registerCount)
     for t in threads.indices { settle(t, &state) }
     return state
   }
@@ -88,26 +118,26 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
   private func value(_ operand: Operand, _ t: Int, _ state: State) -> Int {
     switch operand {
     case .constant(let c): return c
-    case .register(let r, let plus): return state.registers[t][r] + plus
+    case .register(let r, let plus): return state[thread: t, register: r] + plus
     }
   }
 
   /// Runs the local instructions at the thread's pc, so that it rests at a visible one.
   private func settle(_ t: Int, _ state: inout State) {
     var budget = 10_000
-    while state.pcs[t] < threads[t].count, budget > 0 {
+    while state[pc: t] < threads[t].count, budget > 0 {
       budget -= 1
-      switch threads[t][state.pcs[t]] {
+      switch threads[t][state[pc: t]] {
       case .jumpIfEqual(let r, let v, let target):
-        state.pcs[t] = state.registers[t][r] == v ? target : state.pcs[t] + 1
-      case .jump(let target): state.pcs[t] = target
+        state[pc: t] = state[thread: t, register: r] == v ? target : state[pc: t] + 1
+      case .jump(let target): state[pc: t] = target
       default: return
       }
     }
   }
 
   public func status(of t: Int, in state: State) -> StepStatus {
-    let pc = state.pcs[t]
+    let pc = state[pc: t]
     guard pc < threads[t].count else { return .finished }
     var footprint = Footprint()
     switch threads[t][pc] {
@@ -119,7 +149,7 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
       footprint.insert(object: x, mode: .readModifyWrite)
     case .lock(let l):
       footprint.insert(object: variableCount + l, mode: .acquire)
-      if state.owners[l] != -1 { return .blocked(footprint) }
+      if state[owner: l] != -1 { return .blocked(footprint) }
     case .unlock(let l):
       footprint.insert(object: variableCount + l, mode: .release)
     case .choose(_, let count):
@@ -134,53 +164,53 @@ public struct MiniProgram: TransitionSystem, CustomStringConvertible {
 
   public func execute(thread t: Int, choice: Int, in state: inout State) -> Violation? {
     var violation: Violation? = nil
-    switch threads[t][state.pcs[t]] {
-    case .load(let r, let x): state.registers[t][r] = state.variables[x]
-    case .store(let x, let v): state.variables[x] = value(v, t, state)
+    switch threads[t][state[pc: t]] {
+    case .load(let r, let x): state[thread: t, register: r] = state[variable: x]
+    case .store(let x, let v): state[variable: x] = value(v, t, state)
     case .compareExchange(let r, let x, let expected, let new):
-      if state.variables[x] == value(expected, t, state) {
-        state.variables[x] = value(new, t, state)
-        state.registers[t][r] = 1
+      if state[variable: x] == value(expected, t, state) {
+        state[variable: x] = value(new, t, state)
+        state[thread: t, register: r] = 1
       } else {
-        state.registers[t][r] = 0
+        state[thread: t, register: r] = 0
       }
-    case .lock(let l): state.owners[l] = t
+    case .lock(let l): state[owner: l] = t
     case .unlock(let l):
-      if state.owners[l] == t {
-        state.owners[l] = -1
+      if state[owner: l] == t {
+        state[owner: l] = -1
       } else {
         violation = Violation(
           kind: "lock-misuse", message: "t\(t) unlocks l\(l), which it does not hold")
       }
-    case .choose(let r, _): state.registers[t][r] = choice
+    case .choose(let r, _): state[thread: t, register: r] = choice
     case .assertEqual(let r, let v, let message):
-      if state.registers[t][r] != v {
+      if state[thread: t, register: r] != v {
         violation = Violation(
-          kind: "assertion", message: "t\(t): \(message) (r\(r) = \(state.registers[t][r]))")
-        state.pcs[t] = threads[t].count
+          kind: "assertion", message: "t\(t): \(message) (r\(r) = \(state[thread: t, register: r]))")
+        state[pc: t] = threads[t].count
         return violation
       }
     case .jumpIfEqual, .jump: preconditionFailure("settle leaves no thread at a local instruction")
     }
-    state.pcs[t] += 1
+    state[pc: t] += 1
     settle(t, &state)
     return violation
   }
 
   public func checkFinal(_ state: State) -> Violation? {
     for expectation in finalExpectations
-    where state.variables[expectation.variable] != expectation.value {
+    where state[variable: expectation.variable] != expectation.value {
       return Violation(
         kind: "assertion",
         message:
-          "\(expectation.message) (x\(expectation.variable) = \(state.variables[expectation.variable]))"
+          "\(expectation.message) (x\(expectation.variable) = \(state[variable: expectation.variable]))"
       )
     }
     return nil
   }
 
   public func describeStep(of thread: Int, in state: State) -> String {
-    let pc = state.pcs[thread]
+    let pc = state[pc: thread]
     return pc < threads[thread].count ? "\(threads[thread][pc])" : "done"
   }
 

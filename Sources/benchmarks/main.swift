@@ -42,14 +42,17 @@ func figure(_ rate: Double) -> String { "\((rate / 1e4).rounded() / 100) M steps
 if CommandLine.arguments.dropFirst().first == "profile" {
   var steps = 0
   var seconds = 0.0
+  let counting = CommandLine.arguments.dropFirst(2).first == "counting"
   for _ in 0..<5_000 {
     let result = try Explorer.explore(
       CompactLastZero(5),
-      configuration: Configuration(strategy: .dpor, shrink: false, countDistinctStates: false))
+      configuration: Configuration(strategy: .dpor, shrink: false, countDistinctStates: counting))
     steps += result.statistics.transitions
     seconds += result.statistics.elapsed
   }
-  print("compact lastzero(5) x5000 dpor (no state counting): \(steps) steps, \(figure(Double(steps) / seconds))")
+  print(
+    "compact lastzero(5) x5000 dpor (\(counting ? "counting states" : "no state counting")): \(steps) steps, "
+      + figure(Double(steps) / seconds))
   exit(0)
 }
 
