@@ -12,23 +12,34 @@
 /// **Each subtree** is explored by the strategy from its root: the steps that lead there, then
 /// `dfs` below it, or optimal DPOR starting from the root's sleep set. DPOR reverses only the races
 /// whose earlier event lies inside the subtree. A race whose earlier event `e` sits in the
-/// expanded levels needs no reversal: the reversal would schedule, before `e`, a sequence that
-/// starts with a step enabled at `pre(E, e)`, and every such step is already a child there, so its
-/// traces are explored in that child's subtree unless a sleep set shows them explored earlier.
+/// expanded levels needs no reversal there: the reversal would schedule, before `e`, a sequence
+/// that starts with a step enabled at `pre(E, e)`, and every such step is already a child.
+///
+/// **Inherited sleep sets.** In the whole search, a step `q` asleep at a node stands for traces
+/// its sibling's subtree explores, and whatever that subtree learns about traces in which `q` is
+/// delayed (its races with `q`) comes back as wakeup sequences planted above. A subtree never
+/// receives those, so a step it inherits asleep blocks a wakeup sequence only when it is an
+/// *initial* of it (it can go first, so its sibling covers the sequence), not merely a *weak*
+/// initial as in the paper (it could go first in some extension, but maybe not in the one that
+/// delays it). This is the rule DPOR already uses under a depth bound, for a similar reason.
 ///
 /// **Soundness.** Sleep-set search over fully expanded nodes reaches a representative of every
 /// Mazurkiewicz trace (Godefroid, ch. 5), with or without a depth bound, since swapping
-/// independent steps does not change an execution's length. Optimal DPOR started from a node with
-/// a sleep set explores every trace from that node that the set does not exclude: the correctness
-/// argument of Abdulla et al. (JACM 2017) is an induction over the nodes below the one the search
-/// starts from, whatever that node is. Their composition covers every trace. The differential
-/// tests check it against `dfs` on generated programs, with and without bounds.
+/// independent steps does not change an execution's length. Below a root, optimal DPOR with the
+/// initials rule for inherited steps explores every trace from the root in which no inherited
+/// step is an initial, which is exactly what the root's siblings leave to it. The differential
+/// tests check the composition against `dfs` on every generated program, with and without
+/// bounds, and that unbounded it still runs each trace exactly once (blocked executions aside).
 ///
 /// **Determinism.** The split depends on the system, the strategy and the bound only, never on
 /// the number of jobs or shards, and counts add up: a run's executions, transitions and
-/// violations are the same however its subtrees are spread. The price of the split is a loss of
-/// optimality at the expanded levels: a child whose traces all belong to earlier siblings is
-/// still explored, and ends in sleep-set-blocked executions.
+/// violations are the same however its subtrees are spread.
+///
+/// **The price** is optimality at and below the expanded levels: a subtree explores sequences
+/// that an inherited step turns out to cover and ends them sleep-set blocked, and each subtree
+/// replays its prefix. On the depth-12 scenarios of `specs/` that costs about half as many steps
+/// again; on `lastzero(n)`, whose first steps are all independent reads and one of which (the read
+/// of `a[0]`) nothing can ever delay, it about doubles the work.
 public struct Partition: Sendable, Hashable {
   /// Expansion stops at the first level with at least this many nodes.
   public var minimumSubtrees: Int
