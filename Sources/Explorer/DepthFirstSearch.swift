@@ -5,21 +5,26 @@
 /// state, run the step, recurse.
 @usableFromInline struct DepthFirstSearch<System: TransitionSystem> {
   @usableFromInline let context: RunContext<System>
+  /// `context.system`, held here so that a node does not copy it out of the class.
+  let system: System
 
-  @usableFromInline init(context: RunContext<System>) { self.context = context }
+  @usableFromInline init(context: RunContext<System>) {
+    self.context = context
+    self.system = context.system
+  }
 
   /// Explores `root` (by default the whole tree): replays its prefix, then every interleaving
   /// below it.
   @usableFromInline func run(from root: Subtree = .whole) {
     var steps: [ExecutionRecord<System.State>.Step] = []
     var violations: [Violation] = []
-    var state = context.system.initialState
+    var state = system.initialState
     context.see(state)
     for step in root.prefix {
-      guard case .enabled(let footprint, let choices) = context.system.status(of: step.thread, in: state),
+      guard case .enabled(let footprint, let choices) = system.status(of: step.thread, in: state),
         step.choice < choices
       else { preconditionFailure("the prefix of a subtree does not replay") }
-      let violation = context.system.execute(thread: step.thread, choice: step.choice, in: &state)
+      let violation = system.execute(thread: step.thread, choice: step.choice, in: &state)
       steps.append(.init(thread: step.thread, choice: step.choice, footprint: footprint))
       context.didStep(depth: steps.count)
       context.see(state)
@@ -35,7 +40,6 @@
     _ state: System.State, _ steps: inout [ExecutionRecord<System.State>.Step],
     _ violations: inout [Violation]
   ) {
-    let system = context.system
     var enabled: [(thread: Int, footprint: Footprint, choices: Int)] = []
     var blocked: [Int] = []
     for thread in 0..<system.threadCount {

@@ -53,8 +53,14 @@
 /// the bound in every causal context, so it finds the same violations and deadlocks.
 @usableFromInline struct OptimalDPOR<System: TransitionSystem> {
   @usableFromInline let context: RunContext<System>
+  /// `context.system`, held here: reading it through the class would copy the system (and
+  /// retain everything it holds) at every use on the hot path.
+  @usableFromInline let system: System
 
-  @usableFromInline init(context: RunContext<System>) { self.context = context }
+  @usableFromInline init(context: RunContext<System>) {
+    self.context = context
+    self.system = context.system
+  }
 
   /// The state before each event of the current execution (`states[i]` is the state of node
   /// `pre(E, e_i)`); kept apart from `Node` so that race analysis runs on non-generic data.
@@ -64,7 +70,6 @@
   /// from its sleep set, reversing only races whose earlier event is below the root (see
   /// `Partition`).
   @inlinable func run(from root: Subtree = .whole) {
-    let system = context.system
     let threads = system.threadCount
     let bound = context.configuration.depthBound
     var frames: [ExecutionNode] = []
@@ -164,7 +169,7 @@
   }
 
   @inlinable func refresh(_ statuses: inout [StepStatus], in state: System.State) {
-    for t in 0..<statuses.count { statuses[t] = context.system.status(of: t, in: state) }
+    for t in 0..<statuses.count { statuses[t] = system.status(of: t, in: state) }
   }
 
   /// The next event to explore from a node: the leftmost executable child of its wakeup tree or,
@@ -247,8 +252,8 @@
     // initials) still holds races that no other execution may reverse: analyse it too, with its
     // pending steps, but without the last-slot races of a cut.
     let bounded = context.configuration.depthBound != nil
-    var analysis = RaceAnalysis(nodes: frames, bounded: bounded, floor: floor) { [context] sequence, i in
-      Self.isExecutable(sequence, from: states[i], in: context.system)
+    var analysis = RaceAnalysis(nodes: frames, bounded: bounded, floor: floor) { [system] sequence, i in
+      Self.isExecutable(sequence, from: states[i], in: system)
     }
     frames.removeAll()  // leaves `analysis` the only owner, so planting does not copy the nodes
     analysis.plantWakeupSequences(statuses: statuses, cut: ending == .cut, fresh: fresh)
