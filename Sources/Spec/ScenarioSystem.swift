@@ -11,6 +11,46 @@ public struct ScenarioSystem: TransitionSystem {
     /// The shared cells, indexed by object id.
     public internal(set) var cells: [Value]
     var threads: [ThreadState]
+
+    /// Every word of the state through two multiply-xorshift lanes, then two words into the
+    /// hasher: the synthesized hash fed each field to SipHash separately, a tenth of a DPOR step
+    /// on the model. Two lanes keep the stateful search's fingerprints 128 bits wide. Equality
+    /// stays field by field.
+    public func hash(into hasher: inout Hasher) {
+      var lanes = StateMixer()
+      lanes.mix(UInt64(cells.count))
+      for cell in cells { lanes.mix(cell) }
+      for thread in threads {
+        lanes.mix(UInt64(UInt32(bitPattern: thread.pc)) | UInt64(UInt32(bitPattern: thread.base)) << 32)
+        lanes.mix(UInt64(thread.fault.rawValue) | UInt64(thread.slots.count) << 8 | UInt64(thread.frames.count) << 40)
+        lanes.mix(UInt64(bitPattern: thread.faultDetail))
+        for slot in thread.slots { lanes.mix(slot) }
+        for frame in thread.frames {
+          lanes.mix(UInt64(UInt32(bitPattern: frame.returnPc)) | UInt64(UInt32(bitPattern: frame.base)) << 32)
+          lanes.mix(UInt64(UInt32(bitPattern: frame.dst)))
+        }
+      }
+      hasher.combine(lanes.first)
+      hasher.combine(lanes.second)
+    }
+  }
+
+  /// Two 64-bit hash lanes over a stream of words, with different constants.
+  struct StateMixer {
+    var first: UInt64 = 0x243F_6A88_85A3_08D3
+    var second: UInt64 = 0x1319_8A2E_0370_7344
+
+    @inline(__always) mutating func mix(_ word: UInt64) {
+      first = (first ^ word) &* 0x9E37_79B9_7F4A_7C15
+      first ^= first >> 31
+      second = (second ^ word) &* 0xC2B2_AE3D_27D4_EB4F
+      second ^= second >> 29
+    }
+
+    @inline(__always) mutating func mix(_ value: Value) {
+      mix(UInt64(value.tag.rawValue))
+      mix(UInt64(bitPattern: value.bits))
+    }
   }
 
   /// What a thread's next visible step is, for traces.
