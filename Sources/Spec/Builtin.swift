@@ -208,6 +208,10 @@ public struct Library: Sendable {
   /// Domain checks of the final state of every execution (for example `frozen-leftover`).
   /// They see only the final state, which does not depend on the interleaving.
   public var finalChecks: [@Sendable (FinalCheckContext) -> Violation?] = []
+  /// Whether plain accesses that race are a `race` violation (see PlainRaces). The KVM model
+  /// turns it on, as the kernel's memory model requires; the generic language leaves it off, so
+  /// that the classic racy programs of the DPOR literature keep their meaning.
+  public var checksPlainRaces = false
 
   public init(
     typeNames: [String: SpecType], constants: [String: (type: SpecType, value: Value)],

@@ -104,7 +104,8 @@ final class Compiler {
       name: programName, ops: ops, sites: sites, functions: compiled, builtins: builtins,
       cells: cells, initialCells: initialCells, scenarios: scenarios,
       vmBuggedCell: Library.vmBuggedCell, finalChecks: library.finalChecks,
-      staticFootprints: staticFootprints, regionFootprints: regionFootprints)
+      staticFootprints: staticFootprints, regionFootprints: regionFootprints,
+      checksPlainRaces: library.checksPlainRaces)
   }
 
   // MARK: Declarations
