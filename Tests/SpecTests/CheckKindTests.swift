@@ -26,6 +26,7 @@ import Testing
     Case(file: "frozen_leftover", kind: "frozen-leftover", strategy: .dpor),
     Case(file: "race", kind: "race", strategy: .stateful(shortest: false)),
     Case(file: "race_plain", kind: "race", strategy: .stateful(shortest: false)),
+    Case(file: "fresh_install", kind: "divergence", strategy: .stateful(shortest: false)),
     Case(file: "lock_misuse", kind: "lock-misuse", strategy: .stateful(shortest: false)),
     Case(file: "deadlock", kind: "deadlock", strategy: .stateful(shortest: false)),
     Case(file: "assertion", kind: "assertion", strategy: .stateful(shortest: false)),
