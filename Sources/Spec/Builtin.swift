@@ -137,6 +137,9 @@ public struct Builtin: Sendable {
   public var execute: @Sendable (BuiltinCall, inout [Value]) -> BuiltinOutcome
   /// Set only by the standard library's loads and stores, which the interpreter runs inline.
   var fastPath: FastPath = .none
+  /// Implicit objects (such as the RCU state) the builtin always writes besides its arguments,
+  /// for the fixed footprint of an `atomic` region that calls it.
+  var implicitWrites: [Int] = []
 
   /// How the interpreter may run the builtin without calling its closures: loads and stores
   /// entirely; lock operations for `status` only (blocked-ness and footprint).

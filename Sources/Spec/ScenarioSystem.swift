@@ -315,6 +315,10 @@ public struct ScenarioSystem: TransitionSystem {
     }
     switch info.kind {
     case .value:
+      if value.tag == .freed {
+        let readers = (0..<16).filter { value.bits & (1 << Int64($0)) != 0 }.map(names)
+        return readers.isEmpty ? "freed" : "freed after a grace period (waits for \(readers.joined(separator: ",")))"
+      }
       if value.tag == .pointer, value.bits >= 0, value.bits < Int64(program.cells.count) {
         return "&" + program.cells[Int(value.bits)].name
       }

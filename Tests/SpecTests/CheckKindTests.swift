@@ -27,6 +27,8 @@ import Testing
     Case(file: "race", kind: "race", strategy: .stateful(shortest: false)),
     Case(file: "race_plain", kind: "race", strategy: .stateful(shortest: false)),
     Case(file: "fresh_install", kind: "divergence", strategy: .stateful(shortest: false)),
+    Case(file: "rcu_grace_period", kind: "use-after-free", strategy: .stateful(shortest: false)),
+    Case(file: "rcu_walker", kind: "use-after-free", strategy: .stateful(shortest: false)),
     Case(file: "lock_misuse", kind: "lock-misuse", strategy: .stateful(shortest: false)),
     Case(file: "deadlock", kind: "deadlock", strategy: .stateful(shortest: false)),
     Case(file: "assertion", kind: "assertion", strategy: .stateful(shortest: false)),

@@ -210,6 +210,66 @@ import Testing
     #expect(try Self.verdict(broken).kinds == ["assertion"])
   }
 
+  /// kfree_rcu frees an object once every reader inside a read-side critical section at the free
+  /// has left it; rcu_freed tells a reader whether the object may be gone (invariant 18).
+  @Test func kfreeRcuWaitsForTheReadersOfItsTime() throws {
+    let source = """
+      shared int table = 1;
+      shared u64 table_head;
+      void walker() {
+          rcu_read_lock();
+          int t = READ_ONCE(table);
+          if (t == 1) {
+              bool gone;
+              atomic { gone = rcu_freed(&table_head); }
+              USE_AFTER_FREE_ON(gone);
+          }
+          rcu_read_unlock();
+      }
+      void unlinker() {
+          if (cmpxchg64(&table, 1, 0) == 1)
+              kfree_rcu(&table_head);
+      }
+      scenario rcu { thread w = walker(); thread u = unlinker(); expect ok; }
+      """
+    #expect(try Self.raceMessages(source) == [])
+    // Freed at once, or read outside a read-side critical section: the walker may read it gone.
+    let withoutGracePeriod = source.replacingOccurrences(
+      of: "kfree_rcu(&table_head)", with: "kfree(&table_head)")
+    let outside = source.replacingOccurrences(of: "rcu_read_lock();", with: "")
+      .replacingOccurrences(of: "rcu_read_unlock();", with: "")
+    for broken in [withoutGracePeriod, outside] {
+      let messages = try Self.raceMessages(broken)
+      #expect(messages == ["use-after-free: w in walker at r.ept:9:9: USE_AFTER_FREE_ON(gone) fired"])
+    }
+    // A section begun after the free does not protect the reader either.
+    let late = """
+      shared u64 head;
+      void freer() { kfree_rcu(&head); }
+      void reader() {
+          rcu_read_lock();
+          bool gone = rcu_freed(&head);
+          USE_AFTER_FREE_ON(gone);
+          rcu_read_unlock();
+      }
+      scenario late { thread f = freer(); thread r = reader(); expect ok; }
+      """
+    #expect(
+      try Self.raceMessages(late) == [
+        "use-after-free: r in reader at r.ept:6:5: USE_AFTER_FREE_ON(gone) fired"
+      ])
+    // Nothing is freed twice.
+    let twice = """
+      shared u64 head;
+      void freer() { kfree_rcu(&head); kfree(&head); }
+      scenario twice { thread f = freer(); expect ok; }
+      """
+    #expect(
+      try Self.raceMessages(twice) == [
+        "use-after-free: f in freer at r.ept:2:34: kfree(&head): the object is already freed"
+      ])
+  }
+
   @Test func deadlockFromRecursiveWriteLockAttempt() throws {
     let source = """
       rwlock mmu_lock;
