@@ -63,6 +63,7 @@ import Testing
         "use-after-free: vcpu1 in kvm_tdp_mmu_read_spte at specs/tdp_mmu.ept:89:9: USE_AFTER_FREE_ON(rcu_freed(&sp_rcu_head[table])) fired"
       ]),
     Outcome(file: "rcu_grace_period_near_miss", states: 191, messages: []),
+    Outcome(file: "rcu_walker_near_miss", states: 191, messages: []),
     // Both free the S-EPT page with the HKID assigned (invariant 12); only the variant that does
     // not leak it then frees a page the TDX module still owns.
     Outcome(
