@@ -337,6 +337,10 @@ public struct ScenarioSystem: TransitionSystem {
     return state.cells[index]
   }
 
+  /// The cells the plain-race check tracks in this scenario: those some thread may access plainly
+  /// (see PlainRaces). Empty for a spec whose threads make only marked accesses.
+  public var cellsCheckedForPlainRaces: [String] { plainRaces.tracked.map { program.cells[$0].name } }
+
   /// The name of each shared object, by object id (`x`, `a[2]`, `mmu_lock`, `__rcu`).
   public var objectNames: [String] { program.cells.map(\.name) }
 

@@ -80,6 +80,14 @@ import Testing
       ]),
   ]
 
+  /// The plain-race check tracks exactly the cell the variant stores to plainly.
+  @Test func onlyThePlainlyWrittenFlagIsTracked() throws {
+    let path = CheckKindTests.fixtures.appendingPathComponent("race_plain.ept").path
+    let spec = try LoadedSpec.load(paths: [path])
+    let scenario = try #require(spec.scenarios.first)
+    #expect(spec.system(for: scenario).cellsCheckedForPlainRaces == ["wait_for_sept_zap"])
+  }
+
   @Test(arguments: expected)
   func fixtureShowsExactlyItsViolations(_ expected: Outcome) throws {
     let outcome = try Self.outcome(expected.file)
