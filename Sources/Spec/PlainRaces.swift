@@ -34,7 +34,8 @@ struct PlainRaces: Sendable {
 
   /// The record kinds kept per tracked cell and thread.
   enum Kind: Int, CaseIterable {
-    case read = 0, plainRead, write, plainWrite
+    case read = 0
+    case plainRead, write, plainWrite
     var text: String {
       switch self {
       case .read: return "read"
@@ -220,7 +221,9 @@ struct PlainRaces: Sendable {
         }
       }
     }
-    let kinds: [Kind] = write ? (plain ? [.write, .plainWrite] : [.write])
+    let kinds: [Kind] =
+      write
+      ? (plain ? [.write, .plainWrite] : [.write])
       : (plain ? [.read, .plainRead] : [.read])
     for kind in kinds { replace(record(k, t, kind), thread: t, &s) }
     return race

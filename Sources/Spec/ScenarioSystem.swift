@@ -118,7 +118,8 @@ public struct ScenarioSystem: TransitionSystem {
       case .visible(let builtin, let argumentBase, _, _, _):
         let fast = program.fastPaths[Int(builtin)]
         let p = ts.slots[Int(ts.base + argumentBase)]
-        let cell = p.tag == .pointer && p.bits >= 0 && p.bits < Int64(state.cells.count)
+        let cell =
+          p.tag == .pointer && p.bits >= 0 && p.bits < Int64(state.cells.count)
           ? Int(p.bits) : nil
         let plain = program.builtins[Int(builtin)].access == .plain
         switch fast {
@@ -176,8 +177,10 @@ public struct ScenarioSystem: TransitionSystem {
     }
     state.happensBefore = hb
     if let race, violation == nil {
-      violation = Violation(kind: "race", message: machine.message(
-        thread, pc, "\(program.sites[Int(pc)].text): \(race)"))
+      violation = Violation(
+        kind: "race",
+        message: machine.message(
+          thread, pc, "\(program.sites[Int(pc)].text): \(race)"))
     }
     return violation
   }
@@ -189,7 +192,9 @@ public struct ScenarioSystem: TransitionSystem {
   ) -> String? {
     var objects: [(cell: Int, exclusive: Bool)] = []
     for word in 0..<4 {
-      for (bits, exclusive) in [(f.exclusive[word], true), (f.shared[word] & ~f.exclusive[word], false)] {
+      for (bits, exclusive) in [
+        (f.exclusive[word], true), (f.shared[word] & ~f.exclusive[word], false),
+      ] {
         var b = bits
         while b != 0 {
           let bit = word * 64 + b.trailingZeroBitCount
@@ -317,7 +322,8 @@ public struct ScenarioSystem: TransitionSystem {
     case .value:
       if value.tag == .freed {
         let readers = (0..<16).filter { value.bits & (1 << Int64($0)) != 0 }.map(names)
-        return readers.isEmpty ? "freed" : "freed after a grace period (waits for \(readers.joined(separator: ",")))"
+        return readers.isEmpty
+          ? "freed" : "freed after a grace period (waits for \(readers.joined(separator: ",")))"
       }
       if value.tag == .pointer, value.bits >= 0, value.bits < Int64(program.cells.count) {
         return "&" + program.cells[Int(value.bits)].name
@@ -339,7 +345,9 @@ public struct ScenarioSystem: TransitionSystem {
 
   /// The cells the plain-race check tracks in this scenario: those some thread may access plainly
   /// (see PlainRaces). Empty for a spec whose threads make only marked accesses.
-  public var cellsCheckedForPlainRaces: [String] { plainRaces.tracked.map { program.cells[$0].name } }
+  public var cellsCheckedForPlainRaces: [String] {
+    plainRaces.tracked.map { program.cells[$0].name }
+  }
 
   /// The name of each shared object, by object id (`x`, `a[2]`, `mmu_lock`, `__rcu`).
   public var objectNames: [String] { program.cells.map(\.name) }

@@ -59,7 +59,9 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
     case .pointer: return "&cell\(bits)"
     case .spte: return SPTE(self).description
     case .handle: return "handle\(bits)"
-    case .freed: return bits == 0 ? "freed" : "freed after a grace period (readers 0x\(String(bits, radix: 16)))"
+    case .freed:
+      return bits == 0
+        ? "freed" : "freed after a grace period (readers 0x\(String(bits, radix: 16)))"
     }
   }
 }

@@ -103,7 +103,8 @@ import Testing
       scenario s { thread w = writer(); thread r = reader(); expect ok; }
       """
     #expect(try Self.raceMessages(marked) == [])
-    let mixed = marked.replacingOccurrences(of: "thread r = reader()", with: "thread r = plain_reader()")
+    let mixed = marked.replacingOccurrences(
+      of: "thread r = reader()", with: "thread r = plain_reader()")
     let mixedMessages = try Self.raceMessages(mixed)
     #expect(
       mixedMessages == [
@@ -240,7 +241,8 @@ import Testing
       .replacingOccurrences(of: "rcu_read_unlock();", with: "")
     for broken in [withoutGracePeriod, outside] {
       let messages = try Self.raceMessages(broken)
-      #expect(messages == ["use-after-free: w in walker at r.ept:9:9: USE_AFTER_FREE_ON(gone) fired"])
+      #expect(
+        messages == ["use-after-free: w in walker at r.ept:9:9: USE_AFTER_FREE_ON(gone) fired"])
     }
     // A section begun after the free does not protect the reader either.
     let late = """
