@@ -137,6 +137,9 @@ public struct Builtin: Sendable {
   public var execute: @Sendable (BuiltinCall, inout [Value]) -> BuiltinOutcome
   /// Set only by the standard library's loads and stores, which the interpreter runs inline.
   var fastPath: FastPath = .none
+  /// Implicit objects (such as the RCU state) the builtin always writes besides its arguments,
+  /// for the fixed footprint of an `atomic` region that calls it.
+  var implicitWrites: [Int] = []
 
   /// How the interpreter may run the builtin without calling its closures: loads and stores
   /// entirely; lock operations for `status` only (blocked-ness and footprint).
@@ -208,6 +211,10 @@ public struct Library: Sendable {
   /// Domain checks of the final state of every execution (for example `frozen-leftover`).
   /// They see only the final state, which does not depend on the interleaving.
   public var finalChecks: [@Sendable (FinalCheckContext) -> Violation?] = []
+  /// Whether plain accesses that race are a `race` violation (see PlainRaces). The KVM model
+  /// turns it on, as the kernel's memory model requires; the generic language leaves it off, so
+  /// that the classic racy programs of the DPOR literature keep their meaning.
+  public var checksPlainRaces = false
 
   public init(
     typeNames: [String: SpecType], constants: [String: (type: SpecType, value: Value)],

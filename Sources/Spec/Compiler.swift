@@ -104,7 +104,8 @@ final class Compiler {
       name: programName, ops: ops, sites: sites, functions: compiled, builtins: builtins,
       cells: cells, initialCells: initialCells, scenarios: scenarios,
       vmBuggedCell: Library.vmBuggedCell, finalChecks: library.finalChecks,
-      staticFootprints: staticFootprints, regionFootprints: regionFootprints)
+      staticFootprints: staticFootprints, regionFootprints: regionFootprints,
+      checksPlainRaces: library.checksPlainRaces)
   }
 
   // MARK: Declarations
@@ -1614,6 +1615,7 @@ extension Compiler {
       for c in cell..<(cell + (length ?? 1)) { fixed.insert(object: c, mode: exclusive ? .write : .read) }
     }
     if walker.bugsVM { fixed.insert(object: Library.vmBuggedCell, mode: .write) }
+    for object in walker.implicitWrites { fixed.insert(object: object, mode: .write) }
     if walker.acquiresLock || condition != nil { fixed.markBlocking() }
     var pointers: [(slot: Int32, exclusive: Bool)] = []
     var everything = walker.everything
@@ -1639,6 +1641,8 @@ extension Compiler {
     var assignedLocals: Set<String> = []
     var everything = false
     var bugsVM = false
+    /// Implicit objects the builtins it calls write (`Builtin.implicitWrites`).
+    var implicitWrites: Set<Int> = []
     /// Whether the region takes a lock (and so may have to wait for it).
     var acquiresLock = false
     /// Names declared inside the region or the callee being walked, innermost last.
@@ -1738,6 +1742,7 @@ extension Compiler {
         if name == "KVM_BUG_ON" || name == "TDX_BUG_ON" { bugsVM = true }
         if let builtin = compiler.library.builtins[name] {
           if RegionWalker.acquisitions.contains(name) { acquiresLock = true }
+          implicitWrites.formUnion(builtin.implicitWrites)
           let pureLoad = !builtin.isSchedulingPoint || RegionWalker.loads.contains(name)
           for (i, argument) in arguments.enumerated() {
             let mode = i < builtin.parameters.count ? builtin.parameters[i].mode : .value
@@ -1769,6 +1774,6 @@ extension Compiler {
     static let acquisitions: Set<String> = ["spin_lock", "read_lock", "write_lock"]
 
     /// Builtins that only read their location.
-    static let loads: Set<String> = [Library.plainLoad, "READ_ONCE", "atomic_read"]
+    static let loads: Set<String> = [Library.plainLoad, "READ_ONCE", "atomic_read", "rcu_freed"]
   }
 }

@@ -355,6 +355,16 @@ struct Machine: Sendable {
   func execute(_ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value])
     -> Violation?
   {
+    var touched = Footprint()
+    return execute(&ts, thread: thread, choice: choice, cells: &cells, touched: &touched)
+  }
+
+  /// The same; for an `atomic` or `await` region, `touched` receives the accesses it made (not
+  /// its fixed footprint), for the race check of plain accesses.
+  func execute(
+    _ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value],
+    touched: inout Footprint
+  ) -> Violation? {
     guard ts.pc >= 0 else { return nil }
     var violation: Violation? = nil
     if ts.fault != .none {
@@ -415,9 +425,8 @@ struct Machine: Sendable {
       stop(&ts)
       return violation
     case .atomicBegin(let end), .awaitBegin(let end):
-      var footprint = Footprint()
       ts.pc += 1
-      switch runInline(&ts, thread: thread, cells: &cells, end: end, footprint: &footprint) {
+      switch runInline(&ts, thread: thread, cells: &cells, end: end, footprint: &touched) {
       case .completed(let v): violation = v
       case .blocked: break  // status said enabled; determinism rules this out
       }

@@ -9,6 +9,7 @@ extension Library {
   /// can see and change it.
   public static let kvm: Library = {
     var library = Library.standard
+    library.checksPlainRaces = true
     library.typeNames["spte_t"] = .spte
     func constant(_ name: String, _ value: Int64) { library.constants[name] = (.int, .int(value)) }
     constant("PG_LEVEL_4K", 1)

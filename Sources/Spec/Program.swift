@@ -118,6 +118,8 @@ final class Program: Sendable {
   let scenarios: [CompiledScenario]
   let vmBuggedCell: Int
   let finalChecks: [@Sendable (FinalCheckContext) -> Violation?]
+  /// Whether racing plain accesses are violations (`Library.checksPlainRaces`).
+  let checksPlainRaces: Bool
   /// For `atomic` and `await` regions whose accesses are all direct: every access they may
   /// make, keyed by the pc of the region's first instruction.
   let staticFootprints: [Int32: Footprint]
@@ -132,8 +134,10 @@ final class Program: Sendable {
     name: String, ops: [Op], sites: [Site], functions: [CompiledFunction], builtins: [Builtin],
     cells: [CellInfo], initialCells: [Value], scenarios: [CompiledScenario], vmBuggedCell: Int,
     finalChecks: [@Sendable (FinalCheckContext) -> Violation?],
-    staticFootprints: [Int32: Footprint] = [:], regionFootprints: [Int32: RegionFootprint] = [:]
+    staticFootprints: [Int32: Footprint] = [:], regionFootprints: [Int32: RegionFootprint] = [:],
+    checksPlainRaces: Bool = false
   ) {
+    self.checksPlainRaces = checksPlainRaces
     self.regionFootprints = regionFootprints
     self.staticFootprints = staticFootprints
     self.finalChecks = finalChecks

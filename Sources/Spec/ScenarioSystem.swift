@@ -11,6 +11,9 @@ public struct ScenarioSystem: TransitionSystem {
     /// The shared cells, indexed by object id.
     public internal(set) var cells: [Value]
     var threads: [ThreadState]
+    /// Happens-before among the accesses the plain-race check tracks (empty when it tracks
+    /// none; see PlainRaces).
+    var happensBefore: PlainRaces.State = .empty
 
     /// Every word of the state through two multiply-xorshift lanes, then two words into the
     /// hasher: the synthesized hash fed each field to SipHash separately, a tenth of a DPOR step
@@ -32,6 +35,7 @@ public struct ScenarioSystem: TransitionSystem {
       }
       hasher.combine(lanes.first)
       hasher.combine(lanes.second)
+      hasher.combine(happensBefore)
     }
   }
 
@@ -67,6 +71,7 @@ public struct ScenarioSystem: TransitionSystem {
 
   let machine: Machine
   let scenario: CompiledScenario
+  let plainRaces: PlainRaces
   public let initialState: State
   /// The scenario this system runs.
   public let info: ScenarioInfo
@@ -78,6 +83,9 @@ public struct ScenarioSystem: TransitionSystem {
     self.machine = Machine(program: program, threadNames: names, enforcesLoopBounds: loopBounds)
     self.scenario = scenario
     self.info = info
+    self.plainRaces = PlainRaces(
+      program: program, threads: scenario.threads.map(\.function),
+      cellNames: program.cells.map(\.name))
     var cells = program.initialCells
     var initViolation: Violation? = nil
     if let initFunction = scenario.initFunction {
@@ -96,7 +104,8 @@ public struct ScenarioSystem: TransitionSystem {
       machine.settle(&ts, thread: t, cells: cells)
       threads.append(ts)
     }
-    initialState = State(cells: cells, threads: threads)
+    initialState = State(
+      cells: cells, threads: threads, happensBefore: plainRaces.initialState)
   }
 
   static func frame(_ program: Program, function: Int32, arguments: [Value]) -> ThreadState {
@@ -119,9 +128,138 @@ public struct ScenarioSystem: TransitionSystem {
   public func execute(thread: Int, choice: Int, in state: inout State) -> Violation? {
     var ts = ThreadState.empty
     swap(&ts, &state.threads[thread])
-    let violation = machine.execute(&ts, thread: thread, choice: choice, cells: &state.cells)
+    let violation: Violation?
+    if plainRaces.isEnabled {
+      violation = executeTrackingRaces(&ts, thread: thread, choice: choice, in: &state)
+    } else {
+      violation = machine.execute(&ts, thread: thread, choice: choice, cells: &state.cells)
+    }
     swap(&ts, &state.threads[thread])
     return violation
+  }
+
+  /// A step under the plain-race check: what it acquires, the accesses it makes to tracked
+  /// cells, and what it releases (see PlainRaces).
+  private func executeTrackingRaces(
+    _ ts: inout ThreadState, thread: Int, choice: Int, in state: inout State
+  ) -> Violation? {
+    let pc = ts.pc
+    enum Step {
+      case none
+      case load(Int, plain: Bool)
+      case store(Int, plain: Bool)
+      case lock(Int, Builtin.FastPath)
+      case rcuUnlock
+      case footprint(Footprint)
+      case region
+    }
+    var step = Step.none
+    if pc >= 0, ts.fault == .none {
+      switch program.ops[Int(pc)] {
+      case .visible(let builtin, let argumentBase, _, _, _):
+        let fast = program.fastPaths[Int(builtin)]
+        let p = ts.slots[Int(ts.base + argumentBase)]
+        let cell =
+          p.tag == .pointer && p.bits >= 0 && p.bits < Int64(state.cells.count)
+          ? Int(p.bits) : nil
+        let plain = program.builtins[Int(builtin)].access == .plain
+        switch fast {
+        case .load: if let cell { step = .load(cell, plain: plain) }
+        case .store: if let cell { step = .store(cell, plain: plain) }
+        case .acquire, .sharedAcquire, .release, .sharedRelease:
+          if let cell { step = .lock(cell, fast) }
+        case .none:
+          if program.builtins[Int(builtin)].name == "rcu_read_unlock" {
+            step = .rcuUnlock
+          } else if case .enabled(let f, _) = machine.status(
+            ts, thread: thread, cells: state.cells)
+          {
+            step = .footprint(f)
+          }
+        }
+      case .check:
+        if case .enabled(let f, _) = machine.status(ts, thread: thread, cells: state.cells) {
+          step = .footprint(f)
+        }
+      case .atomicBegin, .awaitBegin:
+        step = .region
+      default: break
+      }
+    }
+    var touched = Footprint()
+    var violation = machine.execute(
+      &ts, thread: thread, choice: choice, cells: &state.cells, touched: &touched)
+    let names = scenario.threads.map(\.name)
+    var race: String? = nil
+    var hb = state.happensBefore
+    switch step {
+    case .none: break
+    case .load(let cell, let plain):
+      if !plain { plainRaces.acquire(cell, exclusive: false, thread: thread, &hb) }
+      race = plainRaces.access(
+        cell, write: false, plain: plain, thread: thread, threadNames: names, &hb)
+    case .store(let cell, let plain):
+      race = plainRaces.access(
+        cell, write: true, plain: plain, thread: thread, threadNames: names, &hb)
+      if !plain { plainRaces.release(cell, thread: thread, &hb) }
+    case .lock(let cell, let mode):
+      switch mode {
+      case .acquire: plainRaces.acquire(cell, exclusive: true, thread: thread, &hb)
+      case .sharedAcquire: plainRaces.acquire(cell, exclusive: false, thread: thread, &hb)
+      case .sharedRelease: plainRaces.releaseShared(cell, thread: thread, &hb)
+      default: plainRaces.release(cell, thread: thread, &hb)
+      }
+    case .rcuUnlock:
+      plainRaces.releaseShared(Library.rcuCell, thread: thread, &hb)
+    case .footprint(let f):
+      race = applyFootprint(f, thread: thread, names: names, &hb)
+    case .region:
+      race = applyFootprint(touched, thread: thread, names: names, &hb)
+    }
+    state.happensBefore = hb
+    if let race, violation == nil {
+      violation = Violation(
+        kind: "race",
+        message: machine.message(
+          thread, pc, "\(program.sites[Int(pc)].text): \(race)"))
+    }
+    return violation
+  }
+
+  /// A step known by its footprint only (a region, a domain builtin, an atomic
+  /// read-modify-write): reads acquire, writes acquire and release; all are marked accesses.
+  private func applyFootprint(
+    _ f: Footprint, thread: Int, names: [String], _ hb: inout PlainRaces.State
+  ) -> String? {
+    var objects: [(cell: Int, exclusive: Bool)] = []
+    for word in 0..<4 {
+      for (bits, exclusive) in [
+        (f.exclusive[word], true), (f.shared[word] & ~f.exclusive[word], false),
+      ] {
+        var b = bits
+        while b != 0 {
+          let bit = word * 64 + b.trailingZeroBitCount
+          b &= b - 1
+          // Object ids above 255 fold onto the set (see Footprint).
+          var cell = bit
+          while cell < program.cells.count {
+            objects.append((cell, exclusive))
+            cell += 256
+          }
+        }
+      }
+    }
+    var race: String? = nil
+    for o in objects {
+      plainRaces.acquire(o.cell, exclusive: o.exclusive, thread: thread, &hb)
+    }
+    for o in objects {
+      let r = plainRaces.access(
+        o.cell, write: o.exclusive, plain: false, thread: thread, threadNames: names, &hb)
+      race = race ?? r
+    }
+    for o in objects where o.exclusive { plainRaces.release(o.cell, thread: thread, &hb) }
+    return race
   }
 
   public func checkFinal(_ state: State) -> Violation? {
@@ -223,6 +361,11 @@ public struct ScenarioSystem: TransitionSystem {
     }
     switch info.kind {
     case .value:
+      if value.tag == .freed {
+        let readers = (0..<16).filter { value.bits & (1 << Int64($0)) != 0 }.map(names)
+        return readers.isEmpty
+          ? "freed" : "freed after a grace period (waits for \(readers.joined(separator: ",")))"
+      }
       if value.tag == .pointer, value.bits >= 0, value.bits < Int64(program.cells.count) {
         return "&" + program.cells[Int(value.bits)].name
       }
@@ -239,6 +382,12 @@ public struct ScenarioSystem: TransitionSystem {
   public func value(of cellName: String, in state: State) -> Value? {
     guard let index = program.cells.firstIndex(where: { $0.name == cellName }) else { return nil }
     return state.cells[index]
+  }
+
+  /// The cells the plain-race check tracks in this scenario: those some thread may access plainly
+  /// (see PlainRaces). Empty for a spec whose threads make only marked accesses.
+  public var cellsCheckedForPlainRaces: [String] {
+    plainRaces.tracked.map { program.cells[$0].name }
   }
 
   /// The name of each shared object, by object id (`x`, `a[2]`, `mmu_lock`, `__rcu`).

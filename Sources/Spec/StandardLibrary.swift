@@ -49,7 +49,7 @@ extension Library {
         "assertion", "lock-misuse", "unbounded-retry", "deadlock", "spec-error", "divergence",
         "frozen-leftover", "race", "zap-policy", "tdx-error", "use-after-free",
       ])
-    for builtin in memoryBuiltins + lockBuiltins + rcuBuiltins + otherBuiltins {
+    for builtin in memoryBuiltins + lockBuiltins + rcuBuiltins + freeBuiltins + otherBuiltins {
       library.add(builtin)
     }
     return library
@@ -330,7 +330,19 @@ extension Library {
               kind: "lock-misuse",
               message: "rcu_read_unlock outside an RCU read-side critical section"))
         }
-        memory[rcuCell] = .int(bits &- (1 << (4 * Int64(call.thread))))
+        let after = bits &- (1 << (4 * Int64(call.thread)))
+        memory[rcuCell] = .int(after)
+        // Leaving the outermost section ends this thread's part in every grace period that
+        // waits for it. The write is not in the footprint, and need not be: the thread's bit in
+        // a freed object's mark is read only by the thread itself (`rcu_freed`), and set only by
+        // `kfree_rcu`, which conflicts with this step on the RCU state; so this step commutes
+        // with every step of another thread that its footprint does not conflict with.
+        if rcuDepth(after, call.thread) == 0 {
+          let mask = ~(Int64(1) << Int64(call.thread))
+          for i in memory.indices where memory[i].tag == .freed && memory[i].bits & ~mask != 0 {
+            memory[i] = Value(tag: .freed, bits: memory[i].bits & mask)
+          }
+        }
         return BuiltinOutcome()
       }),
     Builtin(
@@ -353,6 +365,70 @@ extension Library {
         return BuiltinOutcome()
       }),
   ]
+
+  /// The threads inside an RCU read-side critical section.
+  static func rcuReaders(_ bits: Int64) -> Int64 {
+    var mask: Int64 = 0
+    for t in 0..<16 where rcuDepth(bits, t) != 0 { mask |= 1 << Int64(t) }
+    return mask
+  }
+
+  /// Objects freed directly or after a grace period, and the check a reader makes (PROTOCOL.md
+  /// §11, invariant 18). A shared cell stands for the object (its `struct rcu_head`); it holds
+  /// zero while the object is live, and a `.freed` mark once it was passed to `kfree_rcu` or
+  /// `kfree`. The mark holds the threads that were inside a read-side critical section at the
+  /// `kfree_rcu`: the grace period cannot end, and the object cannot be gone, before each of them
+  /// leaves that section (`rcu_read_unlock` clears its bit). The callback itself is not run: the
+  /// model needs only to know when the object may be gone.
+  static let freeBuiltins: [Builtin] = {
+    func free(_ name: String, afterGracePeriod: Bool) -> Builtin {
+      var builtin = Builtin(
+        name: name, parameters: [.init("object", .any, .location)], result: .void,
+        isSchedulingPoint: true, access: .rcu,
+        status: { call, memory in
+          var footprint = Footprint()
+          if let cell = call.cell(0, in: memory) { footprint.insert(object: cell, mode: .write) }
+          // Which readers the grace period waits for depends on who is inside a section now.
+          if afterGracePeriod { footprint.insert(object: rcuCell, mode: .write) }
+          return .enabled(footprint, choices: 1)
+        },
+        execute: { call, memory in
+          guard let cell = call.cell(0, in: memory) else { return invalidPointer("the object") }
+          if memory[cell].tag == .freed {
+            return BuiltinOutcome(
+              violation: Violation(kind: "use-after-free", message: "the object is already freed"))
+          }
+          let readers = afterGracePeriod ? rcuReaders(memory[rcuCell].bits) : 0
+          memory[cell] = Value(tag: .freed, bits: readers)
+          return BuiltinOutcome()
+        })
+      if afterGracePeriod { builtin.implicitWrites = [rcuCell] }
+      return builtin
+    }
+    return [
+      free("kfree_rcu", afterGracePeriod: true),
+      free("kfree", afterGracePeriod: false),
+      Builtin(
+        name: "rcu_freed", parameters: [.init("object", .any, .location)], result: .bool,
+        isSchedulingPoint: true, access: .rcu,
+        status: { call, memory in
+          var footprint = Footprint()
+          if let cell = call.cell(0, in: memory) { footprint.insert(object: cell, mode: .read) }
+          return .enabled(footprint, choices: 1)
+        },
+        execute: { call, memory in
+          guard let cell = call.cell(0, in: memory) else { return invalidPointer("the object") }
+          let mark = memory[cell]
+          guard mark.tag == .freed else { return BuiltinOutcome(value: .bool(false)) }
+          // Only a read-side section the calling thread was already in at the free, and has not
+          // left since, keeps the object alive for it. (The thread's own depth is its own state.)
+          let t = call.thread
+          let protected =
+            t >= 0 && rcuDepth(memory[rcuCell].bits, t) != 0 && mark.bits & (1 << Int64(t)) != 0
+          return BuiltinOutcome(value: .bool(!protected))
+        }),
+    ]
+  }()
 
   // MARK: Choice and helpers
 

@@ -3,11 +3,13 @@ import Explorer
 /// A value of the language: a small tagged integer, cheap to copy and hash.
 ///
 /// The tag says how to read `bits`: an integer, a boolean, a pointer to a shared cell (`bits` is
-/// the cell's object id), an SPTE value (`bits` packs its kind and argument, see `SPTE`), or an
-/// opaque handle a domain builtin hands out (a slot or a table).
+/// the cell's object id), an SPTE value (`bits` packs its kind and argument, see `SPTE`), an
+/// opaque handle a domain builtin hands out (a slot or a table), or the mark `kfree_rcu` and
+/// `kfree` leave in the cell that stands for a freed object (`bits`: the threads whose read-side
+/// critical sections, begun before the free, have not ended yet).
 public struct Value: Hashable, Sendable, CustomStringConvertible {
   public enum Tag: UInt8, Sendable {
-    case int, bool, pointer, spte, handle
+    case int, bool, pointer, spte, handle, freed
   }
 
   public var tag: Tag
@@ -57,6 +59,9 @@ public struct Value: Hashable, Sendable, CustomStringConvertible {
     case .pointer: return "&cell\(bits)"
     case .spte: return SPTE(self).description
     case .handle: return "handle\(bits)"
+    case .freed:
+      return bits == 0
+        ? "freed" : "freed after a grace period (readers 0x\(String(bits, radix: 16)))"
     }
   }
 }

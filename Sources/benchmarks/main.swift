@@ -126,7 +126,8 @@ for counting in [true, false] {
 
 print("Interpreter (.ept programs):")
 for n in [3, 4] {
-  let spec = try LoadedSpec.load(source: CanonicalPrograms.lastZero(n), file: "lastzero\(n).ept")
+  let spec = try LoadedSpec.load(
+    source: CanonicalPrograms.lastZero(n), file: "lastzero\(n).ept", library: .standard)
   let system = spec.system(for: spec.scenarios[0])
   let raw = rawStepsPerSecond(system, steps: 2_000_000)
   let mini = rawStepsPerSecond(CanonicalSystems.lastZero(n), steps: 2_000_000)

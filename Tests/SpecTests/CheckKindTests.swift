@@ -6,8 +6,9 @@ import Testing
 /// Each check of DESIGN.md §4, on the real model: a variant that must trigger it, and the same
 /// race on the upstream model (a "near miss") that must not. The known-bug corpus of specs/bugs
 /// covers divergence, zap-policy, tdx-error, use-after-free and unbounded-retry the same way (see
-/// ManifestTests); these fixtures cover the rest. (`race` is the frozen-ownership race of
-/// PROTOCOL.md §11, invariant 3; see Machine.frozenOwnership.)
+/// ManifestTests); these fixtures cover the rest. (`race` is both the frozen-ownership race of
+/// PROTOCOL.md §11, invariant 3, see Machine.frozenOwnership, and the race of plain accesses
+/// unordered by happens-before, see PlainRaces.)
 @Suite struct CheckKindTests {
   static let fixtures = ManifestTests.root.appendingPathComponent("Tests/SpecTests/CheckFixtures")
 
@@ -24,6 +25,10 @@ import Testing
   static let cases: [Case] = [
     Case(file: "frozen_leftover", kind: "frozen-leftover", strategy: .dpor),
     Case(file: "race", kind: "race", strategy: .stateful(shortest: false)),
+    Case(file: "race_plain", kind: "race", strategy: .stateful(shortest: false)),
+    Case(file: "fresh_install", kind: "divergence", strategy: .stateful(shortest: false)),
+    Case(file: "rcu_grace_period", kind: "use-after-free", strategy: .stateful(shortest: false)),
+    Case(file: "rcu_walker", kind: "use-after-free", strategy: .stateful(shortest: false)),
     Case(file: "lock_misuse", kind: "lock-misuse", strategy: .stateful(shortest: false)),
     Case(file: "deadlock", kind: "deadlock", strategy: .stateful(shortest: false)),
     Case(file: "assertion", kind: "assertion", strategy: .stateful(shortest: false)),

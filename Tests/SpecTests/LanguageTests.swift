@@ -31,10 +31,100 @@ import Testing
       scenario handoff { thread p = producer(); thread c = consumer(); expect ok; }
       """
     #expect(try Self.verdict(source).kinds == [])
-    // Without the atomic block the consumer can see ready before data.
+    // Without the atomic block the consumer can see ready before data, and the plain stores
+    // race with the consumer's reads.
     let racy = source.replacingOccurrences(
       of: "atomic { data = 42; ready = 1; }", with: "ready = 1; data = 42;")
-    #expect(try Self.verdict(racy).kinds == ["assertion"])
+    #expect(try Self.verdict(racy).kinds == ["assertion", "race"])
+  }
+
+  /// The messages of every counterexample of a one-scenario program, under the complete search.
+  static func raceMessages(_ source: String) throws -> [String] {
+    let spec = try LoadedSpec.load(source: source, file: "r.ept")
+    let result = try Explorer.explore(
+      spec.system(for: spec.scenarios[0], loopBounds: false),
+      configuration: Configuration(strategy: .stateful(shortest: false), shrink: false))
+    return result.counterexamples.map(\.violation.description).sorted()
+  }
+
+  /// Plain accesses race unless happens-before orders them: by a lock, or by reading from a
+  /// marked store (DESIGN.md §4).
+  @Test func plainAccessesRaceUnlessOrdered() throws {
+    let unordered = """
+      shared int x;
+      void writer() { x = 1; }
+      void reader() { int v = x; }
+      scenario s { thread w = writer(); thread r = reader(); expect violation race; }
+      """
+    let unorderedMessages = try Self.raceMessages(unordered)
+    #expect(
+      unorderedMessages == [
+        "race: r in reader at r.ept:3:25: x: plain read of x races with w's plain write of it (not ordered by happens-before)",
+        "race: w in writer at r.ept:2:19: x = 1: plain write of x races with r's plain read of it (not ordered by happens-before)",
+      ])
+    // A lock orders them.
+    let locked = """
+      shared int x; spinlock l;
+      void writer() { spin_lock(&l); x = 1; spin_unlock(&l); }
+      void reader() { spin_lock(&l); int v = x; spin_unlock(&l); }
+      scenario s { thread w = writer(); thread r = reader(); expect ok; }
+      """
+    #expect(try Self.raceMessages(locked) == [])
+    // A reader under read_lock is ordered before a later writer, but not with another reader's
+    // plain store.
+    let readers = """
+      shared int x; rwlock l;
+      void reader() { read_lock(&l); int v = x; read_unlock(&l); }
+      void writer() { write_lock(&l); x = 1; write_unlock(&l); }
+      void sloppy() { read_lock(&l); x = 2; read_unlock(&l); }
+      scenario ok_order { thread r = reader(); thread w = writer(); expect ok; }
+      scenario readers_race { thread r = reader(); thread s = sloppy(); expect violation race; }
+      """
+    #expect(try Self.raceMessages(readers) == [])
+    let sloppy = try LoadedSpec.load(source: readers, file: "r.ept")
+    let result = try Explorer.explore(
+      sloppy.system(for: sloppy.scenarios[1], loopBounds: false),
+      configuration: Configuration(strategy: .stateful(shortest: false), shrink: false))
+    #expect(Set(result.counterexamples.map(\.violation.kind)) == ["race"])
+    // Reading from a marked store orders the plain accesses around it (message passing).
+    let handoff = """
+      shared int data; shared int ready;
+      void producer() { data = 42; WRITE_ONCE(ready, 1); }
+      void consumer() { if (READ_ONCE(ready) == 1) { int v = data; } }
+      scenario s { thread p = producer(); thread c = consumer(); expect ok; }
+      """
+    #expect(try Self.raceMessages(handoff) == [])
+    // Marked accesses do not race with each other; a marked and a plain one do.
+    let marked = """
+      shared int x;
+      void writer() { WRITE_ONCE(x, 1); }
+      void reader() { int v = READ_ONCE(x); }
+      void plain_reader() { int v = x; }
+      scenario s { thread w = writer(); thread r = reader(); expect ok; }
+      """
+    #expect(try Self.raceMessages(marked) == [])
+    let mixed = marked.replacingOccurrences(
+      of: "thread r = reader()", with: "thread r = plain_reader()")
+    let mixedMessages = try Self.raceMessages(mixed)
+    #expect(
+      mixedMessages == [
+        "race: r in plain_reader at r.ept:4:31: x: plain read of x races with w's write of it (not ordered by happens-before)",
+        "race: w in writer at r.ept:2:17: WRITE_ONCE(x, 1): write of x races with r's plain read of it (not ordered by happens-before)",
+      ])
+  }
+
+  /// The generic language (`Library.standard`) does not check plain races: the classic programs
+  /// of the DPOR literature race on purpose.
+  @Test func theGenericLanguageDoesNotCheckPlainRaces() throws {
+    let source = """
+      shared int x;
+      void writer() { x = 1; }
+      scenario s { thread a = writer(); thread b = writer(); expect ok; }
+      """
+    let spec = try LoadedSpec.load(source: source, file: "r.ept", library: .standard)
+    let result = try Explorer.explore(
+      spec.system(for: spec.scenarios[0]), configuration: Configuration(strategy: .dpor))
+    #expect(result.counterexamples.isEmpty)
   }
 
   @Test func lockArraysAndLockdep() throws {
@@ -119,6 +209,67 @@ import Testing
     let broken = source.replacingOccurrences(
       of: "call_rcu(free_table, old == 1 ? 1 : 0);", with: "free_table(old);")
     #expect(try Self.verdict(broken).kinds == ["assertion"])
+  }
+
+  /// kfree_rcu frees an object once every reader inside a read-side critical section at the free
+  /// has left it; rcu_freed tells a reader whether the object may be gone (invariant 18).
+  @Test func kfreeRcuWaitsForTheReadersOfItsTime() throws {
+    let source = """
+      shared int table = 1;
+      shared u64 table_head;
+      void walker() {
+          rcu_read_lock();
+          int t = READ_ONCE(table);
+          if (t == 1) {
+              bool gone;
+              atomic { gone = rcu_freed(&table_head); }
+              USE_AFTER_FREE_ON(gone);
+          }
+          rcu_read_unlock();
+      }
+      void unlinker() {
+          if (cmpxchg64(&table, 1, 0) == 1)
+              kfree_rcu(&table_head);
+      }
+      scenario rcu { thread w = walker(); thread u = unlinker(); expect ok; }
+      """
+    #expect(try Self.raceMessages(source) == [])
+    // Freed at once, or read outside a read-side critical section: the walker may read it gone.
+    let withoutGracePeriod = source.replacingOccurrences(
+      of: "kfree_rcu(&table_head)", with: "kfree(&table_head)")
+    let outside = source.replacingOccurrences(of: "rcu_read_lock();", with: "")
+      .replacingOccurrences(of: "rcu_read_unlock();", with: "")
+    for broken in [withoutGracePeriod, outside] {
+      let messages = try Self.raceMessages(broken)
+      #expect(
+        messages == ["use-after-free: w in walker at r.ept:9:9: USE_AFTER_FREE_ON(gone) fired"])
+    }
+    // A section begun after the free does not protect the reader either.
+    let late = """
+      shared u64 head;
+      void freer() { kfree_rcu(&head); }
+      void reader() {
+          rcu_read_lock();
+          bool gone = rcu_freed(&head);
+          USE_AFTER_FREE_ON(gone);
+          rcu_read_unlock();
+      }
+      scenario late { thread f = freer(); thread r = reader(); expect ok; }
+      """
+    #expect(
+      try Self.raceMessages(late) == [
+        "use-after-free: r in reader at r.ept:6:5: USE_AFTER_FREE_ON(gone) fired"
+      ])
+    // Nothing is freed twice.
+    let twice = """
+      shared u64 head;
+      void freer() { kfree_rcu(&head); kfree(&head); }
+      scenario twice { thread f = freer(); expect ok; }
+      """
+    #expect(
+      try Self.raceMessages(twice) == [
+        "use-after-free: f in freer at r.ept:2:34: kfree(&head): the object is already freed"
+      ])
   }
 
   @Test func deadlockFromRecursiveWriteLockAttempt() throws {
