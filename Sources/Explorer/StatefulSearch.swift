@@ -1,20 +1,77 @@
-/// Search over states with a visited set, then a search for livelock cycles.
+/// Search over states with a visited set and sleep sets, then a search for livelock cycles.
 ///
 /// The method is explicit-state search as in SPIN: every reachable state is stored once (as a
-/// 128-bit `Fingerprint`) and expanded once, with every enabled step and every choice; a step
-/// reaching a stored state adds an edge and goes no further. Because no transition is pruned, the
-/// stored graph *is* the reachable state graph, so every reachable state, every step's violation,
-/// every deadlock and every cycle is found: soundness needs no argument beyond exhaustiveness. The
-/// price is that states are not reduced by partial-order reduction (DPOR reduces executions, which
-/// is what matters for models whose states rarely repeat); the payoff is time proportional to the
-/// states, not the interleavings, for models with retry loops, and termination without a depth
-/// bound when the model has cycles.
+/// 128-bit `Fingerprint`, or 64 bits of it under hash compaction) and a step reaching a stored
+/// state adds an edge and goes no further. The payoff is time proportional to the states, not the
+/// interleavings, for models with retry loops, and termination without a depth bound when the
+/// model has cycles. Livelocks are found afterwards by `NonProgressCycles` on the stored graph.
+///
+/// **Partial-order reduction: sleep sets with state caching** (Godefroid, Holzmann and Pirottin,
+/// *State-space caching revisited*, CAV 1992; Godefroid, LNCS 1032, ch. 5). Sleep sets prune
+/// *steps*, never states: every reachable state is still stored, but a step whose outcome another
+/// explored path already reaches is not executed. Dependence is the engine's one relation
+/// (`Event.isDependent`: same thread, or conflicting footprints; the choices of one step are
+/// mutually dependent because they belong to one thread).
+///
+/// - A sleep set is a set of *threads* (a 16-bit mask). A thread's next step is a function of its
+///   own local state, which other threads' steps do not touch, so a sleeping thread has exactly
+///   one next step (with all its choices) in every state it sleeps through, and its footprint
+///   stays the same (`TransitionSystem`'s footprint contract).
+/// - An *expansion* of state `s` with sleep set `Z` executes, thread by thread in order, every
+///   choice of every enabled thread not in `Z`. The successor by thread `t` is *visited* with the
+///   sleep set `Z_t = {u ∈ Z ∪ {threads expanded before t} | u independent of t at s}`.
+/// - Each stored state keeps `H(s)`, the sleep set of its latest expansion. A visit of `s` with
+///   sleep set `Z'` (and depth `d'`) needs nothing when `H(s) ⊆ Z'` (and, under a depth bound,
+///   `s` was expanded at depth at most `d'`); otherwise `H(s)` becomes `H(s) ∩ Z'` (the depth the
+///   smaller one) and `s` is expanded again with that sleep set. The new expansion executes what
+///   earlier ones did not (the steps of `H(s) \ Z'`, the revisit rule of the 1992 paper) and
+///   re-visits the successors of the steps they did, since those may now get smaller sleep sets;
+///   a successor whose visit would change nothing is recognised from its stored edge and not
+///   executed again. `H(s)` only shrinks, so a state is expanded at most `threads + 1` times
+///   (under a bound, that many times per depth it is reached at), and the search terminates.
+///
+/// *Soundness (every state reachable within the bound is stored).* Call `t` an *initial* of a step
+/// sequence `w` when `w` is equivalent (by swapping adjacent independent steps) to one starting
+/// with `t`. Claim: if `s` is visited with sleep set `Z` at depth `d`, and `w` runs from `s`, fits
+/// in the bound from `d`, and no thread of `Z` is an initial of `w`, then `s·w` is stored when the
+/// search ends. Induction on `|w|`; `w` empty is trivial. By the rule above, when the search ends
+/// `s` has been expanded with some sleep set `Z_j ⊆ Z` at a depth `d_j ≤ d`. The initials of `w`
+/// are enabled at `s` and none is in `Z_j`, so that expansion executed all of them; let `t` be the
+/// first in thread order, and `w ≡ t·w'`. It visited `s·t` with `Z_t`, at depth `d_j + 1 ≤ d + 1`.
+/// If some `u ∈ Z_t` were an initial of `w'`, then, being independent of `t`, it would be an
+/// initial of `t·w' ≡ w`, so `u ∉ Z_j`, so `u` was expanded before `t`: but `t` was the first
+/// initial expanded. So the claim holds for `s·t`, `Z_t` and the shorter `w'`, and `s·t·w' = s·w`.
+/// The initial state is visited with the empty sleep set, so every reachable state is stored: the
+/// reduced search stores exactly the states the full one does, and so finds every deadlock, every
+/// final state and every final-state violation. A violation raised by a pruned step `t` at `s` is
+/// raised by `t` on the path the claim builds too, where `t` has the same local state and the
+/// objects its footprint covers the same values (the steps it was swapped with are independent of
+/// it); `TransitionSystem` requires violations to depend on nothing else.
+///
+/// *Livelocks.* Sleep sets drop edges, and a cycle needs its edges: when thread 0 spins on a flag
+/// and an independent thread 1 finishes, the state after thread 1's step is reached with thread 0
+/// asleep, and its self-loop is never executed. So the cycle search gets the edges it needs:
+/// 1. The claim gives more than states: the path it builds from `s` is a reordering of `w`, each
+///    step taken by the same thread from the same local state, so with the same progress flag
+///    (`isProgress` may depend only on the thread's own state). If the full graph has a cycle of
+///    non-progress steps `c` reachable by `p`, the claim applied to `p·cᵏ` from the initial state
+///    gives a stored path in which the steps of `cᵏ` form at most `|p| + 1` runs between the
+///    steps of `p`; for `k` large enough one run is longer than the number of states, so the
+///    stored graph has a cycle of non-progress steps. The converse holds since stored edges are
+///    real. So when the stored graph has no cycle of non-progress steps (the common case for
+///    terminating programs), neither has the full graph, and there is no livelock to find.
+/// 2. Otherwise (and always under a depth bound) the search completes the graph: it walks the tree
+///    of first-reaching edges from the initial state to recover each state, and executes the
+///    sleeping steps that are not progress steps, adding their edges. Then every stored state has
+///    every non-progress edge of the full graph, and every state's enabled threads are recorded,
+///    which is all that `NonProgressCycles` reads: it finds exactly the livelocks of the full
+///    graph. (A successor that is not stored would mean the model broke the footprint contract;
+///    it is stored and expanded then, so that the search stays complete.)
 ///
 /// With `shortest`, states are expanded breadth first, so the first path found to each state, and
-/// so every counterexample, has the fewest steps. With a depth bound, a state first reached deep
-/// is expanded again when it is later reached at a smaller depth.
-///
-/// Livelocks are found afterwards by `NonProgressCycles` on the stored graph.
+/// so every counterexample, has the fewest steps; that search does not prune (a re-expansion would
+/// come out of breadth-first order). With a depth bound, a state first reached deep is expanded
+/// again when it is later reached at a smaller depth.
 @usableFromInline struct StatefulSearch<System: TransitionSystem> {
   @usableFromInline let context: RunContext<System>
   let shortest: Bool
@@ -24,10 +81,16 @@
     self.shortest = shortest
   }
 
+  /// Whether the search prunes with sleep sets.
+  var reduces: Bool { context.configuration.sleepSets && !shortest }
+
+  /// A requested expansion: stale once the state's stored sleep set or depth has changed, since a
+  /// newer request then covers it.
   private struct Pending {
     var id: Int32
     var state: System.State
     var depth: Int
+    var sleep: UInt16
   }
 
   /// Shows an observer a path to a state where the search stops (terminal, or at the bound). The
@@ -46,10 +109,38 @@
 
   @usableFromInline func run() {
     let system = context.system
-    let bound = context.configuration.depthBound
-    var graph = StateGraph()
+    var graph = StateGraph(compacted: context.configuration.hashCompaction)
     let initial = system.initialState
-    var frontier = [Pending(id: graph.add(Fingerprint(initial), parent: -1, thread: 0, choice: 0, depth: 0), state: initial, depth: 0)]
+    let root = graph.add(Fingerprint(initial), parent: -1, thread: 0, choice: 0, depth: 0, sleep: 0)
+    var frontier = [Pending(id: root, state: initial, depth: 0, sleep: 0)]
+    expand(&frontier, &graph)
+    if reduces, !context.shouldStop, needsCompletion(graph) {
+      while completeSleepingEdges(&graph, &frontier), !context.shouldStop {
+        expand(&frontier, &graph)
+      }
+    }
+    context.storedStates = graph.count
+    context.mayMissStates = context.configuration.hashCompaction
+    if !context.shouldStop {
+      for lasso in NonProgressCycles(graph: graph, threadCount: system.threadCount).lassos() {
+        let names = lasso.threads.map { system.threadName($0) }
+        let violation = Violation.unboundedRetry(threads: names, length: lasso.loop.count)
+        context.report(
+          violation,
+          trace: Trace(
+            steps: lasso.prefix + lasso.loop, violation: violation, loopStart: lasso.prefix.count))
+      }
+    }
+  }
+
+  /// Takes requested expansions off `frontier` until none is left.
+  private func expand(_ frontier: inout [Pending], _ graph: inout StateGraph) {
+    let system = context.system
+    let bound = context.configuration.depthBound
+    let reduces = self.reduces
+    var footprints = [Footprint](repeating: .empty, count: system.threadCount)
+    var choiceCounts = [Int](repeating: 0, count: system.threadCount)
+    var blocked: [Int] = []
     var head = 0
     while head < frontier.count || (!shortest && !frontier.isEmpty) {
       if context.shouldStop { break }
@@ -64,22 +155,24 @@
       } else {
         node = frontier.removeLast()
       }
-      if bound != nil, Int(graph.depth[Int(node.id)]) < node.depth { continue }
-      graph.edges[Int(node.id)].removeAll(keepingCapacity: true)
-      var enabled: [(thread: Int, choices: Int)] = []
-      var blocked: [Int] = []
+      let id = Int(node.id)
+      if graph.sleep[id] != node.sleep || (bound != nil && Int(graph.depth[id]) != node.depth) {
+        continue
+      }
+      blocked.removeAll(keepingCapacity: true)
       var mask: UInt16 = 0
       for thread in 0..<system.threadCount {
         switch system.status(of: thread, in: node.state) {
         case .finished: break
         case .blocked: blocked.append(thread)
-        case .enabled(_, let choices):
-          enabled.append((thread, choices))
+        case .enabled(let footprint, let choices):
+          footprints[thread] = footprint
+          choiceCounts[thread] = choices
           mask |= 1 << UInt16(thread)
         }
       }
-      graph.enabledThreads[Int(node.id)] = mask
-      if enabled.isEmpty {
+      graph.enabledThreads[id] = mask
+      if mask == 0 {
         context.statistics.executions += 1
         let violations = context.finalViolations(of: node.state, blocked: blocked)
         if !violations.isEmpty {
@@ -95,51 +188,170 @@
         observe(node, graph, .cut, [])
         continue
       }
-      expansion: for (thread, choices) in enabled {
+      // The sleep set grows with each thread expanded: later siblings need not run its step first.
+      var asleep = node.sleep & mask
+      let childDepth = node.depth + 1
+      // Successors at the bound are not expanded, so their sleep sets would only cause re-visits.
+      let childrenExpand = bound.map { childDepth < $0 } ?? true
+      expansion: for thread in 0..<system.threadCount {
+        let bit = UInt16(1) << UInt16(thread)
+        guard mask & bit != 0, asleep & bit == 0 else { continue }
+        var childSleep: UInt16 = 0
+        if reduces, childrenExpand {
+          var others = asleep
+          while others != 0 {
+            let u = others.trailingZeroBitCount
+            others &= others - 1
+            if !footprints[u].conflicts(with: footprints[thread]) { childSleep |= 1 << UInt16(u) }
+          }
+        }
         let progress = system.isProgress(of: thread, in: node.state)
-        for choice in 0..<choices {
+        for choice in 0..<choiceCounts[thread] {
+          let known = graph.edge(from: node.id, thread: thread, choice: choice)
+          if let known, !needsVisit(known.target, sleep: childSleep, depth: childDepth, graph) {
+            continue
+          }
           var next = node.state
           let violation = system.execute(thread: thread, choice: choice, in: &next)
-          context.didStep(depth: node.depth + 1)
+          context.didStep(depth: childDepth)
           if let violation {
             context.report(
               violation,
               steps: graph.path(to: node.id) + [Trace.Step(thread: thread, choice: choice)])
           }
+          if let known {
+            visit(
+              known.target, state: next, sleep: childSleep, depth: childDepth,
+              from: node.id, thread: thread, choice: choice, &graph, &frontier)
+            continue
+          }
           let fingerprint = Fingerprint(next)
           let target: Int32
-          if let known = graph.number[fingerprint] {
-            target = known
-            if bound != nil, node.depth + 1 < Int(graph.depth[Int(known)]) {
-              graph.depth[Int(known)] = Int32(node.depth + 1)
-              graph.parent[Int(known)] = (node.id, UInt8(thread), UInt16(choice))
-              frontier.append(Pending(id: known, state: next, depth: node.depth + 1))
-            }
+          if let stored = graph.index.find(fingerprint) {
+            target = stored
+            visit(
+              stored, state: next, sleep: childSleep, depth: childDepth,
+              from: node.id, thread: thread, choice: choice, &graph, &frontier)
           } else {
             target = graph.add(
-              fingerprint, parent: node.id, thread: thread, choice: choice, depth: node.depth + 1)
-            frontier.append(Pending(id: target, state: next, depth: node.depth + 1))
+              fingerprint, parent: node.id, thread: thread, choice: choice, depth: childDepth,
+              sleep: childSleep)
+            frontier.append(Pending(id: target, state: next, depth: childDepth, sleep: childSleep))
             if let budget = context.configuration.stateBudget, graph.count > budget {
               context.stopReason = .exceededStateBudget
               break expansion
             }
           }
-          graph.edges[Int(node.id)].append(
+          graph.edges[id].append(
             StateGraph.Edge(
               target: target, thread: UInt8(thread), choice: UInt16(choice), progress: progress))
         }
+        if reduces { asleep |= bit }
       }
     }
-    context.storedStates = graph.count
-    if !context.shouldStop {
-      for lasso in NonProgressCycles(graph: graph, threadCount: system.threadCount).lassos() {
-        let names = lasso.threads.map { system.threadName($0) }
-        let violation = Violation.unboundedRetry(threads: names, length: lasso.loop.count)
-        context.report(
-          violation,
-          trace: Trace(
-            steps: lasso.prefix + lasso.loop, violation: violation, loopStart: lasso.prefix.count))
+    frontier.removeAll()
+  }
+
+  /// Whether visiting stored state `id` with sleep set `sleep` at `depth` asks for more than its
+  /// requested expansions cover.
+  private func needsVisit(_ id: Int32, sleep: UInt16, depth: Int, _ graph: StateGraph) -> Bool {
+    if graph.sleep[Int(id)] & ~sleep != 0 { return true }
+    if context.configuration.depthBound != nil, depth < Int(graph.depth[Int(id)]) { return true }
+    return false
+  }
+
+  /// Visits stored state `id`, reached by a step from `parent`: narrows its sleep set (and its
+  /// depth) and asks for an expansion if either changed.
+  private func visit(
+    _ id: Int32, state: System.State, sleep: UInt16, depth: Int, from parent: Int32, thread: Int,
+    choice: Int, _ graph: inout StateGraph, _ frontier: inout [Pending]
+  ) {
+    guard needsVisit(id, sleep: sleep, depth: depth, graph) else { return }
+    let i = Int(id)
+    graph.sleep[i] &= sleep
+    if context.configuration.depthBound != nil, depth < Int(graph.depth[i]) {
+      graph.depth[i] = Int32(depth)
+      graph.parent[i] = (parent, UInt8(thread), UInt16(choice))
+    }
+    frontier.append(Pending(id: id, state: state, depth: Int(graph.depth[i]), sleep: graph.sleep[i]))
+  }
+
+  /// Whether the cycle search needs the edges sleep sets pruned: under a depth bound always;
+  /// without one only if the stored graph has a cycle of non-progress steps (point 1 above).
+  private func needsCompletion(_ graph: StateGraph) -> Bool {
+    guard graph.sleep.contains(where: { $0 != 0 }) else { return false }
+    if context.configuration.depthBound != nil { return true }
+    return !NonProgressCycles(graph: graph, threadCount: context.system.threadCount)
+      .components(within: nil).isEmpty
+  }
+
+  /// Executes the sleeping non-progress steps of every expanded state and adds their edges (point
+  /// 2 above), recovering states along the tree of first-reaching edges. Sleep sets stay as they
+  /// are (they describe expansions, which these steps are not); a step that already has its edge
+  /// is not executed again. Returns whether it had to store new states, which then wait on
+  /// `frontier` to be expanded.
+  private func completeSleepingEdges(_ graph: inout StateGraph, _ frontier: inout [Pending]) -> Bool
+  {
+    let system = context.system
+    let bound = context.configuration.depthBound
+    // The tree as child lists in one array: children of `s` at `start[s]..<start[s + 1]`.
+    var start = [Int32](repeating: 0, count: graph.count + 1)
+    for s in 1..<graph.count { start[Int(graph.parent[s].state) + 1] += 1 }
+    for s in 0..<graph.count { start[s + 1] += start[s] }
+    var fill = start
+    var children = [Int32](repeating: 0, count: max(0, graph.count - 1))
+    for s in 1..<graph.count {
+      let p = Int(graph.parent[s].state)
+      children[Int(fill[p])] = Int32(s)
+      fill[p] += 1
+    }
+    let stored = graph.count
+    var added = false
+    var stack: [(id: Int32, state: System.State)] = [(0, system.initialState)]
+    while let (id, state) = stack.popLast() {
+      if context.shouldStop { return false }
+      let s = Int(id)
+      let expanded = bound.map { Int(graph.depth[s]) < $0 } ?? true
+      var sleeping = graph.sleep[s] & graph.enabledThreads[s]
+      while expanded, sleeping != 0 {
+        let thread = sleeping.trailingZeroBitCount
+        sleeping &= sleeping - 1
+        guard !system.isProgress(of: thread, in: state),
+          case .enabled(_, let choices) = system.status(of: thread, in: state)
+        else { continue }
+        for choice in 0..<choices where graph.edge(from: id, thread: thread, choice: choice) == nil {
+          var next = state
+          let violation = system.execute(thread: thread, choice: choice, in: &next)
+          context.didStep(depth: Int(graph.depth[s]) + 1)
+          if let violation {
+            context.report(
+              violation, steps: graph.path(to: id) + [Trace.Step(thread: thread, choice: choice)])
+          }
+          let fingerprint = Fingerprint(next)
+          var target = graph.index.find(fingerprint) ?? -1
+          if target < 0 {
+            target = graph.add(
+              fingerprint, parent: id, thread: thread, choice: choice,
+              depth: Int(graph.depth[s]) + 1, sleep: 0)
+            frontier.append(Pending(id: target, state: next, depth: Int(graph.depth[s]) + 1, sleep: 0))
+            added = true
+          }
+          graph.edges[s].append(
+            StateGraph.Edge(
+              target: target, thread: UInt8(thread), choice: UInt16(choice), progress: false))
+        }
+      }
+      guard s + 1 < start.count else { continue }
+      for k in start[s]..<start[s + 1] {
+        let child = children[Int(k)]
+        guard Int(child) < stored else { continue }
+        let step = graph.parent[Int(child)]
+        var next = state
+        _ = system.execute(thread: Int(step.thread), choice: Int(step.choice), in: &next)
+        context.didStep(depth: Int(graph.depth[Int(child)]))
+        stack.append((child, next))
       }
     }
+    return added
   }
 }
