@@ -182,6 +182,24 @@ extension StatefulReductionTests {
     #expect(steps.reduced == 39_460)
   }
 
+  /// Two looping programs (found by a sweep of seeds `0..<3000` with a larger budget) on which
+  /// sleep sets *without* the revisit rule (a stored state never expanded again when reached with
+  /// fewer threads asleep) lose the livelock: that search leaves the stored graph without a
+  /// non-progress cycle, so the cycle search is wrongly skipped.
+  @Test(arguments: [
+    (UInt64(2634), 144, ["unbounded-retry"]),
+    (UInt64(2971), 164, ["assertion", "assertion", "unbounded-retry"]),
+  ])
+  func theRevisitRuleKeepsTheseLivelocks(seed: UInt64, states: Int, kinds: [String]) throws {
+    let program = ProgramGenerator(interleavingBudget: 200_000, loops: true).program(seed: seed)
+    let full = try Self.explore(program, sleepSets: false)
+    let reduced = try Self.explore(program)
+    #expect(full.result.statistics.distinctStates == states)
+    #expect(reduced.result.statistics.distinctStates == states)
+    #expect(full.result.counterexamples.map(\.violation.kind).sorted() == kinds)
+    #expect(Self.verdicts(reduced) == Self.verdicts(full))
+  }
+
   /// Under a depth bound the looping programs terminate for `dfs`, which must see the same
   /// states, final states and violations (livelocks aside: `dfs` does not look for cycles).
   @Test func loopingProgramsAgreeWithDFSUnderABound() throws {
