@@ -1,8 +1,9 @@
 /// Makes counterexamples short and readable: fewest steps first, then fewest context switches.
 ///
 /// Every candidate is checked by replay, so the result always reproduces the violation; the
-/// search is greedy (remove one step, or move one step next to its thread's previous step, and
-/// keep the change when the trace still shows the violation) and runs to a fixed point.
+/// search is greedy (remove one step, move one step next to its thread's previous step, or swap
+/// two adjacent runs of one thread's steps, and keep the change when the trace still shows the
+/// violation) and runs to a fixed point.
 public struct Shrinker<System: TransitionSystem> {
   public let system: System
 
@@ -57,6 +58,28 @@ public struct Shrinker<System: TransitionSystem> {
           }
         }
         i += 1
+      }
+      // Pulling one step forward cannot merge `0,0,1,1,1,1,0,0` into `1,1,1,1,0,0,0,0`: swapping
+      // two adjacent runs of steps can.
+      var runs: [Range<Int>] = []
+      var start = 0
+      for k in 1..<max(best.count + 1, 1) where k == best.count || best[k].thread != best[k - 1].thread {
+        runs.append(start..<k)
+        start = k
+      }
+      for r in runs.indices.dropLast() {
+        var candidate = Array(best[..<runs[r].lowerBound])
+        candidate += best[runs[r + 1]]
+        candidate += best[runs[r]]
+        candidate += best[runs[r + 1].upperBound...]
+        if let reordered = reproduce(violation, candidate),
+          reordered.count <= best.count,
+          Trace(steps: reordered).contextSwitches < Trace(steps: best).contextSwitches
+        {
+          best = reordered
+          changed = true
+          break
+        }
       }
     }
     return best
