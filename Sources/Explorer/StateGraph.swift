@@ -31,6 +31,12 @@ struct StateGraph: Sendable {
   /// For each state, the sleep set of its latest expansion (bit `t` for thread `t`): the enabled
   /// threads whose steps it did not execute (see `StatefulSearch`).
   var sleep: [UInt16] = []
+  /// For each state, whether some of its sleeping steps may lack the edges the cycle search
+  /// needs (see `StatefulSearch`).
+  var lacksEdges: [Bool] = []
+  /// Whether the search has seen a cycle and so runs every sleeping non-progress step as it
+  /// expands a state, for its edge.
+  var recordsSleepingEdges = false
 
   init(compacted: Bool) { index = StateIndex(compacted: compacted) }
 
@@ -47,6 +53,7 @@ struct StateGraph: Sendable {
     self.depth.append(Int32(depth))
     enabledThreads.append(0)
     self.sleep.append(sleep)
+    lacksEdges.append(false)
     return id
   }
 
@@ -57,6 +64,13 @@ struct StateGraph: Sendable {
       return edge
     }
     return nil
+  }
+
+  /// Whether `ancestor` is on the path of first-reaching edges to `state` (or is `state`).
+  func isAncestor(_ ancestor: Int32, of state: Int32) -> Bool {
+    var current = state
+    while depth[Int(current)] > depth[Int(ancestor)] { current = parent[Int(current)].state }
+    return current == ancestor
   }
 
   /// The steps from the initial state to `state` along first-reaching edges.

@@ -60,13 +60,17 @@
 ///    stored graph has a cycle of non-progress steps. The converse holds since stored edges are
 ///    real. So when the stored graph has no cycle of non-progress steps (the common case for
 ///    terminating programs), neither has the full graph, and there is no livelock to find.
-/// 2. Otherwise (and always under a depth bound) the search completes the graph: it walks the tree
-///    of first-reaching edges from the initial state to recover each state, and executes the
-///    sleeping steps that are not progress steps, adding their edges. Then every stored state has
-///    every non-progress edge of the full graph, and every state's enabled threads are recorded,
-///    which is all that `NonProgressCycles` reads: it finds exactly the livelocks of the full
-///    graph. (A successor that is not stored would mean the model broke the footprint contract;
-///    it is stored and expanded then, so that the search stays complete.)
+/// 2. Otherwise (and always under a depth bound) every expanded state gets an edge for each of its
+///    sleeping steps that is not a progress step. Once the search sees a cycle (a non-progress step
+///    back to a state on the path of first-reaching edges to the state it expands), it runs those
+///    steps as it expands each state, for their edges only; the states it expanded before that,
+///    or all of them if it never saw a cycle that way, it recovers at the end by walking the tree
+///    of first-reaching edges from the initial state. Then every stored state has every
+///    non-progress edge of the full graph, and every state's enabled threads are recorded, which
+///    is all that `NonProgressCycles` reads: it finds exactly the livelocks of the full graph. (A
+///    successor that is not stored would mean the model broke the footprint contract; it is
+///    stored and expanded then, so that the search stays complete.) On models with cycles the
+///    reduction thus saves only the pruned progress steps, less the walk.
 ///
 /// With `shortest`, states are expanded breadth first, so the first path found to each state, and
 /// so every counterexample, has the fewest steps; that search does not prune (a re-expansion would
@@ -190,6 +194,13 @@
       }
       // The sleep set grows with each thread expanded: later siblings need not run its step first.
       var asleep = node.sleep & mask
+      if asleep != 0 {
+        if graph.recordsSleepingEdges {
+          recordSleepingEdges(of: node.id, asleep, node.state, &graph, &frontier)
+        } else {
+          graph.lacksEdges[id] = true
+        }
+      }
       let childDepth = node.depth + 1
       // Successors at the bound are not expanded, so their sleep sets would only cause re-visits.
       let childrenExpand = bound.map { childDepth < $0 } ?? true
@@ -229,6 +240,11 @@
           let target: Int32
           if let stored = graph.index.find(fingerprint) {
             target = stored
+            if reduces, !progress, !graph.recordsSleepingEdges,
+              graph.isAncestor(stored, of: node.id)
+            {
+              graph.recordsSleepingEdges = true
+            }
             visit(
               stored, state: next, sleep: childSleep, depth: childDepth,
               from: node.id, thread: thread, choice: choice, &graph, &frontier)
@@ -276,75 +292,95 @@
     frontier.append(Pending(id: id, state: state, depth: Int(graph.depth[i]), sleep: graph.sleep[i]))
   }
 
-  /// Whether the cycle search needs the edges sleep sets pruned: under a depth bound always;
-  /// without one only if the stored graph has a cycle of non-progress steps (point 1 above).
+  /// Runs the sleeping non-progress steps of a state being expanded, for their edges only (their
+  /// successors are not visited: the sleep set says other paths reach them).
+  private func recordSleepingEdges(
+    of id: Int32, _ asleep: UInt16, _ state: System.State, _ graph: inout StateGraph,
+    _ frontier: inout [Pending]
+  ) {
+    let system = context.system
+    let depth = Int(graph.depth[Int(id)]) + 1
+    var sleeping = asleep
+    while sleeping != 0 {
+      let thread = sleeping.trailingZeroBitCount
+      sleeping &= sleeping - 1
+      guard !system.isProgress(of: thread, in: state),
+        case .enabled(_, let choices) = system.status(of: thread, in: state)
+      else { continue }
+      for choice in 0..<choices where graph.edge(from: id, thread: thread, choice: choice) == nil {
+        var next = state
+        let violation = system.execute(thread: thread, choice: choice, in: &next)
+        context.didStep(depth: depth)
+        if let violation {
+          context.report(
+            violation, steps: graph.path(to: id) + [Trace.Step(thread: thread, choice: choice)])
+        }
+        let fingerprint = Fingerprint(next)
+        var target = graph.index.find(fingerprint) ?? -1
+        if target < 0 {
+          target = graph.add(
+            fingerprint, parent: id, thread: thread, choice: choice, depth: depth, sleep: 0)
+          frontier.append(Pending(id: target, state: next, depth: depth, sleep: 0))
+        }
+        graph.edges[Int(id)].append(
+          StateGraph.Edge(
+            target: target, thread: UInt8(thread), choice: UInt16(choice), progress: false))
+      }
+    }
+    graph.lacksEdges[Int(id)] = false
+  }
+
+  /// Whether the cycle search needs edges that sleep sets pruned: under a depth bound, or once a
+  /// cycle has been seen, always; otherwise only if the stored graph has a cycle of non-progress
+  /// steps (point 1 above).
   private func needsCompletion(_ graph: StateGraph) -> Bool {
-    guard graph.sleep.contains(where: { $0 != 0 }) else { return false }
-    if context.configuration.depthBound != nil { return true }
+    guard graph.lacksEdges.contains(true) else { return false }
+    if context.configuration.depthBound != nil || graph.recordsSleepingEdges { return true }
     return !NonProgressCycles(graph: graph, threadCount: context.system.threadCount)
       .components(within: nil).isEmpty
   }
 
-  /// Executes the sleeping non-progress steps of every expanded state and adds their edges (point
-  /// 2 above), recovering states along the tree of first-reaching edges. Sleep sets stay as they
-  /// are (they describe expansions, which these steps are not); a step that already has its edge
-  /// is not executed again. Returns whether it had to store new states, which then wait on
-  /// `frontier` to be expanded.
+  /// Runs the sleeping non-progress steps of every expanded state that lacks their edges (point
+  /// 2 above), recovering those states along the tree of first-reaching edges. Sleep sets stay as
+  /// they are (they describe expansions, which these steps are not). Returns whether it had to
+  /// store new states, which then wait on `frontier` to be expanded.
   private func completeSleepingEdges(_ graph: inout StateGraph, _ frontier: inout [Pending]) -> Bool
   {
     let system = context.system
     let bound = context.configuration.depthBound
-    // The tree as child lists in one array: children of `s` at `start[s]..<start[s + 1]`.
+    // Only the paths to the states that lack edges are walked.
+    var wanted = [Bool](repeating: false, count: graph.count)
+    for s in 0..<graph.count where graph.lacksEdges[s] {
+      var current = Int32(s)
+      while current >= 0, !wanted[Int(current)] {
+        wanted[Int(current)] = true
+        current = graph.parent[Int(current)].state
+      }
+    }
+    // The wanted part of the tree as child lists in one array: `start[s]..<start[s + 1]`.
     var start = [Int32](repeating: 0, count: graph.count + 1)
-    for s in 1..<graph.count { start[Int(graph.parent[s].state) + 1] += 1 }
+    for s in 1..<max(graph.count, 1) where wanted[s] { start[Int(graph.parent[s].state) + 1] += 1 }
     for s in 0..<graph.count { start[s + 1] += start[s] }
     var fill = start
-    var children = [Int32](repeating: 0, count: max(0, graph.count - 1))
-    for s in 1..<graph.count {
+    var children = [Int32](repeating: 0, count: Int(start[graph.count]))
+    for s in 1..<max(graph.count, 1) where wanted[s] {
       let p = Int(graph.parent[s].state)
       children[Int(fill[p])] = Int32(s)
       fill[p] += 1
     }
     let stored = graph.count
-    var added = false
+    guard wanted[0] else { return false }
     var stack: [(id: Int32, state: System.State)] = [(0, system.initialState)]
     while let (id, state) = stack.popLast() {
       if context.shouldStop { return false }
       let s = Int(id)
       let expanded = bound.map { Int(graph.depth[s]) < $0 } ?? true
-      var sleeping = graph.sleep[s] & graph.enabledThreads[s]
-      while expanded, sleeping != 0 {
-        let thread = sleeping.trailingZeroBitCount
-        sleeping &= sleeping - 1
-        guard !system.isProgress(of: thread, in: state),
-          case .enabled(_, let choices) = system.status(of: thread, in: state)
-        else { continue }
-        for choice in 0..<choices where graph.edge(from: id, thread: thread, choice: choice) == nil {
-          var next = state
-          let violation = system.execute(thread: thread, choice: choice, in: &next)
-          context.didStep(depth: Int(graph.depth[s]) + 1)
-          if let violation {
-            context.report(
-              violation, steps: graph.path(to: id) + [Trace.Step(thread: thread, choice: choice)])
-          }
-          let fingerprint = Fingerprint(next)
-          var target = graph.index.find(fingerprint) ?? -1
-          if target < 0 {
-            target = graph.add(
-              fingerprint, parent: id, thread: thread, choice: choice,
-              depth: Int(graph.depth[s]) + 1, sleep: 0)
-            frontier.append(Pending(id: target, state: next, depth: Int(graph.depth[s]) + 1, sleep: 0))
-            added = true
-          }
-          graph.edges[s].append(
-            StateGraph.Edge(
-              target: target, thread: UInt8(thread), choice: UInt16(choice), progress: false))
-        }
+      if graph.lacksEdges[s], expanded {
+        recordSleepingEdges(
+          of: id, graph.sleep[s] & graph.enabledThreads[s], state, &graph, &frontier)
       }
-      guard s + 1 < start.count else { continue }
       for k in start[s]..<start[s + 1] {
         let child = children[Int(k)]
-        guard Int(child) < stored else { continue }
         let step = graph.parent[Int(child)]
         var next = state
         _ = system.execute(thread: Int(step.thread), choice: Int(step.choice), in: &next)
@@ -352,6 +388,6 @@
         stack.append((child, next))
       }
     }
-    return added
+    return graph.count > stored
   }
 }

@@ -97,7 +97,8 @@ func statefulFigures() throws {
       let child = Process()
       child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
       child.arguments = ["stateful", "\(n)", "\(mode)"]
-      try child.run()
+      fflush(stdout)
+    try child.run()
       child.waitUntilExit()
     }
   }
