@@ -97,8 +97,8 @@ func statefulFigures() throws {
       let child = Process()
       child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
       child.arguments = ["stateful", "\(n)", "\(mode)"]
-      fflush(stdout)
-    try child.run()
+      fflush(nil)  // so that this process's header comes before the child's line
+      try child.run()
       child.waitUntilExit()
     }
   }
