@@ -37,7 +37,24 @@ public struct Shrinker<System: TransitionSystem> {
         }
       }
     }
-    changed = true
+    return reorder(best) { candidate in
+      guard let reordered = reproduce(violation, candidate), reordered.count <= best.count else {
+        return nil
+      }
+      return reordered
+    }
+  }
+
+  /// Reorders `steps` for fewer context switches (`suffix` follows them in the trace): moves a
+  /// step next to its thread's previous step, or swaps two adjacent runs of one thread's steps,
+  /// keeping a change when `accept` takes it (and returns the steps to keep), to a fixed point.
+  func reorder(
+    _ steps: [Trace.Step], suffix: ArraySlice<Trace.Step> = [],
+    accept: ([Trace.Step]) -> [Trace.Step]?
+  ) -> [Trace.Step] {
+    func switches(_ steps: [Trace.Step]) -> Int { Trace(steps: steps + suffix).contextSwitches }
+    var best = steps
+    var changed = true
     while changed {
       changed = false
       var i = 1
@@ -48,10 +65,7 @@ public struct Shrinker<System: TransitionSystem> {
           var candidate = best
           let moved = candidate.remove(at: j)
           candidate.insert(moved, at: i)
-          if let reordered = reproduce(violation, candidate),
-            reordered.count <= best.count,
-            Trace(steps: reordered).contextSwitches < Trace(steps: best).contextSwitches
-          {
+          if let reordered = accept(candidate), switches(reordered) < switches(best) {
             best = reordered
             changed = true
             continue
@@ -72,10 +86,7 @@ public struct Shrinker<System: TransitionSystem> {
         candidate += best[runs[r + 1]]
         candidate += best[runs[r]]
         candidate += best[runs[r + 1].upperBound...]
-        if let reordered = reproduce(violation, candidate),
-          reordered.count <= best.count,
-          Trace(steps: reordered).contextSwitches < Trace(steps: best).contextSwitches
-        {
+        if let reordered = accept(candidate), switches(reordered) < switches(best) {
           best = reordered
           changed = true
           break
@@ -85,13 +96,34 @@ public struct Shrinker<System: TransitionSystem> {
     return best
   }
 
+  /// A lasso with its prefix reordered for fewer context switches; the prefix still ends in the
+  /// state where the loop starts. (The loop is built from shortest paths and left as it is.)
+  func reorderPrefix(of trace: Trace) -> Trace {
+    guard let loopStart = trace.loopStart,
+      let outcome = try? Replayer(system: system).replay(trace.steps)
+    else { return trace }
+    let entry = outcome.states[loopStart]
+    let loop = trace.steps[loopStart...]
+    var result = trace
+    result.steps =
+      reorder(Array(trace.steps[..<loopStart]), suffix: loop) { candidate in
+        (try? Replayer(system: system).replay(candidate))?.finalState == entry ? candidate : nil
+      } + loop
+    return result
+  }
+
   /// The counterexample to report: shrunk if asked, and in every case replayed. A trace that does
   /// not replay means the system is not deterministic; that is reported as its own violation
   /// rather than shown as a counterexample that cannot be reproduced.
   func finalize(_ found: Counterexample, shrink: Bool) -> Counterexample {
     if found.trace.loopStart != nil {
-      // A lasso is already built from shortest paths; it is validated, not shrunk.
-      if (try? Replayer(system: system).validate(found.trace)) != nil { return found }
+      // A lasso's loop is already built from shortest paths; only its prefix is reordered.
+      if (try? Replayer(system: system).validate(found.trace)) != nil {
+        guard shrink else { return found }
+        var reordered = found
+        reordered.trace = reorderPrefix(of: found.trace)
+        return reordered
+      }
       let violation = Violation(
         kind: "nondeterminism",
         message: "the lasso of '\(found.violation)' does not replay: the model is not deterministic")
