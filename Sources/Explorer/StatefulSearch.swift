@@ -69,8 +69,9 @@
 ///    non-progress edge of the full graph, and every state's enabled threads are recorded, which
 ///    is all that `NonProgressCycles` reads: it finds exactly the livelocks of the full graph. (A
 ///    successor that is not stored would mean the model broke the footprint contract; it is
-///    stored and expanded then, so that the search stays complete.) On models with cycles the
-///    reduction thus saves only the pruned progress steps, less the walk.
+///    stored and expanded then, so that the search stays complete.) On a model whose stored graph
+///    has such a cycle the reduction thus saves only pruned progress steps, and the walk and the
+///    re-expansions cost steps: such a model can take more steps than without sleep sets.
 ///
 /// With `shortest`, states are expanded breadth first, so the first path found to each state, and
 /// so every counterexample, has the fewest steps; that search does not prune (a re-expansion would
