@@ -16,11 +16,20 @@ public struct Configuration: Sendable {
   public var countDistinctStates: Bool
   /// The most states the stateful search may store before it gives up (`nil`: no limit).
   public var stateBudget: Int?
+  /// Whether the stateful search prunes steps with sleep sets (see `StatefulSearch`). On by
+  /// default; off, it executes every enabled step of every state, which tests compare against.
+  /// Breadth-first (`shortest`) searches never prune.
+  public var sleepSets: Bool
+  /// Whether the stateful search keeps only 64 bits of each state's fingerprint (hash
+  /// compaction): less memory a state, at a small risk of missing states, which the result
+  /// reports (`ExplorationResult.mayMissStates`).
+  public var hashCompaction: Bool
 
   public init(
     strategy: Strategy = .dpor, depthBound: Int? = nil, stopAtFirstViolation: Bool = false,
     timeout: Double? = nil, shrink: Bool = true, progress: (@Sendable (ExplorationProgress) -> Void)? = nil,
-    progressInterval: Double = 0.25, countDistinctStates: Bool = true, stateBudget: Int? = nil
+    progressInterval: Double = 0.25, countDistinctStates: Bool = true, stateBudget: Int? = nil,
+    sleepSets: Bool = true, hashCompaction: Bool = false
   ) {
     self.strategy = strategy
     self.depthBound = depthBound
@@ -31,6 +40,8 @@ public struct Configuration: Sendable {
     self.progressInterval = progressInterval
     self.countDistinctStates = countDistinctStates
     self.stateBudget = stateBudget
+    self.sleepSets = sleepSets
+    self.hashCompaction = hashCompaction
   }
 }
 

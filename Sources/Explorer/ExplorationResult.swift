@@ -30,22 +30,26 @@ public struct ExplorationResult: Sendable {
   public var completion: Completion
   public var strategy: Strategy
   public var depthBound: Int?
+  /// Whether the search may have missed states: a stateful search with hash compaction, where
+  /// two states that share a 64-bit key count as one.
+  public var mayMissStates: Bool
 
   public init(
     statistics: Statistics, counterexamples: [Counterexample], completion: Completion,
-    strategy: Strategy, depthBound: Int?
+    strategy: Strategy, depthBound: Int?, mayMissStates: Bool = false
   ) {
     self.statistics = statistics
     self.counterexamples = counterexamples
     self.completion = completion
     self.strategy = strategy
     self.depthBound = depthBound
+    self.mayMissStates = mayMissStates
   }
 
   /// Whether the run establishes that the system has no violation at any depth: exhaustive
-  /// strategy, nothing cut, nothing skipped, nothing found.
+  /// strategy, nothing cut, nothing skipped, no state possibly missed, nothing found.
   public var isVerified: Bool {
     counterexamples.isEmpty && completion == .complete && strategy.isExhaustive
-      && statistics.cutExecutions == 0
+      && statistics.cutExecutions == 0 && !mayMissStates
   }
 }

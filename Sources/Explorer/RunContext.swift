@@ -16,6 +16,8 @@ import Foundation
   private var nextProgress: Double
   /// The states a stateful search stored; replaces the hash count when set.
   var storedStates: Int? = nil
+  /// Set by a stateful search with hash compaction.
+  var mayMissStates = false
   /// Set when the exploration must stop (timeout, or first violation when asked).
   @usableFromInline var stopReason: ExplorationResult.Completion? = nil
   @usableFromInline var stepsSinceClockCheck = 0
@@ -102,6 +104,6 @@ import Foundation
     return ExplorationResult(
       statistics: statistics, counterexamples: counterexamples,
       completion: stopReason ?? .complete, strategy: configuration.strategy,
-      depthBound: configuration.depthBound)
+      depthBound: configuration.depthBound, mayMissStates: mayMissStates)
   }
 }

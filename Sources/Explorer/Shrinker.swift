@@ -1,8 +1,9 @@
 /// Makes counterexamples short and readable: fewest steps first, then fewest context switches.
 ///
 /// Every candidate is checked by replay, so the result always reproduces the violation; the
-/// search is greedy (remove one step, or move one step next to its thread's previous step, and
-/// keep the change when the trace still shows the violation) and runs to a fixed point.
+/// search is greedy (remove one step, move one step next to its thread's previous step, or swap
+/// two adjacent runs of one thread's steps, and keep the change when the trace still shows the
+/// violation) and runs to a fixed point.
 public struct Shrinker<System: TransitionSystem> {
   public let system: System
 
@@ -36,7 +37,24 @@ public struct Shrinker<System: TransitionSystem> {
         }
       }
     }
-    changed = true
+    return reorder(best) { candidate in
+      guard let reordered = reproduce(violation, candidate), reordered.count <= best.count else {
+        return nil
+      }
+      return reordered
+    }
+  }
+
+  /// Reorders `steps` for fewer context switches (`suffix` follows them in the trace): moves a
+  /// step next to its thread's previous step, or swaps two adjacent runs of one thread's steps,
+  /// keeping a change when `accept` takes it (and returns the steps to keep), to a fixed point.
+  func reorder(
+    _ steps: [Trace.Step], suffix: ArraySlice<Trace.Step> = [],
+    accept: ([Trace.Step]) -> [Trace.Step]?
+  ) -> [Trace.Step] {
+    func switches(_ steps: [Trace.Step]) -> Int { Trace(steps: steps + suffix).contextSwitches }
+    var best = steps
+    var changed = true
     while changed {
       changed = false
       var i = 1
@@ -47,10 +65,7 @@ public struct Shrinker<System: TransitionSystem> {
           var candidate = best
           let moved = candidate.remove(at: j)
           candidate.insert(moved, at: i)
-          if let reordered = reproduce(violation, candidate),
-            reordered.count <= best.count,
-            Trace(steps: reordered).contextSwitches < Trace(steps: best).contextSwitches
-          {
+          if let reordered = accept(candidate), switches(reordered) < switches(best) {
             best = reordered
             changed = true
             continue
@@ -58,8 +73,43 @@ public struct Shrinker<System: TransitionSystem> {
         }
         i += 1
       }
+      // Pulling one step forward cannot merge `0,0,1,1,1,1,0,0` into `1,1,1,1,0,0,0,0`: swapping
+      // two adjacent runs of steps can.
+      var runs: [Range<Int>] = []
+      var start = 0
+      for k in 1..<max(best.count + 1, 1) where k == best.count || best[k].thread != best[k - 1].thread {
+        runs.append(start..<k)
+        start = k
+      }
+      for r in runs.indices.dropLast() {
+        var candidate = Array(best[..<runs[r].lowerBound])
+        candidate += best[runs[r + 1]]
+        candidate += best[runs[r]]
+        candidate += best[runs[r + 1].upperBound...]
+        if let reordered = accept(candidate), switches(reordered) < switches(best) {
+          best = reordered
+          changed = true
+          break
+        }
+      }
     }
     return best
+  }
+
+  /// A lasso with its prefix reordered for fewer context switches; the prefix still ends in the
+  /// state where the loop starts. (The loop is built from shortest paths and left as it is.)
+  func reorderPrefix(of trace: Trace) -> Trace {
+    guard let loopStart = trace.loopStart,
+      let outcome = try? Replayer(system: system).replay(trace.steps)
+    else { return trace }
+    let entry = outcome.states[loopStart]
+    let loop = trace.steps[loopStart...]
+    var result = trace
+    result.steps =
+      reorder(Array(trace.steps[..<loopStart]), suffix: loop) { candidate in
+        (try? Replayer(system: system).replay(candidate))?.finalState == entry ? candidate : nil
+      } + loop
+    return result
   }
 
   /// The counterexample to report: shrunk if asked, and in every case replayed. A trace that does
@@ -67,8 +117,13 @@ public struct Shrinker<System: TransitionSystem> {
   /// rather than shown as a counterexample that cannot be reproduced.
   func finalize(_ found: Counterexample, shrink: Bool) -> Counterexample {
     if found.trace.loopStart != nil {
-      // A lasso is already built from shortest paths; it is validated, not shrunk.
-      if (try? Replayer(system: system).validate(found.trace)) != nil { return found }
+      // A lasso's loop is already built from shortest paths; only its prefix is reordered.
+      if (try? Replayer(system: system).validate(found.trace)) != nil {
+        guard shrink else { return found }
+        var reordered = found
+        reordered.trace = reorderPrefix(of: found.trace)
+        return reordered
+      }
       let violation = Violation(
         kind: "nondeterminism",
         message: "the lasso of '\(found.violation)' does not replay: the model is not deterministic")

@@ -1,20 +1,82 @@
-/// Search over states with a visited set, then a search for livelock cycles.
+/// Search over states with a visited set and sleep sets, then a search for livelock cycles.
 ///
 /// The method is explicit-state search as in SPIN: every reachable state is stored once (as a
-/// 128-bit `Fingerprint`) and expanded once, with every enabled step and every choice; a step
-/// reaching a stored state adds an edge and goes no further. Because no transition is pruned, the
-/// stored graph *is* the reachable state graph, so every reachable state, every step's violation,
-/// every deadlock and every cycle is found: soundness needs no argument beyond exhaustiveness. The
-/// price is that states are not reduced by partial-order reduction (DPOR reduces executions, which
-/// is what matters for models whose states rarely repeat); the payoff is time proportional to the
-/// states, not the interleavings, for models with retry loops, and termination without a depth
-/// bound when the model has cycles.
+/// 128-bit `Fingerprint`, or 64 bits of it under hash compaction) and a step reaching a stored
+/// state adds an edge and goes no further. The payoff is time proportional to the states, not the
+/// interleavings, for models with retry loops, and termination without a depth bound when the
+/// model has cycles. Livelocks are found afterwards by `NonProgressCycles` on the stored graph.
+///
+/// **Partial-order reduction: sleep sets with state caching** (Godefroid, Holzmann and Pirottin,
+/// *State-space caching revisited*, CAV 1992; Godefroid, LNCS 1032, ch. 5). Sleep sets prune
+/// *steps*, never states: every reachable state is still stored, but a step whose outcome another
+/// explored path already reaches is not executed. Dependence is the engine's one relation
+/// (`Event.isDependent`: same thread, or conflicting footprints; the choices of one step are
+/// mutually dependent because they belong to one thread).
+///
+/// - A sleep set is a set of *threads* (a 16-bit mask). A thread's next step is a function of its
+///   own local state, which other threads' steps do not touch, so a sleeping thread has exactly
+///   one next step (with all its choices) in every state it sleeps through, and its footprint
+///   stays the same (`TransitionSystem`'s footprint contract).
+/// - An *expansion* of state `s` with sleep set `Z` executes, thread by thread in order, every
+///   choice of every enabled thread not in `Z`. The successor by thread `t` is *visited* with the
+///   sleep set `Z_t = {u ∈ Z ∪ {threads expanded before t} | u independent of t at s}`.
+/// - Each stored state keeps `H(s)`, the sleep set of its latest expansion. A visit of `s` with
+///   sleep set `Z'` (and depth `d'`) needs nothing when `H(s) ⊆ Z'` (and, under a depth bound,
+///   `s` was expanded at depth at most `d'`); otherwise `H(s)` becomes `H(s) ∩ Z'` (the depth the
+///   smaller one) and `s` is expanded again with that sleep set. The new expansion executes what
+///   earlier ones did not (the steps of `H(s) \ Z'`, the revisit rule of the 1992 paper) and
+///   re-visits the successors of the steps they did, since those may now get smaller sleep sets;
+///   a successor whose visit would change nothing is recognised from its stored edge and not
+///   executed again. `H(s)` only shrinks, so a state is expanded at most `threads + 1` times
+///   (under a bound, that many times per depth it is reached at), and the search terminates.
+///
+/// *Soundness (every state reachable within the bound is stored).* Call `t` an *initial* of a step
+/// sequence `w` when `w` is equivalent (by swapping adjacent independent steps) to one starting
+/// with `t`. Claim: if `s` is visited with sleep set `Z` at depth `d`, and `w` runs from `s`, fits
+/// in the bound from `d`, and no thread of `Z` is an initial of `w`, then `s·w` is stored when the
+/// search ends. Induction on `|w|`; `w` empty is trivial. By the rule above, when the search ends
+/// `s` has been expanded with some sleep set `Z_j ⊆ Z` at a depth `d_j ≤ d`. The initials of `w`
+/// are enabled at `s` and none is in `Z_j`, so that expansion executed all of them; let `t` be the
+/// first in thread order, and `w ≡ t·w'`. It visited `s·t` with `Z_t`, at depth `d_j + 1 ≤ d + 1`.
+/// If some `u ∈ Z_t` were an initial of `w'`, then, being independent of `t`, it would be an
+/// initial of `t·w' ≡ w`, so `u ∉ Z_j`, so `u` was expanded before `t`: but `t` was the first
+/// initial expanded. So the claim holds for `s·t`, `Z_t` and the shorter `w'`, and `s·t·w' = s·w`.
+/// The initial state is visited with the empty sleep set, so every reachable state is stored: the
+/// reduced search stores exactly the states the full one does, and so finds every deadlock, every
+/// final state and every final-state violation. A violation raised by a pruned step `t` at `s` is
+/// raised by `t` on the path the claim builds too, where `t` has the same local state and the
+/// objects its footprint covers the same values (the steps it was swapped with are independent of
+/// it); `TransitionSystem` requires violations to depend on nothing else.
+///
+/// *Livelocks.* Sleep sets drop edges, and a cycle needs its edges: when thread 0 spins on a flag
+/// and an independent thread 1 finishes, the state after thread 1's step is reached with thread 0
+/// asleep, and its self-loop is never executed. So the cycle search gets the edges it needs:
+/// 1. The claim gives more than states: the path it builds from `s` is a reordering of `w`, each
+///    step taken by the same thread from the same local state, so with the same progress flag
+///    (`isProgress` may depend only on the thread's own state). If the full graph has a cycle of
+///    non-progress steps `c` reachable by `p`, the claim applied to `p·cᵏ` from the initial state
+///    gives a stored path in which the steps of `cᵏ` form at most `|p| + 1` runs between the
+///    steps of `p`; for `k` large enough one run is longer than the number of states, so the
+///    stored graph has a cycle of non-progress steps. The converse holds since stored edges are
+///    real. So when the stored graph has no cycle of non-progress steps (the common case for
+///    terminating programs), neither has the full graph, and there is no livelock to find.
+/// 2. Otherwise (and always under a depth bound) every expanded state gets an edge for each of its
+///    sleeping steps that is not a progress step. Once the search sees a cycle (a non-progress step
+///    back to a state on the path of first-reaching edges to the state it expands), it runs those
+///    steps as it expands each state, for their edges only; the states it expanded before that,
+///    or all of them if it never saw a cycle that way, it recovers at the end by walking the tree
+///    of first-reaching edges from the initial state. Then every stored state has every
+///    non-progress edge of the full graph, and every state's enabled threads are recorded, which
+///    is all that `NonProgressCycles` reads: it finds exactly the livelocks of the full graph. (A
+///    successor that is not stored would mean the model broke the footprint contract; it is
+///    stored and expanded then, so that the search stays complete.) On a model whose stored graph
+///    has such a cycle the reduction thus saves only pruned progress steps, and the walk and the
+///    re-expansions cost steps: such a model can take more steps than without sleep sets.
 ///
 /// With `shortest`, states are expanded breadth first, so the first path found to each state, and
-/// so every counterexample, has the fewest steps. With a depth bound, a state first reached deep
-/// is expanded again when it is later reached at a smaller depth.
-///
-/// Livelocks are found afterwards by `NonProgressCycles` on the stored graph.
+/// so every counterexample, has the fewest steps; that search does not prune (a re-expansion would
+/// come out of breadth-first order). With a depth bound, a state first reached deep is expanded
+/// again when it is later reached at a smaller depth.
 @usableFromInline struct StatefulSearch<System: TransitionSystem> {
   @usableFromInline let context: RunContext<System>
   let shortest: Bool
@@ -24,10 +86,16 @@
     self.shortest = shortest
   }
 
+  /// Whether the search prunes with sleep sets.
+  var reduces: Bool { context.configuration.sleepSets && !shortest }
+
+  /// A requested expansion: stale once the state's stored sleep set or depth has changed, since a
+  /// newer request then covers it.
   private struct Pending {
     var id: Int32
     var state: System.State
     var depth: Int
+    var sleep: UInt16
   }
 
   /// Shows an observer a path to a state where the search stops (terminal, or at the bound). The
@@ -46,10 +114,38 @@
 
   @usableFromInline func run() {
     let system = context.system
-    let bound = context.configuration.depthBound
-    var graph = StateGraph()
+    var graph = StateGraph(compacted: context.configuration.hashCompaction)
     let initial = system.initialState
-    var frontier = [Pending(id: graph.add(Fingerprint(initial), parent: -1, thread: 0, choice: 0, depth: 0), state: initial, depth: 0)]
+    let root = graph.add(Fingerprint(initial), parent: -1, thread: 0, choice: 0, depth: 0, sleep: 0)
+    var frontier = [Pending(id: root, state: initial, depth: 0, sleep: 0)]
+    expand(&frontier, &graph)
+    if reduces, !context.shouldStop, needsCompletion(graph) {
+      while completeSleepingEdges(&graph, &frontier), !context.shouldStop {
+        expand(&frontier, &graph)
+      }
+    }
+    context.storedStates = graph.count
+    context.mayMissStates = context.configuration.hashCompaction
+    if !context.shouldStop {
+      for lasso in NonProgressCycles(graph: graph, threadCount: system.threadCount).lassos() {
+        let names = lasso.threads.map { system.threadName($0) }
+        let violation = Violation.unboundedRetry(threads: names, length: lasso.loop.count)
+        context.report(
+          violation,
+          trace: Trace(
+            steps: lasso.prefix + lasso.loop, violation: violation, loopStart: lasso.prefix.count))
+      }
+    }
+  }
+
+  /// Takes requested expansions off `frontier` until none is left.
+  private func expand(_ frontier: inout [Pending], _ graph: inout StateGraph) {
+    let system = context.system
+    let bound = context.configuration.depthBound
+    let reduces = self.reduces
+    var footprints = [Footprint](repeating: .empty, count: system.threadCount)
+    var choiceCounts = [Int](repeating: 0, count: system.threadCount)
+    var blocked: [Int] = []
     var head = 0
     while head < frontier.count || (!shortest && !frontier.isEmpty) {
       if context.shouldStop { break }
@@ -64,22 +160,24 @@
       } else {
         node = frontier.removeLast()
       }
-      if bound != nil, Int(graph.depth[Int(node.id)]) < node.depth { continue }
-      graph.edges[Int(node.id)].removeAll(keepingCapacity: true)
-      var enabled: [(thread: Int, choices: Int)] = []
-      var blocked: [Int] = []
+      let id = Int(node.id)
+      if graph.sleep[id] != node.sleep || (bound != nil && Int(graph.depth[id]) != node.depth) {
+        continue
+      }
+      blocked.removeAll(keepingCapacity: true)
       var mask: UInt16 = 0
       for thread in 0..<system.threadCount {
         switch system.status(of: thread, in: node.state) {
         case .finished: break
         case .blocked: blocked.append(thread)
-        case .enabled(_, let choices):
-          enabled.append((thread, choices))
+        case .enabled(let footprint, let choices):
+          footprints[thread] = footprint
+          choiceCounts[thread] = choices
           mask |= 1 << UInt16(thread)
         }
       }
-      graph.enabledThreads[Int(node.id)] = mask
-      if enabled.isEmpty {
+      graph.enabledThreads[id] = mask
+      if mask == 0 {
         context.statistics.executions += 1
         let violations = context.finalViolations(of: node.state, blocked: blocked)
         if !violations.isEmpty {
@@ -95,51 +193,202 @@
         observe(node, graph, .cut, [])
         continue
       }
-      expansion: for (thread, choices) in enabled {
+      // The sleep set grows with each thread expanded: later siblings need not run its step first.
+      var asleep = node.sleep & mask
+      if asleep != 0 {
+        if graph.recordsSleepingEdges {
+          recordSleepingEdges(of: node.id, asleep, node.state, &graph, &frontier)
+        } else {
+          graph.lacksEdges[id] = true
+        }
+      }
+      let childDepth = node.depth + 1
+      // Successors at the bound are not expanded, so their sleep sets would only cause re-visits.
+      let childrenExpand = bound.map { childDepth < $0 } ?? true
+      expansion: for thread in 0..<system.threadCount {
+        let bit = UInt16(1) << UInt16(thread)
+        guard mask & bit != 0, asleep & bit == 0 else { continue }
+        var childSleep: UInt16 = 0
+        if reduces, childrenExpand {
+          var others = asleep
+          while others != 0 {
+            let u = others.trailingZeroBitCount
+            others &= others - 1
+            if !footprints[u].conflicts(with: footprints[thread]) { childSleep |= 1 << UInt16(u) }
+          }
+        }
         let progress = system.isProgress(of: thread, in: node.state)
-        for choice in 0..<choices {
+        for choice in 0..<choiceCounts[thread] {
+          let known = graph.edge(from: node.id, thread: thread, choice: choice)
+          if let known, !needsVisit(known.target, sleep: childSleep, depth: childDepth, graph) {
+            continue
+          }
           var next = node.state
           let violation = system.execute(thread: thread, choice: choice, in: &next)
-          context.didStep(depth: node.depth + 1)
+          context.didStep(depth: childDepth)
           if let violation {
             context.report(
               violation,
               steps: graph.path(to: node.id) + [Trace.Step(thread: thread, choice: choice)])
           }
+          if let known {
+            visit(
+              known.target, state: next, sleep: childSleep, depth: childDepth,
+              from: node.id, thread: thread, choice: choice, &graph, &frontier)
+            continue
+          }
           let fingerprint = Fingerprint(next)
           let target: Int32
-          if let known = graph.number[fingerprint] {
-            target = known
-            if bound != nil, node.depth + 1 < Int(graph.depth[Int(known)]) {
-              graph.depth[Int(known)] = Int32(node.depth + 1)
-              graph.parent[Int(known)] = (node.id, UInt8(thread), UInt16(choice))
-              frontier.append(Pending(id: known, state: next, depth: node.depth + 1))
+          if let stored = graph.index.find(fingerprint) {
+            target = stored
+            if reduces, !progress, !graph.recordsSleepingEdges,
+              graph.isAncestor(stored, of: node.id)
+            {
+              graph.recordsSleepingEdges = true
             }
+            visit(
+              stored, state: next, sleep: childSleep, depth: childDepth,
+              from: node.id, thread: thread, choice: choice, &graph, &frontier)
           } else {
             target = graph.add(
-              fingerprint, parent: node.id, thread: thread, choice: choice, depth: node.depth + 1)
-            frontier.append(Pending(id: target, state: next, depth: node.depth + 1))
+              fingerprint, parent: node.id, thread: thread, choice: choice, depth: childDepth,
+              sleep: childSleep)
+            frontier.append(Pending(id: target, state: next, depth: childDepth, sleep: childSleep))
             if let budget = context.configuration.stateBudget, graph.count > budget {
               context.stopReason = .exceededStateBudget
               break expansion
             }
           }
-          graph.edges[Int(node.id)].append(
+          graph.edges[id].append(
             StateGraph.Edge(
               target: target, thread: UInt8(thread), choice: UInt16(choice), progress: progress))
         }
+        if reduces { asleep |= bit }
       }
     }
-    context.storedStates = graph.count
-    if !context.shouldStop {
-      for lasso in NonProgressCycles(graph: graph, threadCount: system.threadCount).lassos() {
-        let names = lasso.threads.map { system.threadName($0) }
-        let violation = Violation.unboundedRetry(threads: names, length: lasso.loop.count)
-        context.report(
-          violation,
-          trace: Trace(
-            steps: lasso.prefix + lasso.loop, violation: violation, loopStart: lasso.prefix.count))
+    frontier.removeAll()
+  }
+
+  /// Whether visiting stored state `id` with sleep set `sleep` at `depth` asks for more than its
+  /// requested expansions cover.
+  private func needsVisit(_ id: Int32, sleep: UInt16, depth: Int, _ graph: StateGraph) -> Bool {
+    if graph.sleep[Int(id)] & ~sleep != 0 { return true }
+    if context.configuration.depthBound != nil, depth < Int(graph.depth[Int(id)]) { return true }
+    return false
+  }
+
+  /// Visits stored state `id`, reached by a step from `parent`: narrows its sleep set (and its
+  /// depth) and asks for an expansion if either changed.
+  private func visit(
+    _ id: Int32, state: System.State, sleep: UInt16, depth: Int, from parent: Int32, thread: Int,
+    choice: Int, _ graph: inout StateGraph, _ frontier: inout [Pending]
+  ) {
+    guard needsVisit(id, sleep: sleep, depth: depth, graph) else { return }
+    let i = Int(id)
+    graph.sleep[i] &= sleep
+    if context.configuration.depthBound != nil, depth < Int(graph.depth[i]) {
+      graph.depth[i] = Int32(depth)
+      graph.parent[i] = (parent, UInt8(thread), UInt16(choice))
+    }
+    frontier.append(Pending(id: id, state: state, depth: Int(graph.depth[i]), sleep: graph.sleep[i]))
+  }
+
+  /// Runs the sleeping non-progress steps of a state being expanded, for their edges only (their
+  /// successors are not visited: the sleep set says other paths reach them).
+  private func recordSleepingEdges(
+    of id: Int32, _ asleep: UInt16, _ state: System.State, _ graph: inout StateGraph,
+    _ frontier: inout [Pending]
+  ) {
+    let system = context.system
+    let depth = Int(graph.depth[Int(id)]) + 1
+    var sleeping = asleep
+    while sleeping != 0 {
+      let thread = sleeping.trailingZeroBitCount
+      sleeping &= sleeping - 1
+      guard !system.isProgress(of: thread, in: state),
+        case .enabled(_, let choices) = system.status(of: thread, in: state)
+      else { continue }
+      for choice in 0..<choices where graph.edge(from: id, thread: thread, choice: choice) == nil {
+        var next = state
+        let violation = system.execute(thread: thread, choice: choice, in: &next)
+        context.didStep(depth: depth)
+        if let violation {
+          context.report(
+            violation, steps: graph.path(to: id) + [Trace.Step(thread: thread, choice: choice)])
+        }
+        let fingerprint = Fingerprint(next)
+        var target = graph.index.find(fingerprint) ?? -1
+        if target < 0 {
+          target = graph.add(
+            fingerprint, parent: id, thread: thread, choice: choice, depth: depth, sleep: 0)
+          frontier.append(Pending(id: target, state: next, depth: depth, sleep: 0))
+        }
+        graph.edges[Int(id)].append(
+          StateGraph.Edge(
+            target: target, thread: UInt8(thread), choice: UInt16(choice), progress: false))
       }
     }
+    graph.lacksEdges[Int(id)] = false
+  }
+
+  /// Whether the cycle search needs edges that sleep sets pruned: under a depth bound, or once a
+  /// cycle has been seen, always; otherwise only if the stored graph has a cycle of non-progress
+  /// steps (point 1 above).
+  private func needsCompletion(_ graph: StateGraph) -> Bool {
+    guard graph.lacksEdges.contains(true) else { return false }
+    if context.configuration.depthBound != nil || graph.recordsSleepingEdges { return true }
+    return !NonProgressCycles(graph: graph, threadCount: context.system.threadCount)
+      .components(within: nil).isEmpty
+  }
+
+  /// Runs the sleeping non-progress steps of every expanded state that lacks their edges (point
+  /// 2 above), recovering those states along the tree of first-reaching edges. Sleep sets stay as
+  /// they are (they describe expansions, which these steps are not). Returns whether it had to
+  /// store new states, which then wait on `frontier` to be expanded.
+  private func completeSleepingEdges(_ graph: inout StateGraph, _ frontier: inout [Pending]) -> Bool
+  {
+    let system = context.system
+    let bound = context.configuration.depthBound
+    // Only the paths to the states that lack edges are walked.
+    var wanted = [Bool](repeating: false, count: graph.count)
+    for s in 0..<graph.count where graph.lacksEdges[s] {
+      var current = Int32(s)
+      while current >= 0, !wanted[Int(current)] {
+        wanted[Int(current)] = true
+        current = graph.parent[Int(current)].state
+      }
+    }
+    // The wanted part of the tree as child lists in one array: `start[s]..<start[s + 1]`.
+    var start = [Int32](repeating: 0, count: graph.count + 1)
+    for s in 1..<max(graph.count, 1) where wanted[s] { start[Int(graph.parent[s].state) + 1] += 1 }
+    for s in 0..<graph.count { start[s + 1] += start[s] }
+    var fill = start
+    var children = [Int32](repeating: 0, count: Int(start[graph.count]))
+    for s in 1..<max(graph.count, 1) where wanted[s] {
+      let p = Int(graph.parent[s].state)
+      children[Int(fill[p])] = Int32(s)
+      fill[p] += 1
+    }
+    let stored = graph.count
+    guard wanted[0] else { return false }
+    var stack: [(id: Int32, state: System.State)] = [(0, system.initialState)]
+    while let (id, state) = stack.popLast() {
+      if context.shouldStop { return false }
+      let s = Int(id)
+      let expanded = bound.map { Int(graph.depth[s]) < $0 } ?? true
+      if graph.lacksEdges[s], expanded {
+        recordSleepingEdges(
+          of: id, graph.sleep[s] & graph.enabledThreads[s], state, &graph, &frontier)
+      }
+      for k in start[s]..<start[s + 1] {
+        let child = children[Int(k)]
+        let step = graph.parent[Int(child)]
+        var next = state
+        _ = system.execute(thread: Int(step.thread), choice: Int(step.choice), in: &next)
+        context.didStep(depth: Int(graph.depth[Int(child)]))
+        stack.append((child, next))
+      }
+    }
+    return graph.count > stored
   }
 }

@@ -4,8 +4,9 @@ public enum Strategy: Sendable, Hashable {
   case dfs
   /// Optimal dynamic partial-order reduction: one execution per Mazurkiewicz trace.
   case dpor
-  /// Search over states with a visited set; finds livelock cycles. `shortest` searches breadth
-  /// first, so that every counterexample has the fewest steps.
+  /// Search over states with a visited set, pruned with sleep sets (`Configuration.sleepSets`);
+  /// finds livelock cycles. `shortest` searches breadth first, without pruning, so that every
+  /// counterexample has the fewest steps.
   case stateful(shortest: Bool)
   /// `executions` schedules drawn uniformly at each step from a seeded generator. Never complete.
   case random(seed: UInt64, executions: Int)

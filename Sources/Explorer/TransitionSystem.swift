@@ -52,7 +52,9 @@ public protocol TransitionSystem: Sendable {
 
   /// Whether the step `thread` would take next counts as progress (SPIN's progress labels). A
   /// cycle of the state graph that no thread leaves and in which no step makes progress is a
-  /// livelock, reported as `unbounded-retry` by the stateful search.
+  /// livelock, reported as `unbounded-retry` by the stateful search. Like a footprint, the answer
+  /// may depend only on the thread's own local state (the stateful search's sleep sets rely on
+  /// it to keep every non-progress cycle).
   func isProgress(of thread: Int, in state: State) -> Bool
 }
 

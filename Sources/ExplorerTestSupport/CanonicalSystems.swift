@@ -21,6 +21,14 @@ public enum CanonicalSystems {
     return MiniProgram(name: "lastzero(\(n))", variables: n + 1, threads: threads)
   }
 
+  /// `n` threads each write their own variable once: no two steps conflict, so the `2^n` states
+  /// form a cube that sleep sets cross with one step per state.
+  public static func independentWriters(_ n: Int) -> MiniProgram {
+    MiniProgram(
+      name: "independent-writers(\(n))", variables: n,
+      threads: (0..<n).map { [.store(variable: $0, value: .constant(1))] })
+  }
+
   /// Two threads increment `x` with a plain read and a plain write: the update can be lost.
   public static var lostUpdate: MiniProgram {
     let increment: [MiniProgram.Instruction] = [

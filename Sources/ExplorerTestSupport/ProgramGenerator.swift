@@ -14,9 +14,15 @@ public struct ProgramGenerator: Sendable {
   /// The largest number of interleavings (visible steps as a multinomial, times every choice
   /// count) a program may have; programs above it are redrawn.
   public var interleavingBudget: Int
+  /// Whether threads may end in a backward branch on a value they read (a retry loop), so that
+  /// programs can cycle and livelock. Off, every jump goes forward and the programs for each seed
+  /// are the ones the corpus has always had; on, the same seed gives a different program, and the
+  /// interleaving budget only limits the program's size.
+  public var loops: Bool
 
-  public init(interleavingBudget: Int = 3_000) {
+  public init(interleavingBudget: Int = 3_000, loops: Bool = false) {
     self.interleavingBudget = interleavingBudget
+    self.loops = loops
   }
 
   /// The program for `seed`.
@@ -64,6 +70,11 @@ public struct ProgramGenerator: Sendable {
         thread(
           t, steps: steps, variables: variables, locks: locks, reversed: reversedOrder[t],
           &random))
+    }
+    if loops {
+      for t in threads.indices where random.chance(2, in: 3) {
+        threads[t] = retryLoop(threads[t], &random)
+      }
     }
     var expectations: [(variable: Int, value: Int, message: String)] = []
     if random.chance(1, in: 4) {
@@ -177,6 +188,27 @@ public struct ProgramGenerator: Sendable {
       code[jump.at] = .jumpIfEqual(register: jump.register, value: jump.value, target: code.count)
     }
     return code
+  }
+}
+
+extension ProgramGenerator {
+  /// `code` followed by a branch back to one of its visible instructions, taken when a register
+  /// it loads has a given value: the shape of a retry loop (`if (!try_cmpxchg(...)) goto retry`).
+  fileprivate func retryLoop(_ code: [MiniProgram.Instruction], _ random: inout Draw)
+    -> [MiniProgram.Instruction]
+  {
+    var registers: [Int] = []
+    for instruction in code {
+      switch instruction {
+      case .load(let r, _), .compareExchange(let r, _, _, _), .choose(let r, _): registers.append(r)
+      default: break
+      }
+    }
+    let visible = code.indices.filter { !code[$0].isLocal }
+    guard !registers.isEmpty, !visible.isEmpty else { return code }
+    let register = registers[random.below(registers.count)]
+    let target = visible[random.below(visible.count)]
+    return code + [.jumpIfEqual(register: register, value: random.below(2), target: target)]
   }
 }
 

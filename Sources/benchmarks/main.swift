@@ -1,6 +1,7 @@
 // benchmarks: speed figures of the engine and the interpreter, printed, never asserted.
 //
-//     swift run -c release benchmarks
+//     swift run -c release benchmarks            (everything)
+//     swift run -c release benchmarks stateful   (the stateful search only)
 //
 // Rates depend on the machine and its load, so they are reported here rather than checked by
 // tests (tests check counts). `eptcheck bench` gives the figures of the spec scenarios.
@@ -101,6 +102,96 @@ if CommandLine.arguments.dropFirst().first == "split-specs", CommandLine.argumen
   exit(0)
 }
 
+/// The stateful search's configurations: sleep sets on or off, exact or compacted visited set.
+let statefulModes: [(name: String, sleepSets: Bool, hashCompaction: Bool)] = [
+  ("full, exact", false, false), ("sleep sets, exact", true, false),
+  ("full, compacted", false, true), ("sleep sets, compacted", true, true),
+]
+
+func statefulConfiguration(_ mode: Int) -> Configuration {
+  Configuration(
+    strategy: .stateful(shortest: false), shrink: false,
+    sleepSets: statefulModes[mode].sleepSets, hashCompaction: statefulModes[mode].hashCompaction)
+}
+
+func peakResidentBytes() -> Double {
+  var usage = rusage()
+  getrusage(RUSAGE_SELF.rawValue, &usage)
+  return Double(usage.ru_maxrss) * 1024
+}
+
+/// `benchmarks stateful N MODE`: one stateful search of lastzero(N), alone in its process so that
+/// the growth of the peak resident size is its own.
+if CommandLine.arguments.dropFirst().first == "stateful", CommandLine.arguments.count == 4,
+  let n = Int(CommandLine.arguments[2]), let mode = Int(CommandLine.arguments[3])
+{
+  let system = CanonicalSystems.lastZero(n)
+  let before = peakResidentBytes()
+  let result = try Explorer.explore(system, configuration: statefulConfiguration(mode))
+  let s = result.statistics
+  let perState = Int((peakResidentBytes() - before) / Double(s.distinctStates))
+  print(
+    "  lastzero(\(n)) \(statefulModes[mode].name): \(s.distinctStates) states, \(s.transitions) steps",
+    "in \((s.elapsed * 1000).rounded() / 1000) s = \(Int(Double(s.distinctStates) / s.elapsed)) states/s;",
+    "peak memory grew by \(perState) bytes per state")
+  exit(0)
+}
+
+/// The stateful search's figures: `benchmarks stateful` prints only these.
+func statefulFigures() throws {
+  print("Stateful search (each lastzero run in its own process; bytes per state from peak memory):")
+  for n in [8, 9] {
+    for mode in statefulModes.indices {
+      let child = Process()
+      child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+      child.arguments = ["stateful", "\(n)", "\(mode)"]
+      fflush(nil)  // so that this process's header comes before the child's line
+      try child.run()
+      child.waitUntilExit()
+    }
+  }
+
+  print("Stateful search over every scenario of ./specs, unbounded, exact: steps without and with sleep sets")
+  if let spec = try? LoadedSpec.load(paths: ["specs"]) {
+    for scenario in spec.scenarios {
+      let system = spec.system(for: scenario, loopBounds: false)
+      let full = try Explorer.explore(system, configuration: statefulConfiguration(0))
+      let reduced = try Explorer.explore(system, configuration: statefulConfiguration(1))
+      print(
+        "  \(scenario.name): \(full.statistics.distinctStates) states,",
+        "\(full.statistics.transitions) -> \(reduced.statistics.transitions) steps")
+    }
+  }
+  print("Stateful search over every scenario of ./specs, unbounded (totals):")
+  if let spec = try? LoadedSpec.load(paths: ["specs"]) {
+    for mode in statefulModes.indices {
+      var states = 0
+      var steps = 0
+      var seconds = 0.0
+      var kinds: [String] = []
+      for scenario in spec.scenarios {
+        let result = try Explorer.explore(
+          spec.system(for: scenario, loopBounds: false), configuration: statefulConfiguration(mode))
+        states += result.statistics.distinctStates
+        steps += result.statistics.transitions
+        seconds += result.statistics.elapsed
+        kinds += Set(result.counterexamples.map(\.violation.kind)).sorted()
+      }
+      print(
+        "  \(spec.scenarios.count) scenarios \(statefulModes[mode].name): \(states) states,",
+        "\(steps) steps in \((seconds * 1000).rounded() / 1000) s = \(Int(Double(states) / seconds)) states/s;",
+        "\(kinds.count) violations found")
+    }
+  } else {
+    print("  (no ./specs here)")
+  }
+}
+
+if CommandLine.arguments.dropFirst().first == "stateful" {
+  try statefulFigures()
+  exit(0)
+}
+
 print("Engine (MiniProgram systems, the engine's own cost included):")
 let (seed, generated) = SpeedMeasurement.generatedFourThreadProgram()
 for counting in [true, false] {
@@ -138,20 +229,4 @@ for n in [3, 4] {
     "\(explored.statistics.executions) executions at \(figure(explored.statistics.rate))")
 }
 
-print("Stateful search:")
-for n in [8, 9] {
-  func residentMB() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
-  }
-  let before = residentMB()
-  let result = try Explorer.explore(
-    CanonicalSystems.lastZero(n), configuration: Configuration(strategy: .stateful(shortest: false)))
-  let states = result.statistics.distinctStates
-  let grown = (residentMB() - before) * 1024 * 1024
-  print(
-    "  lastzero(\(n)): \(states) states in \((result.statistics.elapsed * 1000).rounded() / 1000) s",
-    "= \(Int(Double(states) / result.statistics.elapsed)) states/s; peak memory grew by",
-    "\(Int(grown / Double(states))) bytes per state (visited set, graph and search stack)")
-}
+try statefulFigures()

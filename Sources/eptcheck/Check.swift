@@ -41,6 +41,14 @@ extension EptCheck {
     @Flag(help: "With the stateful strategy, search breadth first for shortest counterexamples.")
     var shortest = false
 
+    @Flag(
+      name: .customLong("hash-compaction"),
+      help: """
+        With the stateful search (stateful or auto), store 64 bits of each state's fingerprint \
+        instead of 128: less memory, but states may be missed, and the result says so.
+        """)
+    var hashCompaction = false
+
     @Option(help: "Seed for the random and pct strategies.")
     var seed: UInt64 = 1
 
@@ -157,7 +165,8 @@ extension EptCheck {
       case .pct: chosen = .pct(seed: seed, depth: pctDepth, executions: executions)
       }
       var configuration = Configuration(
-        strategy: chosen, depthBound: depth, timeout: timeout, shrink: !noShrink)
+        strategy: chosen, depthBound: depth, timeout: timeout, shrink: !noShrink,
+        hashCompaction: hashCompaction)
       if strategy == .auto {
         configuration.depthBound = nil
         configuration.stateBudget = stateBudget

@@ -78,7 +78,9 @@ struct ScenarioRun: Sendable {
         return .unexpected("expected ok, found \(first.violation.kind)")
       }
       if timedOut { return .inconclusive("timed out before the search finished") }
-      if requireComplete, result.statistics.cutExecutions > 0 || !result.strategy.isExhaustive {
+      if requireComplete,
+        result.statistics.cutExecutions > 0 || !result.strategy.isExhaustive || result.mayMissStates
+      {
         return .inconclusive("incomplete: \(completeness(result))")
       }
       return .asExpected
@@ -93,6 +95,11 @@ struct ScenarioRun: Sendable {
 
   /// How much of the behaviour the run covered, in the words the result line uses.
   static func completeness(_ result: ExplorationResult) -> String {
+    let covered = coverage(result)
+    return result.mayMissStates ? covered + ", hash compaction: states may be missed" : covered
+  }
+
+  private static func coverage(_ result: ExplorationResult) -> String {
     if result.completion == .timedOut { return "timed out" }
     if !result.strategy.isExhaustive { return "sampled (\(result.strategy.name)), not exhaustive" }
     if result.completion == .stoppedAtViolation { return "stopped at the first violation" }

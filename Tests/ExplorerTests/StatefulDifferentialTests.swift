@@ -3,7 +3,8 @@ import ExplorerTestSupport
 import Testing
 
 /// The stateful search against the oracle on the generated corpus: the same reachable states,
-/// the same finished and deadlocked final states, the same violations.
+/// the same finished and deadlocked final states, the same violations, with and without sleep
+/// sets.
 @Suite struct StatefulDifferentialTests {
   static let bounds: [Int?] = [nil, 3]
 
@@ -12,8 +13,12 @@ import Testing
     var failures = Corpus.Failures("stateful disagrees with dfs", bound: bound)
     for (seed, program) in Corpus.programs where seed < 1_000 {
       let dfs = try Corpus.explore(program, .dfs, bound: bound)
-      for shortest in [false, true] {
-        let stateful = try Corpus.explore(program, .stateful(shortest: shortest), bound: bound)
+      for (shortest, sleepSets) in [(false, true), (false, false), (true, false)] {
+        let stateful = try RecordedExploration(
+          program,
+          configuration: Configuration(
+            strategy: .stateful(shortest: shortest), depthBound: bound, shrink: false,
+            sleepSets: sleepSets))
         var problems: [String] = []
         if stateful.violations != dfs.violations {
           problems.append("violations \(stateful.violations) instead of \(dfs.violations)")
@@ -29,7 +34,8 @@ import Testing
             problems.append("the trace of \(counterexample.violation) does not replay")
           }
         }
-        failures.record(seed, program, problems.map { "shortest \(shortest): \($0)" })
+        failures.record(
+          seed, program, problems.map { "shortest \(shortest), sleep sets \(sleepSets): \($0)" })
       }
     }
     failures.check()

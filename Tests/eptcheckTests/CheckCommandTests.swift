@@ -32,7 +32,7 @@ import Testing
       lines[2]
         == "lost_update: assertion: finally of lost_update at \(Self.fixtures)/lost_update.ept:12:15: assertion failed: both increments are visible"
     )
-    #expect(lines[3] == "  trace 1,0,0,1 (4 steps, 2 context switches)")
+    #expect(lines[3] == "  trace 0,1,1,0 (4 steps, 2 context switches)")
     #expect(result.stdout.contains("lost_update.ept:5 READ_ONCE(x)"))
     #expect(result.stdout.contains("  => assertion at the end of the execution"))
   }
@@ -53,6 +53,26 @@ import Testing
     #expect(result.status == 0)
     #expect(result.stdout.contains(#""completeness":"bounded at depth 3: 8 executions cut""#))
     #expect(result.stdout.contains(#""verified":false"#))
+  }
+
+  @Test func hashCompactionSaysStatesMayBeMissed() throws {
+    let plain = try EptCheckBinary.run([
+      "--strategy", "stateful", "--format", "json", "\(Self.fixtures)/long_loop.ept",
+    ])
+    let compacted = try EptCheckBinary.run([
+      "--strategy", "stateful", "--hash-compaction", "\(Self.fixtures)/long_loop.ept",
+    ])
+    #expect(plain.status == 0)
+    #expect(plain.stdout.contains(#""completeness":"complete""#))
+    #expect(plain.stdout.contains(#""verified":true"#))
+    #expect(compacted.status == 0)
+    #expect(compacted.stdout.contains(", complete, hash compaction: states may be missed\n"))
+    let required = try EptCheckBinary.run([
+      "--strategy", "stateful", "--hash-compaction", "--require-complete", "--format", "json",
+      "\(Self.fixtures)/long_loop.ept",
+    ])
+    #expect(required.status == 2)
+    #expect(required.stdout.contains(#""verified":false"#))
   }
 
   @Test func aSyntaxErrorExits65WithItsPosition() throws {
