@@ -64,7 +64,7 @@ if CommandLine.arguments.dropFirst().first == "split", CommandLine.arguments.cou
 {
   var partition = Partition.standard()
   if CommandLine.arguments.count > 4, let m = Int(CommandLine.arguments[4]) { partition.minimumSubtrees = m }
-  let spec = try LoadedSpec.load(source: CanonicalPrograms.lastZero(n), file: "lastzero.ept")
+  let spec = try LoadedSpec.load(source: CanonicalPrograms.lastZero(n), file: "lastzero.ept", library: .standard)
   let system = spec.system(for: spec.scenarios[0])
   let configuration = Configuration(strategy: .dpor, shrink: false)
   let mode = CommandLine.arguments[2]
