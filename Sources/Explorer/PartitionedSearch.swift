@@ -134,10 +134,14 @@ import Foundation
       }
       stateHashes[0] = hashes
     } else {
+      // Likely big subtrees first, so that no thread is left with one at the end: a subtree with
+      // fewer steps asleep at its root excludes fewer traces. Results stay in subtree order.
+      let dispatch = mine.indices.sorted { (mine[$0].sleep.count, $0) < (mine[$1].sleep.count, $1) }
       let next = IndexDispenser()
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
         var hashes = StateHashSet()
-        while let k = next.take(below: mine.count) {
+        while let taken = next.take(below: mine.count) {
+          let k = dispatch[taken]
           outcomes[k] = exploreSubtree(
             mine[k], start: start, finished: finished, hashes: &hashes, observer: nil,
             explore: explore)
