@@ -98,11 +98,14 @@ public struct Footprint: Hashable, Sendable {
   /// Whether two steps with these footprints do not commute: they touch a common object and at
   /// least one of them accesses it exclusively. This is the engine's whole dependence relation
   /// between steps of different threads.
-  @inlinable public func conflicts(with other: Footprint) -> Bool {
-    let hit = (exclusive & (other.exclusive | other.shared)) | (other.exclusive & shared)
-    // Lane by lane: the generic SIMD comparison with `.zero` is not specialised and was the
-    // engine's hottest call.
-    return hit[0] | hit[1] | hit[2] | hit[3] != 0
+  @inlinable @inline(__always) public func conflicts(with other: Footprint) -> Bool {
+    // Word by word and always inlined: the generic SIMD operators were not specialised, and the
+    // call was among the engine's hottest.
+    var hit: UInt64 = 0
+    for k in 0..<4 {
+      hit |= (exclusive[k] & (other.exclusive[k] | other.shared[k])) | (other.exclusive[k] & shared[k])
+    }
+    return hit != 0
   }
 
   /// The objects in the footprint with the mode class each is accessed in, in ascending order.

@@ -44,8 +44,13 @@ if CommandLine.arguments.dropFirst().first == "profile" {
   var steps = 0
   var seconds = 0.0
   let counting = CommandLine.arguments.dropFirst(2).first == "counting"
+  let mini = CommandLine.arguments.dropFirst(3).first == "mini"
   for _ in 0..<5_000 {
-    let result = try Explorer.explore(
+    let result = mini
+      ? try Explorer.explore(
+        CanonicalSystems.lastZero(5),
+        configuration: Configuration(strategy: .dpor, shrink: false, countDistinctStates: counting))
+      : try Explorer.explore(
       CompactLastZero(5),
       configuration: Configuration(strategy: .dpor, shrink: false, countDistinctStates: counting))
     steps += result.statistics.transitions
