@@ -57,7 +57,7 @@ if CommandLine.arguments.dropFirst().first == "profile" {
     seconds += result.statistics.elapsed
   }
   print(
-    "compact lastzero(5) x5000 dpor (\(counting ? "counting states" : "no state counting")): \(steps) steps, "
+    "\(mini ? "" : "compact ")lastzero(5) x5000 dpor (\(counting ? "counting states" : "no state counting")): \(steps) steps, "
       + figure(Double(steps) / seconds))
   exit(0)
 }
