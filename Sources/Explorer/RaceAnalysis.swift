@@ -39,7 +39,7 @@ struct RaceAnalysis {
         for choice in 0..<nodes[j].choices where choice != Int(event.choice) {
           let alternative = Event(
             thread: Int(event.thread), choice: choice, footprint: event.footprint)
-          plant(at: j, sequence: notDependent(on: j) + [alternative])
+          plant(at: j, sequence: notDependent(on: j, then: alternative))
         }
       }
     }
@@ -54,7 +54,7 @@ struct RaceAnalysis {
       let past = reverseRaces(with: pending, before: nodes.count, startingFrom: lastClock[thread])
       guard cut, case .enabled = status else { continue }
       if let i = nodes.indices.last(where: { !nodes[$0].happens(before: past) }) {
-        plant(at: i, sequence: notDependent(on: i) + [pending])
+        plant(at: i, sequence: notDependent(on: i, then: pending))
       }
     }
   }
@@ -71,7 +71,7 @@ struct RaceAnalysis {
       guard earlier.thread != target.thread, earlier.footprint.conflicts(with: target.footprint)
       else { continue }
       if !nodes[i].happens(before: past) {
-        let reversal = notDependent(on: i) + [target]
+        let reversal = notDependent(on: i, then: target)
         if target.footprint.canBlock && !isExecutable(reversal, i) {
           // Not a reversible race: `earlier` enabled `target` (a release before an acquire, a
           // store an `await` waited for). The race to reverse is with whatever `earlier` comes
@@ -85,12 +85,15 @@ struct RaceAnalysis {
     return past
   }
 
-  /// `notdep(e_i, E)`: the events after `e_i` that do not happen after it, in order.
-  private func notDependent(on i: Int) -> [Event] {
+  /// `notdep(e_i, E).last`: the events after `e_i` that do not happen after it, in order, then
+  /// `last`; built in one array of the right capacity (this runs for every race).
+  private func notDependent(on i: Int, then last: Event) -> [Event] {
     var result: [Event] = []
+    result.reserveCapacity(nodes.count - i)
     for k in (i + 1)..<nodes.count where !nodes[i].happens(before: nodes[k].clock) {
       result.append(nodes[k].event)
     }
+    result.append(last)
     return result
   }
 
