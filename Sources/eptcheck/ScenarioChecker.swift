@@ -69,7 +69,10 @@ struct ScenarioChecker: Sendable {
       configuration.depthBound = depthBound
       outcome = explore(scenario, configuration)
     }
-    if !Self.isSplit(configuration.strategy), !owned { return nil }
+    if !Self.isSplit(configuration.strategy), !owned {
+      progress.finished(scenario: scenario.name)
+      return nil
+    }
     let part = Self.isSplit(configuration.strategy) ? shard.flatMap { $0.count > 1 ? $0.description : nil } : nil
     let result: ExplorationResult
     let system: ScenarioSystem
