@@ -115,14 +115,14 @@ import Foundation
   ) -> ExplorationResult {
     let start = DispatchTime.now().uptimeNanoseconds
     let mine = plan().enumerated().filter { partition.owns($0.offset) }.map(\.element)
-    let outcomes = OutcomeSlots<Outcome>(count: mine.count)
+    let outcomes = ResultSlots<Outcome>(count: mine.count)
     let finished = ProgressTotals()
     let sequential = observer != nil || configuration.stopAtFirstViolation
     let workers = sequential ? 1 : max(1, min(jobs, mine.count))
 
     // Each thread counts distinct states in one set across its subtrees; the sets are united
     // at the end, so the count does not depend on which thread ran which subtree.
-    let stateHashes = OutcomeSlots<StateHashSet>(count: workers)
+    let stateHashes = ResultSlots<StateHashSet>(count: workers)
     if workers == 1 {
       var hashes = StateHashSet()
       for k in mine.indices {
@@ -200,36 +200,6 @@ import Foundation
     finished.add(context.statistics)
     return Outcome(
       statistics: context.statistics, found: context.found, stopReason: context.stopReason)
-  }
-}
-
-/// A fixed number of slots filled from several threads.
-final class OutcomeSlots<Value: Sendable>: @unchecked Sendable {
-  private var slots: [Value?]
-  private let lock = NSLock()
-
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-  subscript(index: Int) -> Value? {
-    get { lock.withLock { slots[index] } }
-    set { lock.withLock { slots[index] = newValue } }
-  }
-
-  /// The filled slots, in order.
-  var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
-}
-
-/// Hands out the indices `0, 1, 2, ...` to several threads.
-final class IndexDispenser: @unchecked Sendable {
-  private var value = 0
-  private let lock = NSLock()
-
-  func take(below limit: Int) -> Int? {
-    lock.withLock {
-      guard value < limit else { return nil }
-      defer { value += 1 }
-      return value
-    }
   }
 }
 

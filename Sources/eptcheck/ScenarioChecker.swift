@@ -43,7 +43,7 @@ struct ScenarioChecker: Sendable {
   /// whole.
   func check(_ scenarios: [ScenarioInfo], progress: ProgressDisplay) -> [ScenarioRun] {
     let results = ResultSlots<ScenarioRun>(count: scenarios.count)
-    let next = Counter()
+    let next = IndexDispenser()
     let workers = min(jobs, scenarios.count)
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       while let k = next.take(below: scenarios.count) {
@@ -128,35 +128,6 @@ struct ScenarioChecker: Sendable {
         try Explorer.explore(system, configuration: configuration, partition: partition, jobs: jobs))
     } catch {
       return .failure(error)
-    }
-  }
-}
-
-/// A fixed number of slots filled from several threads.
-final class ResultSlots<Value: Sendable>: @unchecked Sendable {
-  private var slots: [Value?]
-  private let lock = NSLock()
-
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-  subscript(index: Int) -> Value? {
-    get { lock.withLock { slots[index] } }
-    set { lock.withLock { slots[index] = newValue } }
-  }
-
-  var values: [Value] { lock.withLock { slots.compactMap { $0 } } }
-}
-
-/// Hands out indices `0, 1, 2, ...` to several threads.
-final class Counter: @unchecked Sendable {
-  private var value = 0
-  private let lock = NSLock()
-
-  func take(below limit: Int) -> Int? {
-    lock.withLock {
-      guard value < limit else { return nil }
-      defer { value += 1 }
-      return value
     }
   }
 }
