@@ -140,6 +140,24 @@ public struct Builtin: Sendable {
   /// Implicit objects (such as the RCU state) the builtin always writes besides its arguments,
   /// for the fixed footprint of an `atomic` region that calls it.
   var implicitWrites: [Int] = []
+  /// What `status` can put in a footprint, for the static analysis of invisible steps (see
+  /// InvisibleSteps); nil when unknown, which the analysis takes as "may touch anything".
+  var footprintRule: FootprintRule? = nil
+
+  /// The builtin with its footprint rule.
+  func with(_ rule: FootprintRule) -> Builtin {
+    var builtin = self
+    builtin.footprintRule = rule
+    return builtin
+  }
+
+  /// The accesses a scheduling-point builtin can make: its location or lock arguments in one
+  /// mode, plus fixed objects (the RCU state). A footprint `status` returns never holds more.
+  struct FootprintRule: Sendable {
+    /// The mode of every `.location` and `.lock` argument.
+    var argumentMode: AccessMode
+    var implicit: [(object: Int, mode: AccessMode)] = []
+  }
 
   /// How the interpreter may run the builtin without calling its closures: loads and stores
   /// entirely; lock operations for `status` only (blocked-ness and footprint).

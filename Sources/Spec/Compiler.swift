@@ -580,7 +580,7 @@ final class Compiler {
       let c = conditionValue(condition)
       let exit = emit(.branchFalse(condition: c, target: 0), condition.location)
       _ = emit(
-        .loopCheck(counter: counter, bound: bound), stmt.location,
+        .loopCheck(counter: counter, bound: bound, isRetry: true), stmt.location,
         text: "while (\(text(condition)))")
       loops.append(LoopContext(atomicDepth: atomicDepth))
       _ = statement(body)
@@ -597,7 +597,7 @@ final class Compiler {
       _ = emit(.constant(dst: counter, value: .zero), stmt.location)
       let top = ops.count
       _ = emit(
-        .loopCheck(counter: counter, bound: bound), stmt.location,
+        .loopCheck(counter: counter, bound: bound, isRetry: true), stmt.location,
         text: "do ... while (\(text(condition)))")
       loops.append(LoopContext(atomicDepth: atomicDepth))
       _ = statement(body)
@@ -625,7 +625,9 @@ final class Compiler {
         exit = emit(.branchFalse(condition: c, target: 0), condition.location)
         nextSlot = loopMark
       }
-      _ = emit(.loopCheck(counter: counter, bound: bound), stmt.location, text: "for (...)")
+      _ = emit(
+        .loopCheck(counter: counter, bound: bound, isRetry: implicit == nil), stmt.location,
+        text: "for (...)")
       loops.append(LoopContext(atomicDepth: atomicDepth))
       _ = statement(body)
       let loop = loops.removeLast()

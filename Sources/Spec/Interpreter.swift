@@ -94,6 +94,8 @@ struct Machine: Sendable {
   /// Whether `bound N` loops count their iterations. A stateful search turns this off: a retry
   /// loop then returns to the states it came from, and livelocks show as cycles.
   var enforcesLoopBounds = true
+  /// The steps `settle` runs at once instead of parking at them (see InvisibleSteps).
+  var invisibleSteps: InvisibleSteps? = nil
   static let maxCallDepth = 64
   static let fuel = 1_000_000
 
@@ -113,30 +115,50 @@ struct Machine: Sendable {
 
   // MARK: Local execution
 
-  /// Runs local instructions until the thread is parked at a visible step or ends.
-  func settle(_ ts: inout ThreadState, thread: Int, cells: [Value]) {
+  /// Runs local instructions, and the invisible steps among the scheduling points, until the
+  /// thread is parked at a visible step or ends. Returns the violation an invisible step raised;
+  /// after one, the next scheduling point parks, so that a later violation has a step of its own.
+  ///
+  /// The first scheduling point after the check of a retry loop always parks, so that each
+  /// iteration of a retry loop keeps a visible step (see InvisibleSteps).
+  @discardableResult
+  func settle(
+    _ ts: inout ThreadState, thread: Int, cells: inout [Value], runsInvisibleSteps: Bool = true,
+    record: ((Int32) -> Void)? = nil
+  ) -> Violation? {
     var fuel = Machine.fuel
+    var violation: Violation? = nil
+    var parksAtNextPoint = !runsInvisibleSteps
     let ops = program.ops
     while ts.pc >= 0 {
       fuel -= 1
       if fuel == 0 {
         ts.fault = .outOfFuel
-        return
+        return violation
       }
       switch ops[Int(ts.pc)] {
       case .visible, .atomicBegin, .awaitBegin:
-        return
+        guard !parksAtNextPoint, violation == nil, let invisibleSteps, invisibleSteps.contains(thread: thread, pc: ts.pc),
+          case .enabled(_, let choices) = status(ts, thread: thread, cells: cells), choices == 1
+        else { return violation }
+        record?(ts.pc)
+        var touched = Footprint()
+        if let v = perform(&ts, thread: thread, choice: 0, cells: &cells, touched: &touched) {
+          violation = violation ?? v
+        }
       case .check(let kind, let condition):
-        if kind.fires(ts.slots[Int(ts.base + condition)]) { return }
+        if kind.fires(ts.slots[Int(ts.base + condition)]) { return violation }
         ts.pc += 1
-      case .loopCheck(let counter, let bound):
-        if !enterIteration(&ts, counter: counter, bound: bound) { return }
+      case .loopCheck(let counter, let bound, let isRetry):
+        if !enterIteration(&ts, counter: counter, bound: bound) { return violation }
+        parksAtNextPoint = parksAtNextPoint || isRetry
       case .atomicEnd, .awaitEnd:
         ts.pc += 1
       case let op:
-        if !local(op, &ts, thread: thread, cells: cells) { return }
+        if !local(op, &ts, thread: thread, cells: cells) { return violation }
       }
     }
+    return violation
   }
 
   /// Runs one local instruction; false when it faulted (the thread then parks on the fault).
@@ -361,11 +383,25 @@ struct Machine: Sendable {
 
   /// The same; for an `atomic` or `await` region, `touched` receives the accesses it made (not
   /// its fixed footprint), for the race check of plain accesses.
+  /// `record` receives the pc of each invisible step run after it, for traces.
   func execute(
+    _ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value],
+    touched: inout Footprint, record: ((Int32) -> Void)? = nil
+  ) -> Violation? {
+    guard ts.pc >= 0 else { return nil }
+    // A step reports one violation: after one, the thread parks at its next scheduling point
+    // even if that is invisible, so that a later violation gets a step of its own.
+    let violation = perform(&ts, thread: thread, choice: choice, cells: &cells, touched: &touched)
+    let later = settle(
+      &ts, thread: thread, cells: &cells, runsInvisibleSteps: violation == nil, record: record)
+    return violation ?? later
+  }
+
+  /// Runs the step the thread is parked at, leaving it at the next instruction.
+  private func perform(
     _ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value],
     touched: inout Footprint
   ) -> Violation? {
-    guard ts.pc >= 0 else { return nil }
     var violation: Violation? = nil
     if ts.fault != .none {
       violation = Violation(kind: "spec-error", message: message(thread, ts.pc, faultMessage(ts)))
@@ -388,7 +424,6 @@ struct Machine: Sendable {
             race = frozenOwnership(Int(p.bits), before, &cells, thread: thread, pc: pc)
           }
           ts.pc += 1
-          settle(&ts, thread: thread, cells: cells)
           return race
         }
       }
@@ -420,7 +455,7 @@ struct Machine: Sendable {
         return violation
       }
       ts.pc += 1
-    case .loopCheck(_, let bound):
+    case .loopCheck(_, let bound, _):
       violation = unboundedRetry(thread: thread, pc: pc, bound: bound)
       stop(&ts)
       return violation
@@ -439,7 +474,6 @@ struct Machine: Sendable {
     default:
       ts.pc += 1
     }
-    settle(&ts, thread: thread, cells: cells)
     return violation
   }
 
@@ -585,7 +619,7 @@ struct Machine: Sendable {
           }
         }
         ts.pc += 1
-      case .loopCheck(let counter, let bound):
+      case .loopCheck(let counter, let bound, _):
         if !enterIteration(&ts, counter: counter, bound: bound) {
           let v = unboundedRetry(thread: thread, pc: pc, bound: bound)
           stop(&ts)

@@ -29,6 +29,8 @@ public struct ScenarioInfo: Hashable, Sendable {
 /// the base's. A variant program runs only the variant's own scenarios.
 public final class LoadedSpec: Sendable {
   private let programs: [Program]
+  /// The pointer analysis of each program, for its scenarios' invisible steps.
+  private let pointers: [PointerAnalysis]
   private let index: [String: (program: Int, scenario: Int)]
   public let scenarios: [ScenarioInfo]
   public let warnings: [Diagnostic]
@@ -38,6 +40,7 @@ public final class LoadedSpec: Sendable {
     warnings: [Diagnostic]
   ) {
     self.programs = programs
+    self.pointers = programs.map { PointerAnalysis(program: $0) }
     self.scenarios = scenarios
     self.index = index
     self.warnings = warnings
@@ -47,8 +50,11 @@ public final class LoadedSpec: Sendable {
   ///
   /// `scenario` should come from `scenarios`; an unknown one gives a system with no threads.
   /// With `loopBounds` off, `bound N` loops run without counting, for a stateful search that
-  /// finds livelocks as cycles instead.
-  public func system(for scenario: ScenarioInfo, loopBounds: Bool = true) -> ScenarioSystem {
+  /// finds livelocks as cycles instead. With `invisibleSteps` off, every scheduling point is a
+  /// step, even one no other thread can conflict with (see InvisibleSteps).
+  public func system(
+    for scenario: ScenarioInfo, loopBounds: Bool = true, invisibleSteps: Bool = true
+  ) -> ScenarioSystem {
     guard let (p, s) = index[scenario.name], programs.indices.contains(p),
       programs[p].scenarios.indices.contains(s)
     else {
@@ -62,7 +68,8 @@ public final class LoadedSpec: Sendable {
     }
     let program = programs[p]
     return ScenarioSystem(
-      program: program, scenario: program.scenarios[s], info: scenario, loopBounds: loopBounds)
+      program: program, scenario: program.scenarios[s], info: scenario, loopBounds: loopBounds,
+      pointers: invisibleSteps ? pointers[p] : nil)
   }
 
   /// The scenario with this name, if any.

@@ -18,8 +18,10 @@ enum Op: Sendable {
   case call(function: Int32, argumentBase: Int32, argumentCount: Int32, dst: Int32)
   /// Returns the value in `src` (`-1` for none).
   case ret(src: Int32)
-  /// Counts one more iteration; fails (`unbounded-retry`) past `bound`.
-  case loopCheck(counter: Int32, bound: Int32)
+  /// Counts one more iteration; fails (`unbounded-retry`) past `bound`. `isRetry` unless the
+  /// loop's own condition bounds it (`for` with constant limits), for the cycle proviso of
+  /// invisible steps.
+  case loopCheck(counter: Int32, bound: Int32, isRetry: Bool)
   /// `assert`, `BUG_ON`, `WARN_ON`, `KVM_BUG_ON`; fires when the condition says so.
   case check(CheckKind, condition: Int32)
   /// A builtin that is not a scheduling point.

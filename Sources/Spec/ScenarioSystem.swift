@@ -70,6 +70,8 @@ public struct ScenarioSystem: TransitionSystem {
   }
 
   let machine: Machine
+  /// The steps run inside the step before them; nil when every scheduling point is a step.
+  let invisibleSteps: InvisibleSteps?
   let scenario: CompiledScenario
   let plainRaces: PlainRaces
   public let initialState: State
@@ -77,10 +79,22 @@ public struct ScenarioSystem: TransitionSystem {
   public let info: ScenarioInfo
   /// A violation the `init` block raised; reported at the end of every execution.
   let initViolation: Violation?
+  /// The invisible steps each thread ran before its first visible step, by pc.
+  private let invisibleAtStart: [[Int32]]
 
-  init(program: Program, scenario: CompiledScenario, info: ScenarioInfo, loopBounds: Bool) {
+  /// With `pointers`, the steps no other thread can conflict with run inside the step before
+  /// them (see InvisibleSteps); without, every scheduling point is a step.
+  init(
+    program: Program, scenario: CompiledScenario, info: ScenarioInfo, loopBounds: Bool,
+    pointers: PointerAnalysis? = nil
+  ) {
     let names = scenario.threads.map(\.name)
-    self.machine = Machine(program: program, threadNames: names, enforcesLoopBounds: loopBounds)
+    self.invisibleSteps = pointers.map {
+      InvisibleSteps(program: program, scenario: scenario, pointers: $0)
+    }
+    self.machine = Machine(
+      program: program, threadNames: names, enforcesLoopBounds: loopBounds,
+      invisibleSteps: invisibleSteps)
     self.scenario = scenario
     self.info = info
     self.plainRaces = PlainRaces(
@@ -97,13 +111,23 @@ public struct ScenarioSystem: TransitionSystem {
         initViolation = v
       }
     }
-    self.initViolation = initViolation
     var threads: [ThreadState] = []
+    var invisibleAtStart: [[Int32]] = []
     for (t, thread) in scenario.threads.enumerated() {
       var ts = Self.frame(program, function: thread.function, arguments: thread.arguments)
-      machine.settle(&ts, thread: t, cells: cells)
+      var pcs: [Int32] = []
+      // An invisible step that raises a violation before the thread's first visible step raises
+      // it in every execution, like `init`.
+      if let v = machine.settle(&ts, thread: t, cells: &cells, record: { pcs.append($0) }),
+        initViolation == nil
+      {
+        initViolation = v
+      }
       threads.append(ts)
+      invisibleAtStart.append(pcs)
     }
+    self.invisibleAtStart = invisibleAtStart
+    self.initViolation = initViolation
     initialState = State(
       cells: cells, threads: threads, happensBefore: plainRaces.initialState)
   }
@@ -318,6 +342,41 @@ public struct ScenarioSystem: TransitionSystem {
     guard let info = stepInfo(of: thread, in: state) else { return "done" }
     let kernel = info.kernel.map { ", models \($0.function) in \($0.file)" } ?? ""
     return "\(info.operation)  [\(info.function) at \(info.location)\(kernel)]"
+  }
+
+  /// The invisible steps each thread runs before its first visible step, for traces.
+  public var invisibleStepsAtStart: [[StepInfo]] {
+    invisibleAtStart.map { $0.map { stepInfo(at: $0) } }
+  }
+
+  /// The invisible steps a step of `thread` runs after its visible one (see InvisibleSteps), for
+  /// traces: the step is run again on a copy of `state`.
+  public func invisibleSteps(after thread: Int, choice: Int, in state: State) -> [StepInfo] {
+    var ts = state.threads[thread]
+    var cells = state.cells
+    var touched = Footprint()
+    var pcs: [Int32] = []
+    _ = machine.execute(
+      &ts, thread: thread, choice: choice, cells: &cells, touched: &touched,
+      record: { pcs.append($0) })
+    return pcs.map { stepInfo(at: $0) }
+  }
+
+  /// The step at instruction `pc`, as traces name it.
+  private func stepInfo(at pc: Int32) -> StepInfo {
+    let site = program.sites[Int(pc)]
+    let function =
+      program.functions.indices.contains(Int(site.function))
+      ? program.functions[Int(site.function)] : nil
+    var access = Builtin.Access.none
+    switch program.ops[Int(pc)] {
+    case .visible(let builtin, _, _, _, _): access = program.builtins[Int(builtin)].access
+    case .atomicBegin, .awaitBegin: access = .atomic
+    default: break
+    }
+    return StepInfo(
+      function: function?.name ?? "?", kernel: function?.kernel, location: site.location,
+      operation: site.text, access: access)
   }
 
   /// The visible step `thread` is parked at; nil once it has finished.

@@ -86,6 +86,7 @@ extension Library {
         return BuiltinOutcome(value: memory[cell])
       })
     builtin.fastPath = .load
+    builtin.footprintRule = .init(argumentMode: .read)
     return builtin
   }
 
@@ -99,6 +100,7 @@ extension Library {
         return BuiltinOutcome()
       })
     builtin.fastPath = .store
+    builtin.footprintRule = .init(argumentMode: .write)
     return builtin
   }
 
@@ -114,7 +116,8 @@ extension Library {
         let (new, result) = update(memory[cell], call.arguments)
         memory[cell] = new
         return BuiltinOutcome(value: result)
-      })
+      }
+    ).with(.init(argumentMode: .readModifyWrite))
   }
 
   /// `try_cmpxchg64(p, &old, new)`: replaces `*p` by `new` when it equals `old`, else stores the
@@ -134,7 +137,8 @@ extension Library {
           return BuiltinOutcome(value: .bool(true), out: call.arguments[1])
         }
         return BuiltinOutcome(value: .bool(false), out: memory[cell])
-      })
+      }
+    ).with(.init(argumentMode: .readModifyWrite))
   }
 
   static let memoryBuiltins: [Builtin] = [
@@ -158,7 +162,8 @@ extension Library {
         let old = memory[cell]
         if old.equals(call.arguments[1]) { memory[cell] = call.arguments[2] }
         return BuiltinOutcome(value: old)
-      }),
+      }
+    ).with(.init(argumentMode: .readModifyWrite)),
     readModifyWrite("xchg", parameters: [.init("new", .any)], result: .any) { old, args in
       (args[1], old)
     },
@@ -217,6 +222,7 @@ extension Library {
           return BuiltinOutcome(violation: Violation(kind: "lock-misuse", message: message))
         }
       })
+    builtin.footprintRule = .init(argumentMode: mode)
     switch mode {
     case .acquire: builtin.fastPath = .acquire
     case .sharedAcquire: builtin.fastPath = .sharedAcquire
@@ -317,7 +323,8 @@ extension Library {
         }
         memory[rcuCell] = .int(bits &+ (1 << (4 * Int64(call.thread))))
         return BuiltinOutcome()
-      }),
+      }
+    ).with(.init(argumentMode: .read, implicit: [(rcuCell, .sharedAcquire)])),
     Builtin(
       name: "rcu_read_unlock", parameters: [], result: .void, isSchedulingPoint: true, access: .rcu,
       threadOnly: true,
@@ -344,7 +351,8 @@ extension Library {
           }
         }
         return BuiltinOutcome()
-      }),
+      }
+    ).with(.init(argumentMode: .read, implicit: [(rcuCell, .sharedRelease)])),
     Builtin(
       name: "synchronize_rcu", parameters: [], result: .void, isSchedulingPoint: true, access: .rcu,
       threadOnly: true,
@@ -363,7 +371,8 @@ extension Library {
               message: "synchronize_rcu inside an RCU read-side critical section"))
         }
         return BuiltinOutcome()
-      }),
+      }
+    ).with(.init(argumentMode: .read, implicit: [(rcuCell, .acquire)])),
   ]
 
   /// The threads inside an RCU read-side critical section.
@@ -403,6 +412,8 @@ extension Library {
           return BuiltinOutcome()
         })
       if afterGracePeriod { builtin.implicitWrites = [rcuCell] }
+      builtin.footprintRule = .init(
+        argumentMode: .write, implicit: afterGracePeriod ? [(rcuCell, .write)] : [])
       return builtin
     }
     return [
@@ -426,7 +437,8 @@ extension Library {
           let protected =
             t >= 0 && rcuDepth(memory[rcuCell].bits, t) != 0 && mark.bits & (1 << Int64(t)) != 0
           return BuiltinOutcome(value: .bool(!protected))
-        }),
+        }
+      ).with(.init(argumentMode: .read)),
     ]
   }()
 
@@ -452,7 +464,8 @@ extension Library {
           return BuiltinOutcome(value: .int(call.choice))
         }
         return BuiltinOutcome(value: call.arguments[call.choice])
-      }),
+      }
+    ).with(.init(argumentMode: .read)),
     Builtin(
       name: "min", parameters: [.init("a", .int), .init("b", .int)], result: .int,
       isSchedulingPoint: false,

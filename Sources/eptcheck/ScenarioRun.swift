@@ -123,6 +123,9 @@ struct RenderedTrace: Sendable {
     var kernelFunction: String?
     var location: SourceLocation?
     var operation: String
+    /// The invisible steps the step ran after its visible one (`file:line operation`); nil when
+    /// none.
+    var invisible: [String]? = nil
     var changes: [String]
   }
 
@@ -130,6 +133,8 @@ struct RenderedTrace: Sendable {
   var trace: Trace
   var threadNames: [String]
   var steps: [Step]
+  /// The invisible steps each thread ran before its first step (`file:line operation`).
+  var invisibleAtStart: [[String]] = []
   /// The violation as the replay raised it, at which step (`steps.count` for the final state).
   var violationStep: Int
 }

@@ -63,6 +63,16 @@ struct TextReport {
     out += "  trace \(trace.trace) (\(trace.steps.count) steps, \(trace.trace.contextSwitches) context switches)\n"
     let columns = trace.threadNames.count
     var cells: [[[String]]] = []  // row -> column -> lines
+    // Invisible steps (run inside the step before them, see docs/language.md) are listed with a
+    // `+`; those a thread runs before its first step form row 0.
+    let hasInvisible =
+      trace.invisibleAtStart.contains { !$0.isEmpty } || trace.steps.contains { $0.invisible != nil }
+    if hasInvisible {
+      out += "  (+ marks invisible steps: no other thread can touch what they touch, so they run inside the step above)\n"
+    }
+    if trace.invisibleAtStart.contains(where: { !$0.isEmpty }) {
+      cells.append(trace.invisibleAtStart.map { $0.map { "+ " + $0 } })
+    }
     for step in trace.steps {
       var lines: [String] = []
       var head = step.function
@@ -72,6 +82,7 @@ struct TextReport {
       if !step.operation.isEmpty { where_ += (where_.isEmpty ? "" : " ") + step.operation }
       if step.choice != 0 { where_ += " (choice \(step.choice))" }
       if !where_.isEmpty { lines.append(where_) }
+      lines += (step.invisible ?? []).map { "+ " + $0 }
       lines += step.changes.map { "  " + $0 }
       var row = Array(repeating: [String](), count: columns)
       row[step.thread] = lines
@@ -94,10 +105,11 @@ struct TextReport {
     }
     out += line("#", trace.threadNames)
     out += "  " + String(repeating: "-", count: indexWidth + 1 + widths.reduce(0, +) + 3 * (columns - 1)) + "\n"
+    let first = cells.count - trace.steps.count  // 1 when row 0 lists invisible steps at start
     for (r, row) in cells.enumerated() {
       let height = row.map(\.count).max() ?? 0
       for k in 0..<height {
-        out += line(k == 0 ? "\(r + 1)" : "", row.map { k < $0.count ? $0[k] : "" })
+        out += line(k == 0 ? "\(r + 1 - first)" : "", row.map { k < $0.count ? $0[k] : "" })
       }
     }
     let at = trace.violationStep >= trace.steps.count ? "at the end of the execution" : "at step \(trace.violationStep + 1)"

@@ -12,7 +12,9 @@ import Testing
     init(_ source: String, scenario: String? = nil) throws {
       let spec = try LoadedSpec.load(source: source, file: "t.ept")
       let info = try #require(scenario.map { spec.scenario(named: $0) } ?? spec.scenarios.first)
-      system = spec.system(for: info)
+      // Step by step: every scheduling point is a step here, even one no other thread can
+      // conflict with (InvisibleStepsTests covers those).
+      system = spec.system(for: info, invisibleSteps: false)
       state = system.initialState
     }
 

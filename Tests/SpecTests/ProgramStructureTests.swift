@@ -189,7 +189,8 @@ import Testing
   let spec = try LoadedSpec.load(
     source: "shared int x;\nvoid f() { x++; }\nscenario s { thread t = f(); expect ok; }",
     file: "i.ept")
-  let system = spec.system(for: spec.scenarios[0])
+  // Alone, the thread's accesses are invisible steps: keep them as steps to see how they show.
+  let system = spec.system(for: spec.scenarios[0], invisibleSteps: false)
   var state = system.initialState
   #expect(system.stepInfo(of: 0, in: state)?.operation == "x")
   _ = system.execute(thread: 0, choice: 0, in: &state)

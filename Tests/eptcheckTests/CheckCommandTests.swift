@@ -202,9 +202,16 @@ import Testing
   }
 
   @Test func progressStaysOffStderrForShortRuns() throws {
+    let start = Date()
     let result = try EptCheckBinary.run(["--depth", "12"], environment: ["NO_COLOR": "1"])
+    let seconds = Date().timeIntervalSince(start)
     #expect(result.status == 0)
-    #expect(result.stderr == "")
+    // A run under a second prints nothing on stderr. The debug build on a loaded machine can
+    // take longer; then stderr may hold progress lines, and nothing else.
+    let progress = /[a-z0-9_]+: \d+ executions, \d+ steps\/s, \d+\.\ds/
+    let lines = result.stderr.split(separator: "\n")
+    if seconds < 1 { #expect(result.stderr == "") }
+    #expect(lines.allSatisfy { (try? progress.wholeMatch(in: String($0))) != nil }, "\(result.stderr)")
     #expect(!result.stdout.contains("\u{1B}["))
   }
 
