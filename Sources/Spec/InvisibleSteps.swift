@@ -12,7 +12,10 @@ import Explorer
 ///
 /// Which cells a step may touch is known before any execution: the builtin's footprint rule
 /// applied to what its arguments may point at (PointerAnalysis). A step is invisible for thread
-/// `t` if that footprint conflicts with none of the accesses any other thread's code may make.
+/// `t` if each access of another thread's code that its footprint conflicts with is made under a
+/// lock `t` holds at the step, one of the two exclusively (LockSets): the two can never be both
+/// about to run, so the step commutes with whatever the others can do while `t` is there
+/// (Lipton's reduction: an access protected by a lock both sides hold is a both-mover).
 /// What stays visible:
 /// - a builtin with no footprint rule, `choose`, and every step of a `@progress` function (a
 ///   livelock search judges cycles by the steps it sees);
@@ -40,18 +43,34 @@ struct InvisibleSteps: Sendable {
 
   init(program: Program, scenario: CompiledScenario, pointers: PointerAnalysis) {
     let summary = StaticFootprints(program: program, pointers: pointers)
+    let locks = LockSets(program: program, scenario: scenario, pointers: pointers)
     let threads = scenario.threads.map { summary.reachable(from: Int($0.function)) }
-    let footprints = threads.map { summary.union(of: $0) }
+    // Each thread's accesses, grouped by the locks it holds at them.
+    var accesses: [[LockSets.Held: Footprint]] = []
+    for (t, functions) in threads.enumerated() {
+      var groups: [LockSets.Held: Footprint] = [:]
+      for f in functions {
+        for pc in pointers.opsOf[f] {
+          let footprint = summary.instructionFootprint(at: pc)
+          guard !footprint.isEmpty else { continue }
+          groups[locks.held(by: t, at: pc) ?? [:], default: Footprint()].formUnion(footprint)
+        }
+      }
+      accesses.append(groups)
+    }
     var invisible: [[Bool]] = []
     for (t, functions) in threads.enumerated() {
       var row = Array(repeating: false, count: program.ops.count)
-      var others = Footprint()
-      for (u, footprint) in footprints.enumerated() where u != t { others.formUnion(footprint) }
       for f in functions where !program.functions[f].isProgress {
         for pc in pointers.opsOf[f] {
-          guard let footprint = summary.stepFootprint(at: pc), !footprint.conflicts(with: others)
-          else { continue }
-          row[pc] = true
+          guard let footprint = summary.stepFootprint(at: pc) else { continue }
+          let held = locks.held(by: t, at: pc) ?? [:]
+          row[pc] = accesses.indices.allSatisfy { u in
+            u == t
+              || accesses[u].allSatisfy { theirs, other in
+                !footprint.conflicts(with: other) || LockSets.excludes(held, theirs)
+              }
+          }
         }
       }
       invisible.append(row)

@@ -47,6 +47,8 @@ struct JSONLinesReport {
     var violation: Violation
     var trace: Trace
     var compact: String
+    /// The invisible steps each thread ran before the first step; nil when none did.
+    var invisibleAtStart: [[String]]?
     var steps: [RenderedTrace.Step]
   }
 
@@ -101,6 +103,7 @@ struct JSONLinesReport {
           ViolationRecord(
             scenario: run.scenario.name, part: run.part, violation: trace.violation, trace: trace.trace,
             compact: trace.trace.description,
+            invisibleAtStart: trace.invisibleAtStart.allSatisfy(\.isEmpty) ? nil : trace.invisibleAtStart,
             steps: trace.steps))
       }
     }

@@ -4,9 +4,10 @@ import Testing
 
 @testable import Spec
 
-/// Invisible steps (see InvisibleSteps) must lose nothing: the static footprints they rest on must
-/// cover every access a step makes, and running them inside the step before them must reach the
-/// same final states and the same violations. Checked on every scenario of `specs/` and on every
+/// Invisible steps (see InvisibleSteps) must lose nothing: the static footprints and lock sets
+/// they rest on must hold in every state (each access within its footprint, each lock said held
+/// held), and running them inside the step before them must reach the same final states and the
+/// same violations. Checked on every scenario of `specs/` and on every
 /// check fixture, by walking each scenario's whole state graph with and without them.
 @Suite struct InvisibleStepsTests {
   /// Every scenario of `specs/` and of the check fixtures, with the spec it comes from.
@@ -90,6 +91,7 @@ import Testing
     let summaries = (0..<system.threadCount).map {
       statics.union(of: statics.reachable(from: Int(system.scenario.threads[$0].function)))
     }
+    let locks = LockSets(program: system.program, scenario: system.scenario, pointers: pointers)
     var uncovered: Set<String> = []
     _ = Self.walk(system) { state, t, status in
       let footprint: Footprint
@@ -99,6 +101,21 @@ import Testing
       }
       let pc = Int(state.threads[t].pc)
       let site = system.program.sites[pc]
+      // The locks the analysis says the thread holds here, it holds, in at least that mode.
+      for (lock, exclusive) in locks.held(by: t, at: pc) ?? [:] {
+        let bits = state.cells[lock].bits
+        let holds: Bool
+        switch system.program.cells[lock].kind {
+        case .spinlock: holds = bits == Int64(t) + 1
+        case .rwlock:
+          let writes = bits == Library.writerBit | Int64(t) << 33
+          holds = writes || (!exclusive && bits & Library.writerBit == 0 && bits & (1 << Int64(t)) != 0)
+        case .value, .rcu: holds = false
+        }
+        if !holds {
+          uncovered.insert("\(system.threadName(t)) at \(site.location) \(site.text): does not hold \(system.program.cells[lock].name)")
+        }
+      }
       if !Self.covers(summaries[t], footprint) {
         uncovered.insert("\(system.threadName(t)) at \(site.location) \(site.text): outside the thread")
       }
