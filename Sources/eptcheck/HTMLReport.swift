@@ -47,6 +47,14 @@ struct HTMLReport {
         body += "<div class=\"lane-head\">#</div>"
         for name in trace.threadNames { body += "<div class=\"lane-head\">\(e(name))</div>" }
         body += "\n"
+        if trace.invisibleAtStart.contains(where: { !$0.isEmpty }) {
+          body += "<div class=\"index\">0</div>"
+          for steps in trace.invisibleAtStart {
+            body += "<div class=\"step\"><ul class=\"invisible\" title=\"invisible steps, run before the first step\">"
+              + steps.map { "<li><code>+ \(e($0))</code></li>" }.joined() + "</ul></div>"
+          }
+          body += "\n"
+        }
         for step in trace.steps {
           body += "<div class=\"index\">\(step.index)</div>"
           for column in 0..<columns {
@@ -64,6 +72,10 @@ struct HTMLReport {
               body += "<div class=\"location\">\(e(location.file)):\(location.line)</div>"
             }
             if !step.operation.isEmpty { body += "<div class=\"operation\"><code>\(e(step.operation))</code></div>" }
+            if let invisible = step.invisible {
+              body += "<ul class=\"invisible\" title=\"invisible steps, run inside this one\">"
+                + invisible.map { "<li><code>+ \(e($0))</code></li>" }.joined() + "</ul>"
+            }
             if !step.changes.isEmpty {
               body += "<ul class=\"changes\">" + step.changes.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
             }
@@ -86,7 +98,7 @@ struct HTMLReport {
       .lanes{display:grid;gap:2px;margin:1em 0}.lane-head{font-weight:bold;border-bottom:2px solid #444;padding:.2em}
       .index{color:#888;padding:.3em}.idle{border-left:2px solid #ddd}
       .step{background:#eef4ff;border-left:2px solid #36c;padding:.3em;font-size:90%}
-      .kernel,.location{color:#666}.changes{margin:.2em 0 0 1em;padding:0;color:#a30}
+      .kernel,.location{color:#666}.changes{margin:.2em 0 0 1em;padding:0;color:#a30}.invisible{margin:.2em 0 0 0;padding:0;list-style:none;color:#888}
       .verdict{font-weight:bold;color:#b00}code{font-size:95%}
       </style></head><body>
       \(body)</body></html>
