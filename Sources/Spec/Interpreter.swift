@@ -138,14 +138,14 @@ struct Machine: Sendable {
       }
       switch ops[Int(ts.pc)] {
       case .visible, .atomicBegin, .awaitBegin:
-        guard !parksAtNextPoint, violation == nil, let invisibleSteps, invisibleSteps.contains(thread: thread, pc: ts.pc),
+        // An invisible step runs now, if it can run and has no choice to offer.
+        guard violation == nil, !parksAtNextPoint,
+          invisibleSteps?.contains(thread: thread, pc: ts.pc) == true,
           case .enabled(_, let choices) = status(ts, thread: thread, cells: cells), choices == 1
         else { return violation }
         record?(ts.pc)
         var touched = Footprint()
-        if let v = perform(&ts, thread: thread, choice: 0, cells: &cells, touched: &touched) {
-          violation = violation ?? v
-        }
+        violation = perform(&ts, thread: thread, choice: 0, cells: &cells, touched: &touched)
       case .check(let kind, let condition):
         if kind.fires(ts.slots[Int(ts.base + condition)]) { return violation }
         ts.pc += 1

@@ -383,23 +383,14 @@ public struct ScenarioSystem: TransitionSystem {
   public func stepInfo(of thread: Int, in state: State) -> StepInfo? {
     let ts = state.threads[thread]
     guard ts.pc >= 0, Int(ts.pc) < program.sites.count else { return nil }
-    let site = program.sites[Int(ts.pc)]
-    let function =
-      program.functions.indices.contains(Int(site.function))
-      ? program.functions[Int(site.function)] : nil
-    var operation = site.text
-    if ts.fault != .none { operation = "runtime error: \(machine.faultMessage(ts))" }
-    var access = Builtin.Access.none
+    var info = stepInfo(at: ts.pc)
+    if ts.fault != .none { info.operation = "runtime error: \(machine.faultMessage(ts))" }
     switch program.ops[Int(ts.pc)] {
-    case .check: operation += " fires"
-    case .loopCheck: operation += " passes its bound"
-    case .visible(let builtin, _, _, _, _): access = program.builtins[Int(builtin)].access
-    case .atomicBegin, .awaitBegin: access = .atomic
+    case .check: info.operation += " fires"
+    case .loopCheck: info.operation += " passes its bound"
     default: break
     }
-    return StepInfo(
-      function: function?.name ?? "?", kernel: function?.kernel, location: site.location,
-      operation: operation, access: access)
+    return info
   }
 
   /// The shared cells a step changed, as `name: old → new`.
