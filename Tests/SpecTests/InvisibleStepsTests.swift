@@ -30,10 +30,12 @@ import Testing
     var description: String { scenario.name }
   }
 
-  /// What a state graph ends in: each final state's cells and threads, and every violation.
+  /// What a state graph ends in: each final state's cells and threads, and every violation; and
+  /// how many states it has.
   struct Ends: Equatable {
     var finalStates: Set<[Value]>
     var violations: Set<String>
+    var states = 0
   }
 
   /// Walks every state reachable from the initial one (loop bounds off, so the graph is finite).
@@ -48,6 +50,7 @@ import Testing
       ends.violations.insert(v.description)
     }
     while let state = work.popLast() {
+      ends.states += 1
       var moved = false
       for t in 0..<system.threadCount {
         let status = system.status(of: t, in: state)
@@ -132,6 +135,7 @@ import Testing
     let coarse = Self.walk(c.spec.system(for: c.scenario, loopBounds: false))
     #expect(coarse.finalStates == every.finalStates)
     #expect(coarse.violations == every.violations)
+    #expect(coarse.states <= every.states)
   }
 
   static let readers = """
