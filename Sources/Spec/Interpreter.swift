@@ -120,13 +120,15 @@ struct Machine: Sendable {
   /// after one, the next scheduling point parks, so that a later violation has a step of its own.
   ///
   /// The first scheduling point after the check of a retry loop always parks, so that each
-  /// iteration of a retry loop keeps a visible step (see InvisibleSteps).
+  /// iteration of a retry loop keeps a visible step (see InvisibleSteps); so does the one after
+  /// `invisibleLimit` invisible steps.
   @discardableResult
   func settle(
     _ ts: inout ThreadState, thread: Int, cells: inout [Value], runsInvisibleSteps: Bool = true,
-    record: ((Int32) -> Void)? = nil
+    invisibleLimit: Int = .max, record: ((Int32) -> Void)? = nil
   ) -> Violation? {
     var fuel = Machine.fuel
+    var invisibleRun = 0
     var violation: Violation? = nil
     var parksAtNextPoint = !runsInvisibleSteps
     let ops = program.ops
@@ -139,11 +141,12 @@ struct Machine: Sendable {
       switch ops[Int(ts.pc)] {
       case .visible, .atomicBegin, .awaitBegin:
         // An invisible step runs now, if it can run and has no choice to offer.
-        guard violation == nil, !parksAtNextPoint,
+        guard violation == nil, !parksAtNextPoint, invisibleRun < invisibleLimit,
           invisibleSteps?.contains(thread: thread, pc: ts.pc) == true,
           case .enabled(_, let choices) = status(ts, thread: thread, cells: cells), choices == 1
         else { return violation }
         record?(ts.pc)
+        invisibleRun += 1
         var touched = Footprint()
         violation = perform(&ts, thread: thread, choice: 0, cells: &cells, touched: &touched)
       case .check(let kind, let condition):

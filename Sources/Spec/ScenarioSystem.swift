@@ -116,12 +116,14 @@ public struct ScenarioSystem: TransitionSystem {
     for (t, thread) in scenario.threads.enumerated() {
       var ts = Self.frame(program, function: thread.function, arguments: thread.arguments)
       var pcs: [Int32] = []
-      // An invisible step that raises a violation before the thread's first visible step raises
-      // it in every execution, like `init`.
-      if let v = machine.settle(&ts, thread: t, cells: &cells, record: { pcs.append($0) }),
-        initViolation == nil
-      {
-        initViolation = v
+      var trial = (ts, cells)
+      if machine.settle(&trial.0, thread: t, cells: &trial.1, record: { pcs.append($0) }) == nil {
+        (ts, cells) = trial
+      } else {
+        // The last invisible step before the thread's first visible one raises a violation: make
+        // it the first visible step, so that the trace shows the violation at a step.
+        pcs.removeLast()
+        machine.settle(&ts, thread: t, cells: &cells, invisibleLimit: pcs.count)
       }
       threads.append(ts)
       invisibleAtStart.append(pcs)
