@@ -114,7 +114,7 @@ struct Machine: Sendable {
   // MARK: Local execution
 
   /// Runs local instructions until the thread is parked at a visible step or ends.
-  func settle(_ ts: inout ThreadState, thread: Int, cells: [Value]) {
+  func settle(_ ts: inout ThreadState, thread: Int, cells: SharedCells) {
     var fuel = Machine.fuel
     let ops = program.ops
     while ts.pc >= 0 {
@@ -141,7 +141,7 @@ struct Machine: Sendable {
 
   /// Runs one local instruction; false when it faulted (the thread then parks on the fault).
   @inline(__always)
-  func local(_ op: Op, _ ts: inout ThreadState, thread: Int, cells: [Value]) -> Bool {
+  func local(_ op: Op, _ ts: inout ThreadState, thread: Int, cells: SharedCells) -> Bool {
     let base = ts.base
     switch op {
     case .constant(let dst, let value):
@@ -234,7 +234,7 @@ struct Machine: Sendable {
   /// assertion, for one): any writes it makes go to a scratch copy. Returns its violation, if any.
   func runLocalBuiltin(
     _ builtin: Int32, _ argumentBase: Int32, _ argumentCount: Int32, _ dst: Int32, _ out: Int32,
-    _ ts: inout ThreadState, thread: Int, pc: Int32, cells: [Value]
+    _ ts: inout ThreadState, thread: Int, pc: Int32, cells: SharedCells
   ) -> Violation? {
     let call = makeCall(
       ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
@@ -263,7 +263,7 @@ struct Machine: Sendable {
   }
 
   /// The status of the step the thread is parked at.
-  func status(_ ts: ThreadState, thread: Int, cells: [Value]) -> StepStatus {
+  func status(_ ts: ThreadState, thread: Int, cells: SharedCells) -> StepStatus {
     guard ts.pc >= 0 else { return .finished }
     if ts.fault != .none { return .enabled(.empty, choices: 1) }
     switch program.ops[Int(ts.pc)] {
@@ -352,7 +352,7 @@ struct Machine: Sendable {
   }
 
   /// Runs the step the thread is parked at, then settles it at its next one.
-  func execute(_ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value])
+  func execute(_ ts: inout ThreadState, thread: Int, choice: Int, cells: inout SharedCells)
     -> Violation?
   {
     var touched = Footprint()
@@ -362,7 +362,7 @@ struct Machine: Sendable {
   /// The same; for an `atomic` or `await` region, `touched` receives the accesses it made (not
   /// its fixed footprint), for the race check of plain accesses.
   func execute(
-    _ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value],
+    _ ts: inout ThreadState, thread: Int, choice: Int, cells: inout SharedCells,
     touched: inout Footprint
   ) -> Violation? {
     guard ts.pc >= 0 else { return nil }
@@ -452,7 +452,7 @@ struct Machine: Sendable {
   /// The check reads and writes only the cell the step accesses, so it needs no footprint of
   /// its own. Returns a `race` violation for a write by another thread.
   private func frozenOwnership(
-    _ cell: Int, _ before: Value, _ cells: inout [Value], thread: Int, pc: Int32
+    _ cell: Int, _ before: Value, _ cells: inout SharedCells, thread: Int, pc: Int32
   ) -> Violation? {
     let after = cells[cell]
     guard after != before else { return nil }
@@ -498,7 +498,7 @@ struct Machine: Sendable {
       ))
   }
 
-  private func checkViolation(_ kind: CheckKind, thread: Int, pc: Int32, cells: inout [Value])
+  private func checkViolation(_ kind: CheckKind, thread: Int, pc: Int32, cells: inout SharedCells)
     -> Violation
   {
     let text = program.sites[Int(pc)].text
@@ -523,7 +523,7 @@ struct Machine: Sendable {
   /// Runs from `ts.pc` until `end` in the same frame, executing visible steps immediately and
   /// collecting their footprints. Used for `atomic`, `await`, `init` and `finally`.
   func runInline(
-    _ ts: inout ThreadState, thread: Int, cells: inout [Value], end: Int32,
+    _ ts: inout ThreadState, thread: Int, cells: inout SharedCells, end: Int32,
     footprint: inout Footprint
   ) -> InlineResult {
     let depth = ts.frames.count

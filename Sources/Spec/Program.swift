@@ -127,8 +127,8 @@ final class Program: Sendable {
   let regionFootprints: [Int32: RegionFootprint]
   /// Per builtin, split out so the hot path touches one closure, not a whole `Builtin`.
   let fastPaths: [Builtin.FastPath]
-  let statusFunctions: [@Sendable (BuiltinCall, [Value]) -> BuiltinStatus]
-  let executeFunctions: [@Sendable (BuiltinCall, inout [Value]) -> BuiltinOutcome]
+  let statusFunctions: [@Sendable (BuiltinCall, SharedCells) -> BuiltinStatus]
+  let executeFunctions: [@Sendable (BuiltinCall, inout SharedCells) -> BuiltinOutcome]
 
   init(
     name: String, ops: [Op], sites: [Site], functions: [CompiledFunction], builtins: [Builtin],

@@ -9,20 +9,19 @@ public struct ScenarioSystem: TransitionSystem {
   /// The shared cells and every thread's private state: flat arrays of small values.
   public struct State: Hashable, Sendable {
     /// The shared cells, indexed by object id.
-    public internal(set) var cells: [Value]
+    public internal(set) var cells: SharedCells
     var threads: [ThreadState]
     /// Happens-before among the accesses the plain-race check tracks (empty when it tracks
     /// none; see PlainRaces).
     var happensBefore: PlainRaces.State = .empty
 
-    /// Every word of the state through two multiply-xorshift lanes, then two words into the
-    /// hasher: the synthesized hash fed each field to SipHash separately, a tenth of a DPOR step
-    /// on the model. Two lanes keep the stateful search's fingerprints 128 bits wide. Equality
-    /// stays field by field.
+    /// The cells' two hash lanes (kept up to date on writes, see SharedCells), then every word
+    /// of the threads through two multiply-xorshift lanes, then two words into the hasher: the
+    /// synthesized hash fed each field to SipHash separately, a tenth of a DPOR step on the
+    /// model. Two lanes keep the stateful search's fingerprints 128 bits wide. Equality stays
+    /// field by field.
     public func hash(into hasher: inout Hasher) {
-      var lanes = StateMixer()
-      lanes.mix(UInt64(cells.count))
-      for cell in cells { lanes.mix(cell) }
+      var lanes = StateMixer(first: cells.laneA, second: cells.laneB)
       for thread in threads {
         lanes.mix(UInt64(UInt32(bitPattern: thread.pc)) | UInt64(UInt32(bitPattern: thread.base)) << 32)
         lanes.mix(UInt64(thread.fault.rawValue) | UInt64(thread.slots.count) << 8 | UInt64(thread.frames.count) << 40)
@@ -86,7 +85,7 @@ public struct ScenarioSystem: TransitionSystem {
     self.plainRaces = PlainRaces(
       program: program, threads: scenario.threads.map(\.function),
       cellNames: program.cells.map(\.name))
-    var cells = program.initialCells
+    var cells = SharedCells(program.initialCells)
     var initViolation: Violation? = nil
     if let initFunction = scenario.initFunction {
       var ts = Self.frame(program, function: initFunction, arguments: [])
@@ -277,7 +276,7 @@ public struct ScenarioSystem: TransitionSystem {
     }
     for check in program.finalChecks {
       let context = FinalCheckContext(
-        cells: state.cells, cellNames: program.cells.map(\.name),
+        cells: state.cells.values, cellNames: program.cells.map(\.name),
         finished: state.threads.map { $0.pc == -1 }, threadNames: scenario.threads.map(\.name))
       if let violation = check(context) { return violation }
     }
