@@ -10,31 +10,62 @@ public struct ScenarioSystem: TransitionSystem {
   public struct State: Hashable, Sendable {
     /// The shared cells, indexed by object id.
     public internal(set) var cells: SharedCells
-    var threads: [ThreadState]
+    var threads: [HashedThread]
     /// Happens-before among the accesses the plain-race check tracks (empty when it tracks
     /// none; see PlainRaces).
     var happensBefore: PlainRaces.State = .empty
 
-    /// The cells' two hash lanes (kept up to date on writes, see SharedCells), then every word
-    /// of the threads through two multiply-xorshift lanes, then two words into the hasher: the
+    /// The cells' two hash lanes (kept up to date on writes, see SharedCells) and each thread's
+    /// (computed once per step of that thread), then two words into the hasher: the
     /// synthesized hash fed each field to SipHash separately, a tenth of a DPOR step on the
     /// model. Two lanes keep the stateful search's fingerprints 128 bits wide. Equality stays
     /// field by field.
     public func hash(into hasher: inout Hasher) {
       var lanes = StateMixer(first: cells.laneA, second: cells.laneB)
-      for thread in threads {
-        lanes.mix(UInt64(UInt32(bitPattern: thread.pc)) | UInt64(UInt32(bitPattern: thread.base)) << 32)
-        lanes.mix(UInt64(thread.fault.rawValue) | UInt64(thread.slots.count) << 8 | UInt64(thread.frames.count) << 40)
-        lanes.mix(UInt64(bitPattern: thread.faultDetail))
-        for slot in thread.slots { lanes.mix(slot) }
-        for frame in thread.frames {
-          lanes.mix(UInt64(UInt32(bitPattern: frame.returnPc)) | UInt64(UInt32(bitPattern: frame.base)) << 32)
-          lanes.mix(UInt64(UInt32(bitPattern: frame.dst)))
-        }
-      }
+      for thread in threads { lanes.mix(thread.laneA, thread.laneB) }
       hasher.combine(lanes.first)
       hasher.combine(lanes.second)
       hasher.combine(happensBefore)
+    }
+  }
+
+  /// A thread's state and the two hash lanes of its words.
+  ///
+  /// A step changes one thread, so the state's hash recomputes only that thread's lanes
+  /// (`rehash`), not every thread's slots and frames. The lanes are a function of `thread`, so
+  /// equality may compare them first, for a fast answer, and stays exact.
+  struct HashedThread: Hashable, Sendable {
+    private(set) var laneA: UInt64 = 0
+    private(set) var laneB: UInt64 = 0
+    var thread: ThreadState
+
+    init(_ thread: ThreadState) {
+      self.thread = thread
+      rehash()
+    }
+
+    /// Every word of the thread through two multiply-xorshift lanes.
+    mutating func rehash() {
+      var lanes = StateMixer()
+      lanes.mix(UInt64(UInt32(bitPattern: thread.pc)) | UInt64(UInt32(bitPattern: thread.base)) << 32)
+      lanes.mix(UInt64(thread.fault.rawValue) | UInt64(thread.slots.count) << 8 | UInt64(thread.frames.count) << 40)
+      lanes.mix(UInt64(bitPattern: thread.faultDetail))
+      for slot in thread.slots { lanes.mix(slot) }
+      for frame in thread.frames {
+        lanes.mix(UInt64(UInt32(bitPattern: frame.returnPc)) | UInt64(UInt32(bitPattern: frame.base)) << 32)
+        lanes.mix(UInt64(UInt32(bitPattern: frame.dst)))
+      }
+      laneA = lanes.first
+      laneB = lanes.second
+    }
+
+    static func == (lhs: HashedThread, rhs: HashedThread) -> Bool {
+      lhs.laneA == rhs.laneA && lhs.laneB == rhs.laneB && lhs.thread == rhs.thread
+    }
+
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(laneA)
+      hasher.combine(laneB)
     }
   }
 
@@ -47,6 +78,14 @@ public struct ScenarioSystem: TransitionSystem {
       first = (first ^ word) &* 0x9E37_79B9_7F4A_7C15
       first ^= first >> 31
       second = (second ^ word) &* 0xC2B2_AE3D_27D4_EB4F
+      second ^= second >> 29
+    }
+
+    /// A different word into each lane.
+    @inline(__always) mutating func mix(_ a: UInt64, _ b: UInt64) {
+      first = (first ^ a) &* 0x9E37_79B9_7F4A_7C15
+      first ^= first >> 31
+      second = (second ^ b) &* 0xC2B2_AE3D_27D4_EB4F
       second ^= second >> 29
     }
 
@@ -97,11 +136,11 @@ public struct ScenarioSystem: TransitionSystem {
       }
     }
     self.initViolation = initViolation
-    var threads: [ThreadState] = []
+    var threads: [HashedThread] = []
     for (t, thread) in scenario.threads.enumerated() {
       var ts = Self.frame(program, function: thread.function, arguments: thread.arguments)
       machine.settle(&ts, thread: t, cells: cells)
-      threads.append(ts)
+      threads.append(HashedThread(ts))
     }
     initialState = State(
       cells: cells, threads: threads, happensBefore: plainRaces.initialState)
@@ -121,19 +160,20 @@ public struct ScenarioSystem: TransitionSystem {
   public func threadName(_ thread: Int) -> String { scenario.threads[thread].name }
 
   public func status(of thread: Int, in state: State) -> StepStatus {
-    machine.status(state.threads[thread], thread: thread, cells: state.cells)
+    machine.status(state.threads[thread].thread, thread: thread, cells: state.cells)
   }
 
   public func execute(thread: Int, choice: Int, in state: inout State) -> Violation? {
     var ts = ThreadState.empty
-    swap(&ts, &state.threads[thread])
+    swap(&ts, &state.threads[thread].thread)
     let violation: Violation?
     if plainRaces.isEnabled {
       violation = executeTrackingRaces(&ts, thread: thread, choice: choice, in: &state)
     } else {
       violation = machine.execute(&ts, thread: thread, choice: choice, cells: &state.cells)
     }
-    swap(&ts, &state.threads[thread])
+    swap(&ts, &state.threads[thread].thread)
+    state.threads[thread].rehash()
     return violation
   }
 
@@ -264,7 +304,7 @@ public struct ScenarioSystem: TransitionSystem {
   public func checkFinal(_ state: State) -> Violation? {
     if let initViolation { return initViolation }
     if let finallyFunction = scenario.finallyFunction {
-      let results = scenario.finallyThreads.map { state.threads[$0].result }
+      let results = scenario.finallyThreads.map { state.threads[$0].thread.result }
       var ts = Self.frame(program, function: finallyFunction, arguments: results)
       var cells = state.cells
       var footprint = Footprint()
@@ -277,11 +317,11 @@ public struct ScenarioSystem: TransitionSystem {
     for check in program.finalChecks {
       let context = FinalCheckContext(
         cells: state.cells.values, cellNames: program.cells.map(\.name),
-        finished: state.threads.map { $0.pc == -1 }, threadNames: scenario.threads.map(\.name))
+        finished: state.threads.map { $0.thread.pc == -1 }, threadNames: scenario.threads.map(\.name))
       if let violation = check(context) { return violation }
     }
     // A thread that returned must not hold a lock or be inside an RCU read-side section.
-    for (t, ts) in state.threads.enumerated() where ts.pc == -1 {
+    for (t, ts) in state.threads.lazy.map(\.thread).enumerated() where ts.pc == -1 {
       for (cell, info) in program.cells.enumerated() {
         let bits = state.cells[cell].bits
         let held: Bool
@@ -307,7 +347,7 @@ public struct ScenarioSystem: TransitionSystem {
   /// Whether the step `thread` is parked at belongs to a function marked `@progress`: cycles
   /// through such steps are not livelocks.
   public func isProgress(of thread: Int, in state: State) -> Bool {
-    let ts = state.threads[thread]
+    let ts = state.threads[thread].thread
     guard ts.pc >= 0, Int(ts.pc) < program.sites.count else { return false }
     let function = Int(program.sites[Int(ts.pc)].function)
     return program.functions.indices.contains(function) && program.functions[function].isProgress
@@ -321,7 +361,7 @@ public struct ScenarioSystem: TransitionSystem {
 
   /// The visible step `thread` is parked at; nil once it has finished.
   public func stepInfo(of thread: Int, in state: State) -> StepInfo? {
-    let ts = state.threads[thread]
+    let ts = state.threads[thread].thread
     guard ts.pc >= 0, Int(ts.pc) < program.sites.count else { return nil }
     let site = program.sites[Int(ts.pc)]
     let function =
