@@ -516,7 +516,7 @@ struct Machine: Sendable {
       return Violation(
         kind: "tdx-error", message: message(thread, pc, "\(text) fired; the VM is bugged"))
     case .invariant(let kind):
-      return Violation(kind: kind, message: message(thread, pc, "\(text) fired"))
+      return Violation(kind: kind.rawValue, message: message(thread, pc, "\(text) fired"))
     }
   }
 

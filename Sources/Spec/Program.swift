@@ -55,12 +55,26 @@ enum CheckKind: Sendable, Equatable {
   case tdxBugOn
   /// `DIVERGENCE_ON(c)` and its siblings: a model invariant; fires when true and raises the
   /// named violation kind; the thread goes on.
-  case invariant(String)
+  case invariant(InvariantKind)
 
   /// Whether a firing check sets `kvm_vm_bugged`.
   var bugsVM: Bool { self == .kvmBugOn || self == .tdxBugOn }
 
   func fires(_ v: Value) -> Bool { self == .assert ? !v.isTrue : v.isTrue }
+}
+
+/// The violation kind a model invariant check raises.
+///
+/// An enum rather than the kind's string, so that `Op` holds no reference: the interpreter
+/// copies an `Op` out of the program for every instruction, and a string in one case made every
+/// copy an outlined, reference-counting one.
+enum InvariantKind: String, Sendable {
+  case divergence
+  case frozenLeftover = "frozen-leftover"
+  case zapPolicy = "zap-policy"
+  case useAfterFree = "use-after-free"
+  case lockMisuse = "lock-misuse"
+  case race
 }
 
 /// Where an instruction came from, for traces and messages.
