@@ -541,6 +541,26 @@ struct Machine: Sendable {
       let pc = ts.pc
       switch program.ops[Int(pc)] {
       case .visible(let builtin, let argumentBase, let argumentCount, let dst, let out):
+        // Loads and stores inline, as in `execute`: their status is always enabled.
+        let fast = program.fastPaths[Int(builtin)]
+        if fast == .load || fast == .store {
+          let p = ts.slots[Int(ts.base + argumentBase)]
+          if p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) {
+            let cell = Int(p.bits)
+            footprint.insert(object: cell, mode: fast == .load ? .read : .write)
+            if fast == .load {
+              if dst >= 0 { ts.slots[Int(ts.base + dst)] = cells[cell] }
+            } else {
+              let before = cells[cell]
+              cells[cell] = ts.slots[Int(ts.base + argumentBase + 1)]
+              if let race = frozenOwnership(cell, before, &cells, thread: thread, pc: pc) {
+                violation = violation ?? race
+              }
+            }
+            ts.pc += 1
+            continue
+          }
+        }
         let call = makeCall(
           ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
         switch program.statusFunctions[Int(builtin)](call, cells) {
