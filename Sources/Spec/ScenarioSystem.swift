@@ -15,17 +15,22 @@ public struct ScenarioSystem: TransitionSystem {
     /// none; see PlainRaces).
     var happensBefore: PlainRaces.State = .empty
 
-    /// The cells' two hash lanes (kept up to date on writes, see SharedCells) and each thread's
-    /// (computed once per step of that thread), then two words into the hasher: the
-    /// synthesized hash fed each field to SipHash separately, a tenth of a DPOR step on the
-    /// model. Two lanes keep the stateful search's fingerprints 128 bits wide. Equality stays
-    /// field by field.
+    /// The cells' two hash lanes (kept up to date on writes, see SharedCells), each thread's
+    /// (computed once per step of that thread) and the plain-race check's words, then two words
+    /// into the hasher: the synthesized hash fed each field to SipHash separately, a tenth of a
+    /// DPOR step on the model. Two lanes keep the stateful search's fingerprints 128 bits wide.
+    /// Equality stays field by field.
     public func hash(into hasher: inout Hasher) {
       var lanes = StateMixer(first: cells.laneA, second: cells.laneB)
       for thread in threads { lanes.mix(thread.laneA, thread.laneB) }
+      let hb = happensBefore
+      lanes.mix(
+        UInt64(hb.present.count) | UInt64(hb.threads.count) << 21 | UInt64(hb.objects.count) << 42)
+      for word in hb.present { lanes.mix(word) }
+      for word in hb.threads { lanes.mix(word) }
+      for word in hb.objects { lanes.mix(word) }
       hasher.combine(lanes.first)
       hasher.combine(lanes.second)
-      hasher.combine(happensBefore)
     }
   }
 
@@ -228,7 +233,7 @@ public struct ScenarioSystem: TransitionSystem {
     var touched = Footprint()
     var violation = machine.execute(
       &ts, thread: thread, choice: choice, cells: &state.cells, touched: &touched)
-    let names = scenario.threads.map(\.name)
+    let names = machine.threadNames
     var race: String? = nil
     var hb = state.happensBefore
     switch step {
