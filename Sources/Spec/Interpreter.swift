@@ -395,7 +395,7 @@ struct Machine: Sendable {
       let call = makeCall(
         ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: choice
       )
-      let cell = program.builtins[Int(builtin)].hasLocation ? call.cell(0, in: cells) : nil
+      let cell = program.hasLocation[Int(builtin)] ? call.cell(0, in: cells) : nil
       let before = cell.map { cells[$0] }
       let outcome = program.executeFunctions[Int(builtin)](call, &cells)
       if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
@@ -574,7 +574,7 @@ struct Machine: Sendable {
             continue
           }
         }
-        let cell = program.builtins[Int(builtin)].hasLocation ? call.cell(0, in: cells) : nil
+        let cell = program.hasLocation[Int(builtin)] ? call.cell(0, in: cells) : nil
         let before = cell.map { cells[$0] }
         let outcome = program.executeFunctions[Int(builtin)](call, &cells)
         if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }

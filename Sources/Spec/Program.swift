@@ -141,6 +141,10 @@ final class Program: Sendable {
   let regionFootprints: [Int32: RegionFootprint]
   /// Per builtin, split out so the hot path touches one closure, not a whole `Builtin`.
   let fastPaths: [Builtin.FastPath]
+  /// `Builtin.hasLocation` and `Builtin.access` per builtin: reading them through `builtins`
+  /// copies a whole `Builtin` (strings, arrays, closures) on every step.
+  let hasLocation: [Bool]
+  let accesses: [Builtin.Access]
   let statusFunctions: [@Sendable (BuiltinCall, SharedCells) -> BuiltinStatus]
   let executeFunctions: [@Sendable (BuiltinCall, inout SharedCells) -> BuiltinOutcome]
 
@@ -156,6 +160,8 @@ final class Program: Sendable {
     self.staticFootprints = staticFootprints
     self.finalChecks = finalChecks
     self.fastPaths = builtins.map(\.fastPath)
+    self.hasLocation = builtins.map(\.hasLocation)
+    self.accesses = builtins.map(\.access)
     self.statusFunctions = builtins.map(\.status)
     self.executeFunctions = builtins.map(\.execute)
     self.name = name

@@ -115,6 +115,8 @@ public struct ScenarioSystem: TransitionSystem {
   let machine: Machine
   let scenario: CompiledScenario
   let plainRaces: PlainRaces
+  /// The builtin `rcu_read_unlock`, which the plain-race check treats as a release.
+  let rcuReadUnlock: Int32?
   public let initialState: State
   /// The scenario this system runs.
   public let info: ScenarioInfo
@@ -126,6 +128,7 @@ public struct ScenarioSystem: TransitionSystem {
     self.machine = Machine(program: program, threadNames: names, enforcesLoopBounds: loopBounds)
     self.scenario = scenario
     self.info = info
+    self.rcuReadUnlock = program.builtins.firstIndex { $0.name == "rcu_read_unlock" }.map(Int32.init)
     self.plainRaces = PlainRaces(
       program: program, threads: scenario.threads.map(\.function),
       cellNames: program.cells.map(\.name))
@@ -206,14 +209,14 @@ public struct ScenarioSystem: TransitionSystem {
         let cell =
           p.tag == .pointer && p.bits >= 0 && p.bits < Int64(state.cells.count)
           ? Int(p.bits) : nil
-        let plain = program.builtins[Int(builtin)].access == .plain
+        let plain = program.accesses[Int(builtin)] == .plain
         switch fast {
         case .load: if let cell { step = .load(cell, plain: plain) }
         case .store: if let cell { step = .store(cell, plain: plain) }
         case .acquire, .sharedAcquire, .release, .sharedRelease:
           if let cell { step = .lock(cell, fast) }
         case .none:
-          if program.builtins[Int(builtin)].name == "rcu_read_unlock" {
+          if builtin == rcuReadUnlock {
             step = .rcuUnlock
           } else if case .enabled(let f, _) = machine.status(
             ts, thread: thread, cells: state.cells)
