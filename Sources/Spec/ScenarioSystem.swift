@@ -52,12 +52,16 @@ public struct ScenarioSystem: TransitionSystem {
     /// Every word of the thread through two multiply-xorshift lanes.
     mutating func rehash() {
       var lanes = StateMixer()
-      lanes.mix(UInt64(UInt32(bitPattern: thread.pc)) | UInt64(UInt32(bitPattern: thread.base)) << 32)
-      lanes.mix(UInt64(thread.fault.rawValue) | UInt64(thread.slots.count) << 8 | UInt64(thread.frames.count) << 40)
+      lanes.mix(
+        UInt64(UInt32(bitPattern: thread.pc)) | UInt64(UInt32(bitPattern: thread.base)) << 32)
+      lanes.mix(
+        UInt64(thread.fault.rawValue) | UInt64(thread.slots.count) << 8
+          | UInt64(thread.frames.count) << 40)
       lanes.mix(UInt64(bitPattern: thread.faultDetail))
       for slot in thread.slots { lanes.mix(slot) }
       for frame in thread.frames {
-        lanes.mix(UInt64(UInt32(bitPattern: frame.returnPc)) | UInt64(UInt32(bitPattern: frame.base)) << 32)
+        lanes.mix(
+          UInt64(UInt32(bitPattern: frame.returnPc)) | UInt64(UInt32(bitPattern: frame.base)) << 32)
         lanes.mix(UInt64(UInt32(bitPattern: frame.dst)))
       }
       laneA = lanes.first
@@ -128,7 +132,8 @@ public struct ScenarioSystem: TransitionSystem {
     self.machine = Machine(program: program, threadNames: names, enforcesLoopBounds: loopBounds)
     self.scenario = scenario
     self.info = info
-    self.rcuReadUnlock = program.builtins.firstIndex { $0.name == "rcu_read_unlock" }.map(Int32.init)
+    self.rcuReadUnlock =
+      program.builtins.firstIndex { $0.name == "rcu_read_unlock" }.map(Int32.init)
     self.plainRaces = PlainRaces(
       program: program, threads: scenario.threads.map(\.function),
       cellNames: program.cells.map(\.name))
@@ -325,7 +330,8 @@ public struct ScenarioSystem: TransitionSystem {
     for check in program.finalChecks {
       let context = FinalCheckContext(
         cells: state.cells.values, cellNames: program.cells.map(\.name),
-        finished: state.threads.map { $0.thread.pc == -1 }, threadNames: scenario.threads.map(\.name))
+        finished: state.threads.map { $0.thread.pc == -1 },
+        threadNames: scenario.threads.map(\.name))
       if let violation = check(context) { return violation }
     }
     // A thread that returned must not hold a lock or be inside an RCU read-side section.

@@ -17,7 +17,8 @@ extension EptCheck {
     @Option(help: "Depth bound for the spec workloads.")
     var depth: Int = 12
 
-    @Flag(help: "Skip the deep run (unbounded DPOR on \(Self.deepRun), about 20 seconds in release).")
+    @Flag(
+      help: "Skip the deep run (unbounded DPOR on \(Self.deepRun), about 20 seconds in release).")
     var quick = false
 
     @Option(help: "Also run the deep run on N threads, and print the speedup over one.")
