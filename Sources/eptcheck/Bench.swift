@@ -34,8 +34,9 @@ extension EptCheck {
     /// The deep run: readers(9) with 3 writers, 3! 4^9 = 1,572,864 Mazurkiewicz traces and
     /// 6.7 M steps, about 20 seconds on one thread in release. lastzero(15), the largest lastzero
     /// whose 16 threads fit `VectorClock`, takes half that, and no scenario of `specs/` runs that
-    /// long unbounded. Sizes in between do not exist: readers(13) with 2 writers takes 50 s,
-    /// one more reader here 70 s, and 2 to 8 writers with fewer readers stay near 20 s.
+    /// long unbounded. No size lands nearer 30 s: 2 to 8 writers with fewer readers stay near
+    /// 20 s, and the next sizes up (readers(13) with 2 writers, or one more reader here) run about
+    /// three and four times as many steps.
     static let deepReaders = 9
     static let deepWriters = 3
     static var deepRun: String { "readers(\(deepReaders), writers: \(deepWriters))" }
