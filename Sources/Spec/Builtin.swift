@@ -49,7 +49,7 @@ public struct BuiltinCall: Sendable {
   public var choice: Int
 
   /// The cell a pointer argument names, if it is a valid pointer into `memory`.
-  public func cell(_ argument: Int, in memory: [Value]) -> Int? {
+  public func cell(_ argument: Int, in memory: SharedCells) -> Int? {
     let v = arguments[argument]
     guard v.tag == .pointer, v.bits >= 0, v.bits < Int64(memory.count) else { return nil }
     return Int(v.bits)
@@ -131,10 +131,10 @@ public struct Builtin: Sendable {
   public var threadOnly: Bool
   /// Whether the builtin offers several choices (not allowed inside `atomic` or `await`).
   public var isNondeterministic: Bool
-  public var status: @Sendable (BuiltinCall, [Value]) -> BuiltinStatus
+  public var status: @Sendable (BuiltinCall, SharedCells) -> BuiltinStatus
   /// Whether the first parameter is a shared location the builtin accesses.
   public var hasLocation: Bool { parameters.first?.mode == .location }
-  public var execute: @Sendable (BuiltinCall, inout [Value]) -> BuiltinOutcome
+  public var execute: @Sendable (BuiltinCall, inout SharedCells) -> BuiltinOutcome
   /// Set only by the standard library's loads and stores, which the interpreter runs inline.
   var fastPath: FastPath = .none
   /// Implicit objects (such as the RCU state) the builtin always writes besides its arguments,
@@ -169,10 +169,10 @@ public struct Builtin: Sendable {
     name: String, parameters: [Parameter], isVariadic: Bool = false, result: SpecType,
     isSchedulingPoint: Bool, access: Access = .none, threadOnly: Bool = false,
     isNondeterministic: Bool = false,
-    status: @escaping @Sendable (BuiltinCall, [Value]) -> BuiltinStatus = { _, _ in
+    status: @escaping @Sendable (BuiltinCall, SharedCells) -> BuiltinStatus = { _, _ in
       .enabled(.empty, choices: 1)
     },
-    execute: @escaping @Sendable (BuiltinCall, inout [Value]) -> BuiltinOutcome
+    execute: @escaping @Sendable (BuiltinCall, inout SharedCells) -> BuiltinOutcome
   ) {
     self.name = name
     self.parameters = parameters

@@ -354,10 +354,10 @@ final class Compiler {
   ]).union(invariantForms.keys)
 
   /// The model's invariant checks, each raising its violation kind when its condition holds.
-  static let invariantForms: [String: String] = [
-    "DIVERGENCE_ON": "divergence", "FROZEN_LEFTOVER_ON": "frozen-leftover",
-    "ZAP_POLICY_ON": "zap-policy", "USE_AFTER_FREE_ON": "use-after-free",
-    "LOCK_MISUSE_ON": "lock-misuse", "RACE_ON": "race",
+  static let invariantForms: [String: InvariantKind] = [
+    "DIVERGENCE_ON": .divergence, "FROZEN_LEFTOVER_ON": .frozenLeftover,
+    "ZAP_POLICY_ON": .zapPolicy, "USE_AFTER_FREE_ON": .useAfterFree,
+    "LOCK_MISUSE_ON": .lockMisuse, "RACE_ON": .race,
   ]
 
   // MARK: Emission

@@ -124,7 +124,7 @@ struct Machine: Sendable {
   /// `invisibleLimit` invisible steps.
   @discardableResult
   func settle(
-    _ ts: inout ThreadState, thread: Int, cells: inout [Value], runsInvisibleSteps: Bool = true,
+    _ ts: inout ThreadState, thread: Int, cells: inout SharedCells, runsInvisibleSteps: Bool = true,
     invisibleLimit: Int = .max, record: ((Int32) -> Void)? = nil
   ) -> Violation? {
     var fuel = Machine.fuel
@@ -166,7 +166,7 @@ struct Machine: Sendable {
 
   /// Runs one local instruction; false when it faulted (the thread then parks on the fault).
   @inline(__always)
-  func local(_ op: Op, _ ts: inout ThreadState, thread: Int, cells: [Value]) -> Bool {
+  func local(_ op: Op, _ ts: inout ThreadState, thread: Int, cells: SharedCells) -> Bool {
     let base = ts.base
     switch op {
     case .constant(let dst, let value):
@@ -259,7 +259,7 @@ struct Machine: Sendable {
   /// assertion, for one): any writes it makes go to a scratch copy. Returns its violation, if any.
   func runLocalBuiltin(
     _ builtin: Int32, _ argumentBase: Int32, _ argumentCount: Int32, _ dst: Int32, _ out: Int32,
-    _ ts: inout ThreadState, thread: Int, pc: Int32, cells: [Value]
+    _ ts: inout ThreadState, thread: Int, pc: Int32, cells: SharedCells
   ) -> Violation? {
     let call = makeCall(
       ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
@@ -288,7 +288,7 @@ struct Machine: Sendable {
   }
 
   /// The status of the step the thread is parked at.
-  func status(_ ts: ThreadState, thread: Int, cells: [Value]) -> StepStatus {
+  func status(_ ts: ThreadState, thread: Int, cells: SharedCells) -> StepStatus {
     guard ts.pc >= 0 else { return .finished }
     if ts.fault != .none { return .enabled(.empty, choices: 1) }
     switch program.ops[Int(ts.pc)] {
@@ -377,7 +377,7 @@ struct Machine: Sendable {
   }
 
   /// Runs the step the thread is parked at, then settles it at its next one.
-  func execute(_ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value])
+  func execute(_ ts: inout ThreadState, thread: Int, choice: Int, cells: inout SharedCells)
     -> Violation?
   {
     var touched = Footprint()
@@ -388,7 +388,7 @@ struct Machine: Sendable {
   /// its fixed footprint), for the race check of plain accesses.
   /// `record` receives the pc of each invisible step run after it, for traces.
   func execute(
-    _ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value],
+    _ ts: inout ThreadState, thread: Int, choice: Int, cells: inout SharedCells,
     touched: inout Footprint, record: ((Int32) -> Void)? = nil
   ) -> Violation? {
     guard ts.pc >= 0 else { return nil }
@@ -402,7 +402,7 @@ struct Machine: Sendable {
 
   /// Runs the step the thread is parked at, leaving it at the next instruction.
   private func perform(
-    _ ts: inout ThreadState, thread: Int, choice: Int, cells: inout [Value],
+    _ ts: inout ThreadState, thread: Int, choice: Int, cells: inout SharedCells,
     touched: inout Footprint
   ) -> Violation? {
     var violation: Violation? = nil
@@ -433,7 +433,7 @@ struct Machine: Sendable {
       let call = makeCall(
         ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: choice
       )
-      let cell = program.builtins[Int(builtin)].hasLocation ? call.cell(0, in: cells) : nil
+      let cell = program.hasLocation[Int(builtin)] ? call.cell(0, in: cells) : nil
       let before = cell.map { cells[$0] }
       let outcome = program.executeFunctions[Int(builtin)](call, &cells)
       if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
@@ -489,7 +489,7 @@ struct Machine: Sendable {
   /// The check reads and writes only the cell the step accesses, so it needs no footprint of
   /// its own. Returns a `race` violation for a write by another thread.
   private func frozenOwnership(
-    _ cell: Int, _ before: Value, _ cells: inout [Value], thread: Int, pc: Int32
+    _ cell: Int, _ before: Value, _ cells: inout SharedCells, thread: Int, pc: Int32
   ) -> Violation? {
     let after = cells[cell]
     guard after != before else { return nil }
@@ -535,7 +535,7 @@ struct Machine: Sendable {
       ))
   }
 
-  private func checkViolation(_ kind: CheckKind, thread: Int, pc: Int32, cells: inout [Value])
+  private func checkViolation(_ kind: CheckKind, thread: Int, pc: Int32, cells: inout SharedCells)
     -> Violation
   {
     let text = program.sites[Int(pc)].text
@@ -553,14 +553,14 @@ struct Machine: Sendable {
       return Violation(
         kind: "tdx-error", message: message(thread, pc, "\(text) fired; the VM is bugged"))
     case .invariant(let kind):
-      return Violation(kind: kind, message: message(thread, pc, "\(text) fired"))
+      return Violation(kind: kind.rawValue, message: message(thread, pc, "\(text) fired"))
     }
   }
 
   /// Runs from `ts.pc` until `end` in the same frame, executing visible steps immediately and
   /// collecting their footprints. Used for `atomic`, `await`, `init` and `finally`.
   func runInline(
-    _ ts: inout ThreadState, thread: Int, cells: inout [Value], end: Int32,
+    _ ts: inout ThreadState, thread: Int, cells: inout SharedCells, end: Int32,
     footprint: inout Footprint
   ) -> InlineResult {
     let depth = ts.frames.count
@@ -578,6 +578,26 @@ struct Machine: Sendable {
       let pc = ts.pc
       switch program.ops[Int(pc)] {
       case .visible(let builtin, let argumentBase, let argumentCount, let dst, let out):
+        // Loads and stores inline, as in `execute`: their status is always enabled.
+        let fast = program.fastPaths[Int(builtin)]
+        if fast == .load || fast == .store {
+          let p = ts.slots[Int(ts.base + argumentBase)]
+          if p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) {
+            let cell = Int(p.bits)
+            footprint.insert(object: cell, mode: fast == .load ? .read : .write)
+            if fast == .load {
+              if dst >= 0 { ts.slots[Int(ts.base + dst)] = cells[cell] }
+            } else {
+              let before = cells[cell]
+              cells[cell] = ts.slots[Int(ts.base + argumentBase + 1)]
+              if let race = frozenOwnership(cell, before, &cells, thread: thread, pc: pc) {
+                violation = violation ?? race
+              }
+            }
+            ts.pc += 1
+            continue
+          }
+        }
         let call = makeCall(
           ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
         switch program.statusFunctions[Int(builtin)](call, cells) {
@@ -591,7 +611,7 @@ struct Machine: Sendable {
             continue
           }
         }
-        let cell = program.builtins[Int(builtin)].hasLocation ? call.cell(0, in: cells) : nil
+        let cell = program.hasLocation[Int(builtin)] ? call.cell(0, in: cells) : nil
         let before = cell.map { cells[$0] }
         let outcome = program.executeFunctions[Int(builtin)](call, &cells)
         if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }

@@ -57,12 +57,26 @@ enum CheckKind: Sendable, Equatable {
   case tdxBugOn
   /// `DIVERGENCE_ON(c)` and its siblings: a model invariant; fires when true and raises the
   /// named violation kind; the thread goes on.
-  case invariant(String)
+  case invariant(InvariantKind)
 
   /// Whether a firing check sets `kvm_vm_bugged`.
   var bugsVM: Bool { self == .kvmBugOn || self == .tdxBugOn }
 
   func fires(_ v: Value) -> Bool { self == .assert ? !v.isTrue : v.isTrue }
+}
+
+/// The violation kind a model invariant check raises.
+///
+/// An enum rather than the kind's string, so that `Op` holds no reference: the interpreter
+/// copies an `Op` out of the program for every instruction, and a string in one case made every
+/// copy an outlined, reference-counting one.
+enum InvariantKind: String, Sendable {
+  case divergence
+  case frozenLeftover = "frozen-leftover"
+  case zapPolicy = "zap-policy"
+  case useAfterFree = "use-after-free"
+  case lockMisuse = "lock-misuse"
+  case race
 }
 
 /// Where an instruction came from, for traces and messages.
@@ -129,8 +143,12 @@ final class Program: Sendable {
   let regionFootprints: [Int32: RegionFootprint]
   /// Per builtin, split out so the hot path touches one closure, not a whole `Builtin`.
   let fastPaths: [Builtin.FastPath]
-  let statusFunctions: [@Sendable (BuiltinCall, [Value]) -> BuiltinStatus]
-  let executeFunctions: [@Sendable (BuiltinCall, inout [Value]) -> BuiltinOutcome]
+  /// `Builtin.hasLocation` and `Builtin.access` per builtin: reading them through `builtins`
+  /// copies a whole `Builtin` (strings, arrays, closures) on every step.
+  let hasLocation: [Bool]
+  let accesses: [Builtin.Access]
+  let statusFunctions: [@Sendable (BuiltinCall, SharedCells) -> BuiltinStatus]
+  let executeFunctions: [@Sendable (BuiltinCall, inout SharedCells) -> BuiltinOutcome]
 
   init(
     name: String, ops: [Op], sites: [Site], functions: [CompiledFunction], builtins: [Builtin],
@@ -144,6 +162,8 @@ final class Program: Sendable {
     self.staticFootprints = staticFootprints
     self.finalChecks = finalChecks
     self.fastPaths = builtins.map(\.fastPath)
+    self.hasLocation = builtins.map(\.hasLocation)
+    self.accesses = builtins.map(\.access)
     self.statusFunctions = builtins.map(\.status)
     self.executeFunctions = builtins.map(\.execute)
     self.name = name

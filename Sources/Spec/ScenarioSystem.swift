@@ -9,33 +9,72 @@ public struct ScenarioSystem: TransitionSystem {
   /// The shared cells and every thread's private state: flat arrays of small values.
   public struct State: Hashable, Sendable {
     /// The shared cells, indexed by object id.
-    public internal(set) var cells: [Value]
-    var threads: [ThreadState]
+    public internal(set) var cells: SharedCells
+    var threads: [HashedThread]
     /// Happens-before among the accesses the plain-race check tracks (empty when it tracks
     /// none; see PlainRaces).
     var happensBefore: PlainRaces.State = .empty
 
-    /// Every word of the state through two multiply-xorshift lanes, then two words into the
-    /// hasher: the synthesized hash fed each field to SipHash separately, a tenth of a DPOR step
-    /// on the model. Two lanes keep the stateful search's fingerprints 128 bits wide. Equality
-    /// stays field by field.
+    /// The cells' two hash lanes (kept up to date on writes, see SharedCells), each thread's
+    /// (computed once per step of that thread) and the plain-race check's words, then two words
+    /// into the hasher: the synthesized hash fed each field to SipHash separately, a tenth of a
+    /// DPOR step on the model. Two lanes keep the stateful search's fingerprints 128 bits wide.
+    /// Equality stays field by field.
     public func hash(into hasher: inout Hasher) {
-      var lanes = StateMixer()
-      lanes.mix(UInt64(cells.count))
-      for cell in cells { lanes.mix(cell) }
-      for thread in threads {
-        lanes.mix(UInt64(UInt32(bitPattern: thread.pc)) | UInt64(UInt32(bitPattern: thread.base)) << 32)
-        lanes.mix(UInt64(thread.fault.rawValue) | UInt64(thread.slots.count) << 8 | UInt64(thread.frames.count) << 40)
-        lanes.mix(UInt64(bitPattern: thread.faultDetail))
-        for slot in thread.slots { lanes.mix(slot) }
-        for frame in thread.frames {
-          lanes.mix(UInt64(UInt32(bitPattern: frame.returnPc)) | UInt64(UInt32(bitPattern: frame.base)) << 32)
-          lanes.mix(UInt64(UInt32(bitPattern: frame.dst)))
-        }
-      }
+      var lanes = StateMixer(first: cells.laneA, second: cells.laneB)
+      for thread in threads { lanes.mix(thread.laneA, thread.laneB) }
+      let hb = happensBefore
+      lanes.mix(
+        UInt64(hb.present.count) | UInt64(hb.threads.count) << 21 | UInt64(hb.objects.count) << 42)
+      for word in hb.present { lanes.mix(word) }
+      for word in hb.threads { lanes.mix(word) }
+      for word in hb.objects { lanes.mix(word) }
       hasher.combine(lanes.first)
       hasher.combine(lanes.second)
-      hasher.combine(happensBefore)
+    }
+  }
+
+  /// A thread's state and the two hash lanes of its words.
+  ///
+  /// A step changes one thread, so the state's hash recomputes only that thread's lanes
+  /// (`rehash`), not every thread's slots and frames. The lanes are a function of `thread`, so
+  /// equality may compare them first, for a fast answer, and stays exact.
+  struct HashedThread: Hashable, Sendable {
+    private(set) var laneA: UInt64 = 0
+    private(set) var laneB: UInt64 = 0
+    var thread: ThreadState
+
+    init(_ thread: ThreadState) {
+      self.thread = thread
+      rehash()
+    }
+
+    /// Every word of the thread through two multiply-xorshift lanes.
+    mutating func rehash() {
+      var lanes = StateMixer()
+      lanes.mix(
+        UInt64(UInt32(bitPattern: thread.pc)) | UInt64(UInt32(bitPattern: thread.base)) << 32)
+      lanes.mix(
+        UInt64(thread.fault.rawValue) | UInt64(thread.slots.count) << 8
+          | UInt64(thread.frames.count) << 40)
+      lanes.mix(UInt64(bitPattern: thread.faultDetail))
+      for slot in thread.slots { lanes.mix(slot) }
+      for frame in thread.frames {
+        lanes.mix(
+          UInt64(UInt32(bitPattern: frame.returnPc)) | UInt64(UInt32(bitPattern: frame.base)) << 32)
+        lanes.mix(UInt64(UInt32(bitPattern: frame.dst)))
+      }
+      laneA = lanes.first
+      laneB = lanes.second
+    }
+
+    static func == (lhs: HashedThread, rhs: HashedThread) -> Bool {
+      lhs.laneA == rhs.laneA && lhs.laneB == rhs.laneB && lhs.thread == rhs.thread
+    }
+
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(laneA)
+      hasher.combine(laneB)
     }
   }
 
@@ -48,6 +87,14 @@ public struct ScenarioSystem: TransitionSystem {
       first = (first ^ word) &* 0x9E37_79B9_7F4A_7C15
       first ^= first >> 31
       second = (second ^ word) &* 0xC2B2_AE3D_27D4_EB4F
+      second ^= second >> 29
+    }
+
+    /// A different word into each lane.
+    @inline(__always) mutating func mix(_ a: UInt64, _ b: UInt64) {
+      first = (first ^ a) &* 0x9E37_79B9_7F4A_7C15
+      first ^= first >> 31
+      second = (second ^ b) &* 0xC2B2_AE3D_27D4_EB4F
       second ^= second >> 29
     }
 
@@ -74,6 +121,8 @@ public struct ScenarioSystem: TransitionSystem {
   let invisibleSteps: InvisibleSteps?
   let scenario: CompiledScenario
   let plainRaces: PlainRaces
+  /// The builtin `rcu_read_unlock`, which the plain-race check treats as a release.
+  let rcuReadUnlock: Int32?
   public let initialState: State
   /// The scenario this system runs.
   public let info: ScenarioInfo
@@ -97,10 +146,12 @@ public struct ScenarioSystem: TransitionSystem {
       invisibleSteps: invisibleSteps)
     self.scenario = scenario
     self.info = info
+    self.rcuReadUnlock =
+      program.builtins.firstIndex { $0.name == "rcu_read_unlock" }.map(Int32.init)
     self.plainRaces = PlainRaces(
       program: program, threads: scenario.threads.map(\.function),
       cellNames: program.cells.map(\.name))
-    var cells = program.initialCells
+    var cells = SharedCells(program.initialCells)
     var initViolation: Violation? = nil
     if let initFunction = scenario.initFunction {
       var ts = Self.frame(program, function: initFunction, arguments: [])
@@ -111,7 +162,7 @@ public struct ScenarioSystem: TransitionSystem {
         initViolation = v
       }
     }
-    var threads: [ThreadState] = []
+    var threads: [HashedThread] = []
     var invisibleAtStart: [[Int32]] = []
     for (t, thread) in scenario.threads.enumerated() {
       var ts = Self.frame(program, function: thread.function, arguments: thread.arguments)
@@ -125,7 +176,7 @@ public struct ScenarioSystem: TransitionSystem {
         pcs.removeLast()
         machine.settle(&ts, thread: t, cells: &cells, invisibleLimit: pcs.count)
       }
-      threads.append(ts)
+      threads.append(HashedThread(ts))
       invisibleAtStart.append(pcs)
     }
     self.invisibleAtStart = invisibleAtStart
@@ -148,19 +199,20 @@ public struct ScenarioSystem: TransitionSystem {
   public func threadName(_ thread: Int) -> String { scenario.threads[thread].name }
 
   public func status(of thread: Int, in state: State) -> StepStatus {
-    machine.status(state.threads[thread], thread: thread, cells: state.cells)
+    machine.status(state.threads[thread].thread, thread: thread, cells: state.cells)
   }
 
   public func execute(thread: Int, choice: Int, in state: inout State) -> Violation? {
     var ts = ThreadState.empty
-    swap(&ts, &state.threads[thread])
+    swap(&ts, &state.threads[thread].thread)
     let violation: Violation?
     if plainRaces.isEnabled {
       violation = executeTrackingRaces(&ts, thread: thread, choice: choice, in: &state)
     } else {
       violation = machine.execute(&ts, thread: thread, choice: choice, cells: &state.cells)
     }
-    swap(&ts, &state.threads[thread])
+    swap(&ts, &state.threads[thread].thread)
+    state.threads[thread].rehash()
     return violation
   }
 
@@ -188,14 +240,14 @@ public struct ScenarioSystem: TransitionSystem {
         let cell =
           p.tag == .pointer && p.bits >= 0 && p.bits < Int64(state.cells.count)
           ? Int(p.bits) : nil
-        let plain = program.builtins[Int(builtin)].access == .plain
+        let plain = program.accesses[Int(builtin)] == .plain
         switch fast {
         case .load: if let cell { step = .load(cell, plain: plain) }
         case .store: if let cell { step = .store(cell, plain: plain) }
         case .acquire, .sharedAcquire, .release, .sharedRelease:
           if let cell { step = .lock(cell, fast) }
         case .none:
-          if program.builtins[Int(builtin)].name == "rcu_read_unlock" {
+          if builtin == rcuReadUnlock {
             step = .rcuUnlock
           } else if case .enabled(let f, _) = machine.status(
             ts, thread: thread, cells: state.cells)
@@ -215,7 +267,7 @@ public struct ScenarioSystem: TransitionSystem {
     var touched = Footprint()
     var violation = machine.execute(
       &ts, thread: thread, choice: choice, cells: &state.cells, touched: &touched)
-    let names = scenario.threads.map(\.name)
+    let names = machine.threadNames
     var race: String? = nil
     var hb = state.happensBefore
     switch step {
@@ -291,7 +343,7 @@ public struct ScenarioSystem: TransitionSystem {
   public func checkFinal(_ state: State) -> Violation? {
     if let initViolation { return initViolation }
     if let finallyFunction = scenario.finallyFunction {
-      let results = scenario.finallyThreads.map { state.threads[$0].result }
+      let results = scenario.finallyThreads.map { state.threads[$0].thread.result }
       var ts = Self.frame(program, function: finallyFunction, arguments: results)
       var cells = state.cells
       var footprint = Footprint()
@@ -303,12 +355,13 @@ public struct ScenarioSystem: TransitionSystem {
     }
     for check in program.finalChecks {
       let context = FinalCheckContext(
-        cells: state.cells, cellNames: program.cells.map(\.name),
-        finished: state.threads.map { $0.pc == -1 }, threadNames: scenario.threads.map(\.name))
+        cells: state.cells.values, cellNames: program.cells.map(\.name),
+        finished: state.threads.map { $0.thread.pc == -1 },
+        threadNames: scenario.threads.map(\.name))
       if let violation = check(context) { return violation }
     }
     // A thread that returned must not hold a lock or be inside an RCU read-side section.
-    for (t, ts) in state.threads.enumerated() where ts.pc == -1 {
+    for (t, ts) in state.threads.lazy.map(\.thread).enumerated() where ts.pc == -1 {
       for (cell, info) in program.cells.enumerated() {
         let bits = state.cells[cell].bits
         let held: Bool
@@ -334,7 +387,7 @@ public struct ScenarioSystem: TransitionSystem {
   /// Whether the step `thread` is parked at belongs to a function marked `@progress`: cycles
   /// through such steps are not livelocks.
   public func isProgress(of thread: Int, in state: State) -> Bool {
-    let ts = state.threads[thread]
+    let ts = state.threads[thread].thread
     guard ts.pc >= 0, Int(ts.pc) < program.sites.count else { return false }
     let function = Int(program.sites[Int(ts.pc)].function)
     return program.functions.indices.contains(function) && program.functions[function].isProgress
@@ -354,7 +407,7 @@ public struct ScenarioSystem: TransitionSystem {
   /// The invisible steps a step of `thread` runs after its visible one (see InvisibleSteps), for
   /// traces: the step is run again on a copy of `state`.
   public func invisibleSteps(after thread: Int, choice: Int, in state: State) -> [StepInfo] {
-    var ts = state.threads[thread]
+    var ts = state.threads[thread].thread
     var cells = state.cells
     var touched = Footprint()
     var pcs: [Int32] = []
@@ -383,7 +436,7 @@ public struct ScenarioSystem: TransitionSystem {
 
   /// The visible step `thread` is parked at; nil once it has finished.
   public func stepInfo(of thread: Int, in state: State) -> StepInfo? {
-    let ts = state.threads[thread]
+    let ts = state.threads[thread].thread
     guard ts.pc >= 0, Int(ts.pc) < program.sites.count else { return nil }
     var info = stepInfo(at: ts.pc)
     if ts.fault != .none { info.operation = "runtime error: \(machine.faultMessage(ts))" }

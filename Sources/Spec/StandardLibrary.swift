@@ -68,7 +68,7 @@ extension Library {
   }
 
   private static func access(_ mode: AccessMode)
-    -> @Sendable (BuiltinCall, [Value]) -> BuiltinStatus
+    -> @Sendable (BuiltinCall, SharedCells) -> BuiltinStatus
   {
     { call, memory in
       var footprint = Footprint()

@@ -233,5 +233,17 @@ for n in [3, 4] {
     "  lastzero(\(n)): stepping \(figure(raw)) (MiniProgram \(figure(mini))); dfs",
     "\(explored.statistics.executions) executions at \(figure(explored.statistics.rate))")
 }
+// The interpreter alone on the model: every scenario of ./specs stepped round-robin, no engine.
+if let spec = try? LoadedSpec.load(paths: ["specs"]) {
+  var seconds = 0.0
+  let stepsEach = 200_000
+  for scenario in spec.scenarios {
+    seconds += Double(stepsEach) / rawStepsPerSecond(spec.system(for: scenario), steps: stepsEach)
+  }
+  let total = Double(stepsEach * spec.scenarios.count)
+  print(
+    "  every scenario of ./specs (\(spec.scenarios.count)): stepping \(figure(total / seconds))",
+    "(\(stepsEach) steps each)")
+}
 
 try statefulFigures()

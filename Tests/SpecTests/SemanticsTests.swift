@@ -96,6 +96,14 @@ import Testing
         try Self.summary(Self.system(CanonicalPrograms.readers(n)), .dpor).executions
           == CanonicalPrograms.readersTraces(n))
     }
+    // With k writers, k! (k + 1)^n: the deep run of `eptcheck bench` is readers(9, writers: 3).
+    #expect(CanonicalPrograms.readersTraces(9, writers: 3) == 1_572_864)
+    for (n, k, traces) in [(2, 2, 18), (3, 2, 54), (2, 3, 96), (1, 4, 120)] {
+      #expect(CanonicalPrograms.readersTraces(n, writers: k) == traces)
+      let summary = try Self.summary(Self.system(CanonicalPrograms.readers(n, writers: k)), .dpor)
+      #expect(summary.executions == traces, "readers(\(n), writers: \(k))")
+      #expect(summary.sleepSetBlocked == 0)
+    }
   }
 }
 

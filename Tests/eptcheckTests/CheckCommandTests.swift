@@ -187,11 +187,15 @@ import Testing
     #expect(result.status == 0)
     let lines = result.stdout.split(separator: "\n").map(String.init)
     #expect(lines.first?.hasPrefix("workload") == true)
-    // The canonical programs, then the spec's one scenario; --quick leaves out the deep run.
-    #expect(lines.count == 7)
+    // The canonical programs, the spec's one scenario at the depth, then every scenario
+    // unbounded; --quick leaves out the deep run.
+    #expect(lines.count == 8)
     let workloads = lines.dropFirst().map { $0.components(separatedBy: " (dpor")[0] }
     #expect(
-      workloads == ["readers(4)", "readers(8)", "readers(12)", "lastzero(5)", "lastzero(8)", "long_loop"])
+      workloads == [
+        "readers(4)", "readers(8)", "readers(12)", "lastzero(5)", "lastzero(8)", "long_loop",
+        "every scenario",
+      ])
     // Optimal DPOR runs one execution per Mazurkiewicz trace of readers(n): 2^n of them.
     for (line, n) in zip(lines[1...3], [4, 8, 12]) {
       let columns = line.split(separator: " ")
@@ -199,6 +203,34 @@ import Testing
       #expect(columns[3] == "1.00")
     }
     #expect(lines[6].hasPrefix("long_loop (dpor, depth 4)"))
+    // Two threads of four writes each, unbounded: C(8, 4) = 70 interleavings, 560 steps.
+    #expect(lines[7].hasPrefix("every scenario (dpor, unbounded, sum of 1)"))
+    let columns = lines[7].components(separatedBy: "sum of 1)")[1].split(separator: " ")
+    #expect(columns[0] == "70")
+    #expect(columns[1] == "-")
+    #expect(columns[2] == "560")
+  }
+
+  /// The JSON form carries the same rows, one record each, with exact counts.
+  @Test func benchWritesTheSameRowsAsJSON() throws {
+    let result = try EptCheckBinary.run(
+      ["bench", "--quick", "--depth", "4", "--format", "json", "\(Self.fixtures)/long_loop.ept"])
+    #expect(result.status == 0)
+    let records = try result.stdout.split(separator: "\n").map {
+      try #require(
+        JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+    }
+    #expect(records.map { $0["workload"] as? String } == [
+      "readers(4) (dpor)", "readers(8) (dpor)", "readers(12) (dpor)", "lastzero(5) (dpor)",
+      "lastzero(8) (dpor)", "long_loop (dpor, depth 4)",
+      "every scenario (dpor, unbounded, sum of 1)",
+    ])
+    #expect(records.allSatisfy { $0["kind"] as? String == "bench" && $0["version"] as? Int == 1 })
+    let executions = records.map { $0["executions"] as? Int }
+    #expect(executions[0...2] == [16, 256, 4096])
+    #expect(executions[6] == 70)
+    #expect(records[6]["transitions"] as? Int == 560)
+    #expect(records[6]["executionsPerTrace"] == nil)
   }
 
   @Test func progressStaysOffStderrForShortRuns() throws {
