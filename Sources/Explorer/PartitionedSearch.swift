@@ -127,8 +127,8 @@ import Foundation
       var hashes = StateHashSet()
       for k in mine.indices {
         let outcome = exploreSubtree(
-          mine[k], start: start, finished: finished, hashes: &hashes, observer: observer,
-          explore: explore)
+          mine[k], system: system, start: start, finished: finished, hashes: &hashes,
+          observer: observer, explore: explore)
         outcomes[k] = outcome
         if outcome.stopReason == .stoppedAtViolation { break }
       }
@@ -140,11 +140,12 @@ import Foundation
       let next = IndexDispenser()
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
         var hashes = StateHashSet()
+        let replica = system.replica()
         while let taken = next.take(below: mine.count) {
           let k = dispatch[taken]
           outcomes[k] = exploreSubtree(
-            mine[k], start: start, finished: finished, hashes: &hashes, observer: nil,
-            explore: explore)
+            mine[k], system: replica, start: start, finished: finished, hashes: &hashes,
+            observer: nil, explore: explore)
         }
         stateHashes[worker] = hashes
       }
@@ -176,7 +177,8 @@ import Foundation
   /// Explores one subtree in a context of its own that shares the run's clock, adding the states
   /// it sees to `hashes`.
   private func exploreSubtree(
-    _ subtree: Subtree, start: UInt64, finished: ProgressTotals, hashes: inout StateHashSet,
+    _ subtree: Subtree, system: System, start: UInt64, finished: ProgressTotals,
+    hashes: inout StateHashSet,
     observer: ((ExecutionRecord<System.State>) -> Void)?,
     explore: (RunContext<System>, Subtree) -> Void
   ) -> Outcome {

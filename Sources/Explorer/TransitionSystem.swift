@@ -56,6 +56,11 @@ public protocol TransitionSystem: Sendable {
   /// may depend only on the thread's own local state (the stateful search's sleep sets rely on
   /// it to keep every non-progress cycle).
   func isProgress(of thread: Int, in state: State) -> Bool
+
+  /// An equal system that shares no reference-counted storage with this one, for another thread
+  /// of a parallel run. Swift's reference counts are atomic: threads that keep retaining the same
+  /// arrays and objects contend for their cache lines even though they only read them.
+  func replica() -> Self
 }
 
 extension TransitionSystem {
@@ -63,4 +68,5 @@ extension TransitionSystem {
   public func checkFinal(_ state: State) -> Violation? { nil }
   public func describeStep(of thread: Int, in state: State) -> String { "step" }
   public func isProgress(of thread: Int, in state: State) -> Bool { false }
+  public func replica() -> Self { self }
 }

@@ -99,6 +99,13 @@ struct Machine: Sendable {
   static let maxCallDepth = 64
   static let fuel = 1_000_000
 
+  /// An equal machine that shares no storage with this one (see `TransitionSystem.replica`).
+  func replica() -> Machine {
+    Machine(
+      program: program.replica(), threadNames: threadNames.map { $0 },
+      enforcesLoopBounds: enforcesLoopBounds, invisibleSteps: invisibleSteps?.replica())
+  }
+
   private func name(_ thread: Int) -> String {
     thread >= 0 && thread < threadNames.count ? threadNames[thread] : "scenario"
   }

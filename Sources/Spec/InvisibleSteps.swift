@@ -27,7 +27,14 @@ import Explorer
 ///   violation (checked when it is reached, in `Machine.settle`).
 struct InvisibleSteps: Sendable {
   /// Per thread, per instruction: whether the step parked there is invisible.
-  private let invisible: [[Bool]]
+  private var invisible: [[Bool]]
+
+  /// An equal value that shares no array buffer with this one.
+  func replica() -> InvisibleSteps {
+    var copy = self
+    copy.invisible = invisible.map { $0.map { $0 } }
+    return copy
+  }
 
   @inline(__always) func contains(thread: Int, pc: Int32) -> Bool {
     thread >= 0 && invisible[thread][Int(pc)]

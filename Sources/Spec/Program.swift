@@ -176,4 +176,16 @@ final class Program: Sendable {
     self.scenarios = scenarios
     self.vmBuggedCell = vmBuggedCell
   }
+
+  /// An equal program that shares no array buffer with this one (see
+  /// `TransitionSystem.replica`).
+  func replica() -> Program {
+    func fresh<T>(_ array: [T]) -> [T] { array.map { $0 } }
+    return Program(
+      name: name, ops: fresh(ops), sites: fresh(sites), functions: fresh(functions),
+      builtins: fresh(builtins), cells: fresh(cells), initialCells: fresh(initialCells),
+      scenarios: fresh(scenarios), vmBuggedCell: vmBuggedCell, finalChecks: fresh(finalChecks),
+      staticFootprints: staticFootprints.mapValues { $0 },
+      regionFootprints: regionFootprints.mapValues { $0 }, checksPlainRaces: checksPlainRaces)
+  }
 }

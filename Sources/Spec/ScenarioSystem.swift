@@ -116,7 +116,7 @@ public struct ScenarioSystem: TransitionSystem {
     public var access: Builtin.Access
   }
 
-  let machine: Machine
+  private(set) var machine: Machine
   /// The steps run inside the step before them; nil when every scheduling point is a step.
   let invisibleSteps: InvisibleSteps?
   let scenario: CompiledScenario
@@ -193,6 +193,14 @@ public struct ScenarioSystem: TransitionSystem {
   }
 
   var program: Program { machine.program }
+
+  /// The same system on a copy of the program, for another thread of a parallel run: the copy's
+  /// reference counts are that thread's alone (see `TransitionSystem.replica`).
+  public func replica() -> ScenarioSystem {
+    var copy = self
+    copy.machine = machine.replica()
+    return copy
+  }
 
   public var threadCount: Int { scenario.threads.count }
 
