@@ -116,9 +116,8 @@ public struct ScenarioSystem: TransitionSystem {
     public var access: Builtin.Access
   }
 
+  /// Runs the code; it holds the steps run inside the step before them (see InvisibleSteps).
   private(set) var machine: Machine
-  /// The steps run inside the step before them; nil when every scheduling point is a step.
-  let invisibleSteps: InvisibleSteps?
   let scenario: CompiledScenario
   let plainRaces: PlainRaces
   /// The builtin `rcu_read_unlock`, which the plain-race check treats as a release.
@@ -138,12 +137,11 @@ public struct ScenarioSystem: TransitionSystem {
     pointers: PointerAnalysis? = nil
   ) {
     let names = scenario.threads.map(\.name)
-    self.invisibleSteps = pointers.map {
-      InvisibleSteps(program: program, scenario: scenario, pointers: $0)
-    }
     self.machine = Machine(
       program: program, threadNames: names, enforcesLoopBounds: loopBounds,
-      invisibleSteps: invisibleSteps)
+      invisibleSteps: pointers.map {
+        InvisibleSteps(program: program, scenario: scenario, pointers: $0)
+      })
     self.scenario = scenario
     self.info = info
     self.rcuReadUnlock =
@@ -433,7 +431,7 @@ public struct ScenarioSystem: TransitionSystem {
       ? program.functions[Int(site.function)] : nil
     var access = Builtin.Access.none
     switch program.ops[Int(pc)] {
-    case .visible(let builtin, _, _, _, _): access = program.builtins[Int(builtin)].access
+    case .visible(let builtin, _, _, _, _): access = program.accesses[Int(builtin)]
     case .atomicBegin, .awaitBegin: access = .atomic
     default: break
     }

@@ -52,42 +52,37 @@ struct StaticFootprints {
   }
 
   /// The footprint of the step parked at `pc` if it may be invisible: a call with a footprint rule
-  /// that offers no choice, or an `atomic` or `await` region; nil for anything else.
+  /// that offers no choice, or an `atomic` or `await` region made only of such calls (its own and
+  /// its callees'); nil for anything else.
   func stepFootprint(at pc: Int) -> Footprint? {
     switch program.ops[pc] {
-    case .visible(let b, _, _, _, _):
-      let builtin = program.builtins[Int(b)]
-      guard builtin.footprintRule != nil, !builtin.isNondeterministic else { return nil }
-      return callFootprint(at: pc)
+    case .visible:
+      return isRuled(pc) ? callFootprint(at: pc) : nil
     case .atomicBegin(let end), .awaitBegin(let end):
-      var footprint = Footprint()
-      var called: [Int] = []
-      for inner in (pc + 1)..<Int(end) {
-        if case .visible(let b, _, _, _, _) = program.ops[inner] {
-          let builtin = program.builtins[Int(b)]
-          if builtin.footprintRule == nil || builtin.isNondeterministic { return nil }
-        }
-        footprint.formUnion(instructionFootprint(at: inner))
-        if case .call(let g, _, _, _) = program.ops[inner] { called.append(Int(g)) }
-      }
-      var functions: Set<Int> = []
       if program.regionFootprints[Int32(pc)]?.everything == true { return nil }
-      footprint.formUnion(instructionFootprint(at: pc))
-      for g in called { functions.formUnion(reachable(from: g)) }
-      for g in functions {
-        for inner in pointers.opsOf[g] {
-          if case .visible(let b, _, _, _, _) = program.ops[inner],
-            program.builtins[Int(b)].footprintRule == nil || program.builtins[Int(b)].isNondeterministic
-          {
-            return nil
-          }
-          footprint.formUnion(instructionFootprint(at: inner))
+      var inside = Array((pc + 1)..<Int(end))
+      var functions: Set<Int> = []
+      for inner in inside {
+        if case .call(let g, _, _, _) = program.ops[inner] {
+          functions.formUnion(reachable(from: Int(g)))
         }
       }
+      for g in functions { inside += pointers.opsOf[g] }
+      guard inside.allSatisfy(isRuled) else { return nil }
+      var footprint = instructionFootprint(at: pc)
+      for inner in inside { footprint.formUnion(instructionFootprint(at: inner)) }
       return footprint
     default:
       return nil
     }
+  }
+
+  /// Whether instruction `pc` is no call, or a call whose builtin has a footprint rule and
+  /// offers no choice.
+  private func isRuled(_ pc: Int) -> Bool {
+    guard case .visible(let b, _, _, _, _) = program.ops[pc] else { return true }
+    let builtin = program.builtins[Int(b)]
+    return builtin.footprintRule != nil && !builtin.isNondeterministic
   }
 
   /// The functions `entry` may run, itself included.
