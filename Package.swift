@@ -23,7 +23,7 @@ let package = Package(
     .executableTarget(
       name: "eptcheck",
       dependencies: [
-        "Explorer", "Spec",
+        "Explorer", "ExplorerTestSupport", "Spec",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

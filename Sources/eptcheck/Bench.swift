@@ -1,5 +1,6 @@
 import ArgumentParser
 import Explorer
+import ExplorerTestSupport
 import Foundation
 import Spec
 

@@ -1,4 +1,5 @@
 import Explorer
+import ExplorerTestSupport
 import Foundation
 import Spec
 import Testing
