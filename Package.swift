@@ -21,13 +21,15 @@ let package = Package(
     .executableTarget(
       name: "eptcheck",
       dependencies: [
-        "Explorer", "ExplorerTestSupport", "Spec",
+        "Explorer", "ExplorerTestSupport", "KernelSource", "Spec",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .target(name: "ExplorerTestSupport", dependencies: ["Explorer"]),
+    .target(name: "KernelSource"),
     .executableTarget(name: "benchmarks", dependencies: ["Explorer", "ExplorerTestSupport", "Spec"]),
     .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "ExplorerTestSupport"]),
+    .testTarget(name: "KernelSourceTests", dependencies: ["KernelSource"]),
     .testTarget(
       name: "SpecTests", dependencies: ["Spec", "Explorer", "ExplorerTestSupport"],
       exclude: ["Fixtures", "CheckFixtures"]),

@@ -8,6 +8,8 @@ enum Failure: Error, CustomStringConvertible {
   case badSpec(SpecError)
   /// A trace file could not be read or does not fit the spec.
   case badTrace(String)
+  /// A sync record (`kernel-sync.json`) could not be read.
+  case badRecord(String)
   /// The command line asked for something that does not exist.
   case usage(String)
   /// An output file could not be written.
@@ -15,7 +17,7 @@ enum Failure: Error, CustomStringConvertible {
 
   var exitCode: ExitCode {
     switch self {
-    case .badSpec, .badTrace: return ExitCode(65)
+    case .badSpec, .badTrace, .badRecord: return ExitCode(65)
     case .usage: return ExitCode(64)
     case .io: return ExitCode(74)
     }
@@ -24,7 +26,7 @@ enum Failure: Error, CustomStringConvertible {
   var description: String {
     switch self {
     case .badSpec(let error): return error.description
-    case .badTrace(let message): return "error: \(message)"
+    case .badTrace(let message), .badRecord(let message): return "error: \(message)"
     case .usage(let message): return "error: \(message)"
     case .io(let message): return "error: \(message)"
     }
