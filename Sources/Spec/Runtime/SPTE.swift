@@ -1,0 +1,41 @@
+import Explorer
+
+/// The kinds of SPTE value the model distinguishes, packed into a `Value` with tag `.spte`.
+///
+/// The kind sits in bits 56..<60 and the argument in the low 56 bits, so the non-present value
+/// is 0 (a zero-initialised `u64` slot is non-present) and no other kind equals a small integer.
+/// The domain model (a later issue) builds on these; the language only needs the constants
+/// `SHADOW_NONPRESENT_VALUE` and `FROZEN_SPTE` and equality.
+public struct SPTE: Hashable, Sendable, CustomStringConvertible {
+  public enum Kind: Int64, Sendable {
+    case nonPresent = 0
+    case frozen, leaf, nonLeaf, mmio
+  }
+  public var kind: Kind
+  /// The pfn of a leaf, or the table of a non-leaf; 0 otherwise.
+  public var argument: Int64
+
+  public init(kind: Kind, argument: Int64 = 0) {
+    self.kind = kind
+    self.argument = argument
+  }
+
+  public init(_ value: Value) {
+    kind = Kind(rawValue: (value.bits >> 56) & 0xF) ?? .nonPresent
+    argument = value.bits & 0x00FF_FFFF_FFFF_FFFF
+  }
+
+  public var value: Value {
+    Value(tag: .spte, bits: kind.rawValue << 56 | (argument & 0x00FF_FFFF_FFFF_FFFF))
+  }
+
+  public var description: String {
+    switch kind {
+    case .nonPresent: return "NP"
+    case .frozen: return "FROZEN"
+    case .leaf: return "LEAF(\(argument))"
+    case .nonLeaf: return "NONLEAF(\(argument))"
+    case .mmio: return "MMIO"
+    }
+  }
+}
