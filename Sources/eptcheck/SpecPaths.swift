@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Spec
 
 /// The spec files or directories a command reads, `./specs` when none are given, and the kernel
@@ -20,7 +21,14 @@ struct SpecPaths: ParsableArguments {
 
   func validate() throws {
     guard let release else { return }
-    let known = LoadedSpec.releases(in: resolved)
+    // Named variant files run on their own releases; the selection is for directories.
+    let directories = resolved.filter { path in
+      var isDirectory: ObjCBool = false
+      return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        && isDirectory.boolValue
+    }
+    guard !directories.isEmpty else { return }
+    let known = LoadedSpec.releases(in: directories)
     guard known.contains(release) else {
       let names = ([LoadedSpec.mainline] + known).joined(separator: ", ")
       throw ValidationError("unknown kernel release '\(release)'; the specs have: \(names)")

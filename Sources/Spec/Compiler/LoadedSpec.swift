@@ -250,7 +250,9 @@ public final class LoadedSpec: Sendable {
     }
     variants.sort { $0.path < $1.path }
     var baseScenarioFiles = Set(bases.map(\.path).filter { explicit.contains($0) })
-    if let kernel = selection.kernel {
+    // The release's base scenarios run when base files were named; with only variant files
+    // named, each runs on its own release and the selection changes nothing.
+    if let kernel = selection.kernel, !baseScenarioFiles.isEmpty {
       guard let release = overlays.directory(named: kernel) else {
         sink.error(
           SourceLocation(file: kernel, line: 0, column: 0),
