@@ -10,7 +10,7 @@ struct KernelReleases {
   private var roots: [String] {
     paths.map { path in
       var isDirectory: ObjCBool = false
-      FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+      _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
       return isDirectory.boolValue ? path : (path as NSString).deletingLastPathComponent
     }
   }

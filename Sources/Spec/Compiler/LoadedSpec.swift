@@ -28,7 +28,7 @@ public struct ScenarioInfo: Hashable, Sendable {
 /// variant's directory) plus its own declarations, where functions marked `override` replace
 /// the base's. A variant program runs only the variant's own scenarios.
 public final class LoadedSpec: Sendable {
-  private let programs: [Program]
+  let programs: [Program]
   /// The pointer analysis of each program, for its scenarios' invisible steps.
   private let pointers: [PointerAnalysis]
   private let index: [String: (program: Int, scenario: Int)]
