@@ -17,6 +17,10 @@ struct KernelReleases {
 
   /// The description of a release: the first line of its RELEASE file, if any.
   func description(of release: String?) -> String {
+    recorded(release) ?? "no RELEASE file"
+  }
+
+  private func recorded(_ release: String?) -> String? {
     for root in roots {
       let file = release.map { "\(root)/releases/\($0)/RELEASE" } ?? "\(root)/RELEASE"
       if let text = try? String(contentsOfFile: file, encoding: .utf8),
@@ -25,12 +29,14 @@ struct KernelReleases {
         return String(line)
       }
     }
-    return "no RELEASE file"
+    return nil
   }
 
-  /// The header line of `eptcheck list`.
+  /// The header line of `eptcheck list`, naming the kernel release the specs model; none for
+  /// specs that say nothing about a kernel (no RELEASE file).
   func header(for release: String?) -> String {
-    "kernel: \(release ?? LoadedSpec.mainline): \(description(of: release))\n"
+    guard let description = recorded(release) else { return "" }
+    return "kernel: \(release ?? LoadedSpec.mainline): \(description)\n"
   }
 
   /// `eptcheck list --kernels`: mainline first, then the overlays, newest first.

@@ -44,6 +44,9 @@ import Testing
     // Correspondence at every release of mmu_lock for write, in a scenario without `finally`:
     // before issue 19 only the end of an execution was checked, and this variant passed.
     Case(file: "quiescent_divergence", kind: "divergence", strategy: .stateful(shortest: false)),
+    // Zaps yield mmu_lock between leaves: a reader sees the notifier's zap half done (the
+    // previous model's zaps never yielded, and this reader's assertion held).
+    Case(file: "zap_yields", kind: "assertion", strategy: .stateful(shortest: false)),
     // kvm_unmap_gfn_range's assertion: a zap outside an invalidation and without slots_lock.
     Case(
       file: "unmap_outside_invalidation", kind: "lock-misuse",
