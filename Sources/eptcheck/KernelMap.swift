@@ -79,21 +79,27 @@ struct KernelMap {
 
 
       """
+    let known = KernelReleases(paths: roots)
     for (name, _) in releases {
-      out += "- `\(name)`: \(KernelReleases(paths: roots).description(of: name == LoadedSpec.mainline ? nil : name))\n"
+      let release = name == LoadedSpec.mainline ? nil : name
+      out += "- `\(name)`: \(known.description(of: release))\n"
     }
     let counts = Dictionary(grouping: rows, by: \.fidelity).mapValues(\.count)
     out += "\n\(rows.count) functions: "
     out += counts.keys.sorted().map { "\(counts[$0]!) \($0)" }.joined(separator: ", ") + ".\n\n"
-    out += "| kernel file | kernel function | model | releases | fidelity |\n|---|---|---|---|---|\n"
+    out += "| kernel file | kernel function | model | releases | fidelity |\n"
+    out += "|---|---|---|---|---|\n"
     for row in rows {
       let function = row.function
       let kernel = function.kernel!
       let model = kernel.function == function.name ? "" : "`\(function.name)` "
       let place = "\(function.location.file):\(function.location.line)"
-      let releases = row.releases.isEmpty ? "none (no scenario calls it)" : row.releases.joined(separator: ", ")
+      let releases =
+        row.releases.isEmpty
+        ? "none (no scenario calls it)" : row.releases.joined(separator: ", ")
       let fidelity = row.why.isEmpty ? row.fidelity : "\(row.fidelity): \(row.why)"
-      out += "| `\(kernel.file)` | `\(kernel.function)` | \(model)\(place) | \(releases) | \(fidelity) |\n"
+      out += "| `\(kernel.file)` | `\(kernel.function)` | \(model)\(place) | \(releases) "
+      out += "| \(fidelity) |\n"
     }
     for root in roots {
       if let text = try? String(contentsOfFile: root + "/unmodelled.md", encoding: .utf8) {

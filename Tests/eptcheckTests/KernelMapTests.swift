@@ -15,7 +15,9 @@ import Testing
     let doc = try String(
       contentsOf: EptCheckBinary.packageRoot.appendingPathComponent("docs/kernel-map.md"),
       encoding: .utf8)
-    #expect(try Self.map() == doc, "docs/kernel-map.md is stale: run eptcheck functions > docs/kernel-map.md")
+    #expect(
+      try Self.map() == doc,
+      "docs/kernel-map.md is stale: run eptcheck functions > docs/kernel-map.md")
   }
 
   /// One row per `@kernel` of specs/ (mainline and the overlays), each reviewed and run by some

@@ -256,7 +256,8 @@ public final class LoadedSpec: Sendable {
       guard let release = overlays.directory(named: kernel) else {
         sink.error(
           SourceLocation(file: kernel, line: 0, column: 0),
-          "unknown kernel release '\(kernel)': the loaded specs have no releases/\(kernel)/ overlay")
+          "unknown kernel release '\(kernel)': the loaded specs have no releases/\(kernel)/ overlay"
+        )
         throw SpecError(diagnostics: sink.sorted)
       }
       let location = SourceLocation(file: release, line: 0, column: 0)

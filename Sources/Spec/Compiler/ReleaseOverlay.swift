@@ -136,7 +136,8 @@ struct ReleaseOverlays {
         under = matching()
       }
       if under.isEmpty {
-        sink.error(targetLocation, "release base '\(target)' not found: no base .ept file is under it")
+        sink.error(
+          targetLocation, "release base '\(target)' not found: no base .ept file is under it")
       }
     }
     let result = Self.apply(overlay, to: under, sink: sink)
