@@ -74,7 +74,7 @@ extension EptCheck {
         figures.append(
           try Self.measure(source: CanonicalPrograms.lastZero(n), name: "lastzero(\(n))", depth: nil))
       }
-      let spec = try SpecPaths.load(specPaths.resolved, warnings: false)
+      let spec = try specPaths.load(warnings: false)
       for scenario in spec.scenarios {
         figures.append(
           try Self.measure(spec.system(for: scenario), name: scenario.name, depth: depth))

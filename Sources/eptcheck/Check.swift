@@ -102,7 +102,7 @@ extension EptCheck {
     }
 
     func run() throws {
-      let spec = try SpecPaths.load(specPaths.resolved)
+      let spec = try specPaths.load()
       var selected = spec.scenarios
       if !scenarios.isEmpty {
         let known = Set(spec.scenarios.map(\.name))

@@ -37,7 +37,7 @@ extension EptCheck {
     }
 
     func run() throws {
-      let spec = try SpecPaths.load(specPaths.resolved)
+      let spec = try specPaths.load()
       let known = Set(spec.scenarios.map(\.name))
       for name in scenarios where !known.contains(name) {
         throw Failure.usage("unknown scenario '\(name)'").exit()

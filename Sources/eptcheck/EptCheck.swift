@@ -18,6 +18,9 @@ struct EptCheck: ParsableCommand {
       (timeout, or a bound hit under --require-complete); 64 bad usage; 65 bad spec or trace file.
       """,
     version: version,
-    subcommands: [Check.self, Replay.self, List.self, Bench.self, Merge.self, Coverage.self, Sync.self],
+    subcommands: [
+      Check.self, Replay.self, List.self, Functions.self, Bench.self, Merge.self, Coverage.self,
+      Sync.self,
+    ],
     defaultSubcommand: Check.self)
 }

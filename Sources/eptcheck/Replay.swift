@@ -18,10 +18,14 @@ extension EptCheck {
     @Argument(help: "Spec files or directories (default: the spec recorded in the trace).")
     var paths: [String] = []
 
+    @Option(help: "The kernel release the trace was found on (default: mainline).")
+    var kernel: String?
+
     func run() throws {
       let loaded = try TraceFile.read(trace)
       let paths = !paths.isEmpty ? paths : (loaded.spec?.split(separator: ",").map(String.init) ?? ["specs"])
-      let spec = try SpecPaths.load(paths, warnings: false)
+      let spec = try SpecPaths.load(
+        paths, kernel: kernel == LoadedSpec.mainline ? nil : kernel, warnings: false)
       guard let name = loaded.scenario else {
         throw Failure.badTrace("\(trace): the trace names no scenario").exit()
       }

@@ -29,7 +29,10 @@ extension EptCheck {
     @Option(help: "With --update: the tree's description stored in the record.")
     var tree: String?
 
-    @OptionGroup var specPaths: SpecPaths
+    @Argument(help: "Spec files or directories (default: ./specs): their mainline model.")
+    var paths: [String] = []
+
+    var resolved: [String] { paths.isEmpty ? ["specs"] : paths }
 
     func validate() throws {
       var isDirectory: ObjCBool = false
@@ -42,8 +45,8 @@ extension EptCheck {
     }
 
     func run() throws {
-      let spec = try SpecPaths.load(specPaths.resolved)
-      let recordPath = record ?? Self.defaultRecord(specPaths.resolved)
+      let spec = try SpecPaths.load(resolved)
+      let recordPath = record ?? Self.defaultRecord(resolved)
       let previous: SyncRecord
       do {
         previous = try SyncRecord.read(path: recordPath)
@@ -69,15 +72,16 @@ extension EptCheck {
       }
     }
 
-    /// One entry per kernel function, at the base model's declaration (or the first override).
+    /// One entry per kernel function of the mainline model, at its first declaration.
     static func kernelFunctions(_ spec: LoadedSpec) -> [ModelledKernelFunction] {
       var seen: Set<KernelReference> = []
-      return spec.modelledFunctions.compactMap { f in
-        guard seen.insert(f.kernel).inserted else { return nil }
+      let functions = spec.baseFunctions.compactMap { f -> ModelledKernelFunction? in
+        guard let kernel = f.kernel, seen.insert(kernel).inserted else { return nil }
         return ModelledKernelFunction(
-          file: f.kernel.file, function: f.kernel.function,
+          file: kernel.file, function: kernel.function,
           modelLocation: "\(f.location.file):\(f.location.line)")
       }
+      return functions.sorted { ($0.file, $0.function) < ($1.file, $1.function) }
     }
 
     static func defaultRecord(_ paths: [String]) -> String {

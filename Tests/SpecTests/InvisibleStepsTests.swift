@@ -7,14 +7,21 @@ import Testing
 /// Invisible steps (see InvisibleSteps) must lose nothing: the static footprints and lock sets
 /// they rest on must hold in every state (each access within its footprint, each lock said held
 /// held), and running them inside the step before them must reach the same final states and the
-/// same violations. Checked on every scenario of `specs/` and on every
-/// check fixture, by walking each scenario's whole state graph with and without them.
+/// same violations. Checked on every scenario of `specs/` (mainline, and each bug on its release)
+/// and on every check fixture, by walking each scenario's whole state graph with and without them.
 @Suite struct InvisibleStepsTests {
   /// Every scenario of `specs/` and of the check fixtures, with the spec it comes from.
   static let cases: [Case] = {
     var cases: [Case] = []
     let specs = try! LoadedSpec.load(paths: [ManifestTests.root.appendingPathComponent("specs").path])
     for scenario in specs.scenarios { cases.append(Case(spec: specs, scenario: scenario)) }
+    // The bug corpus, each variant on its own release (a variant named alone runs there).
+    let bugs = ManifestTests.root.appendingPathComponent("specs/bugs")
+    for file in try! FileManager.default.contentsOfDirectory(atPath: bugs.path).sorted()
+    where file.hasSuffix(".ept") {
+      let spec = try! LoadedSpec.load(paths: [bugs.appendingPathComponent(file).path])
+      for scenario in spec.scenarios { cases.append(Case(spec: spec, scenario: scenario)) }
+    }
     let fixtures = try! FileManager.default.contentsOfDirectory(atPath: CheckKindTests.fixtures.path)
       .filter { $0.hasSuffix(".ept") }.sorted()
     for file in fixtures {

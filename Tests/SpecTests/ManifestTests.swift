@@ -3,8 +3,9 @@ import Foundation
 import Spec
 import Testing
 
-/// Every scenario of `specs/` against `specs/manifest.json`: the expected verdict and the exact
-/// counts, under the complete stateful search and under DPOR bounded at depth 12.
+/// Every scenario of `specs/`, on every kernel release it models (mainline and each overlay of
+/// `specs/releases/`), against `specs/manifest.json`: the expected verdict and the exact counts,
+/// under the complete stateful search and under DPOR bounded at depth 12.
 @Suite struct ManifestTests {
   struct Manifest: Decodable {
     struct Run: Decodable, Equatable {
@@ -19,6 +20,7 @@ import Testing
 
     struct Entry: Decodable {
       var name: String
+      var kernel: String
       var file: String
       var expect: String
       var stateful: Run
@@ -37,9 +39,21 @@ import Testing
     return try! JSONDecoder().decode(Manifest.self, from: data)
   }()
 
-  static let spec: LoadedSpec = {
-    try! LoadedSpec.load(paths: [root.appendingPathComponent("specs").path])
+  /// The kernel releases the specs model: mainline, then the overlays.
+  static let kernels: [String] =
+    [LoadedSpec.mainline] + LoadedSpec.releases(in: [root.appendingPathComponent("specs").path])
+
+  static let specs: [String: LoadedSpec] = {
+    var specs: [String: LoadedSpec] = [:]
+    for kernel in kernels {
+      specs[kernel] = try! LoadedSpec.load(
+        paths: [root.appendingPathComponent("specs").path], kernel: kernel)
+    }
+    return specs
   }()
+
+  /// Mainline's scenarios.
+  static var spec: LoadedSpec { specs[LoadedSpec.mainline]! }
 
   static func verdict(expect: String, kinds: [String]) -> String {
     if expect == "ok" { return kinds.isEmpty ? "pass" : "fail" }
@@ -47,24 +61,44 @@ import Testing
     return kinds.contains(kind) ? "pass" : "fail"
   }
 
-  static func run(_ scenario: ScenarioInfo, _ configuration: Configuration, loopBounds: Bool)
-    throws -> ExplorationResult
-  {
+  static func run(
+    _ spec: LoadedSpec, _ scenario: ScenarioInfo, _ configuration: Configuration,
+    loopBounds: Bool
+  ) throws -> ExplorationResult {
     try Explorer.explore(
       spec.system(for: scenario, loopBounds: loopBounds), configuration: configuration)
   }
 
-  @Test func theManifestListsEveryScenarioOnce() {
-    let listed = Self.manifest.scenarios.map(\.name)
-    #expect(listed.sorted() == Self.spec.scenarios.map(\.name).sorted())
-    #expect(Set(listed).count == listed.count)
-    #expect(Self.manifest.scenarios.count >= 15)
+  @Test func theManifestListsEveryScenarioOfEveryReleaseOnce() {
+    #expect(Self.kernels == [LoadedSpec.mainline, "7.1", "6.18"])
+    for kernel in Self.kernels {
+      let listed = Self.manifest.scenarios.filter { $0.kernel == kernel }.map(\.name)
+      #expect(listed.sorted() == Self.specs[kernel]!.scenarios.map(\.name).sorted(), "\(kernel)")
+      #expect(Set(listed).count == listed.count)
+    }
+    #expect(Self.manifest.scenarios.filter { $0.kernel == LoadedSpec.mainline }.count >= 15)
+    #expect(Set(Self.manifest.scenarios.map(\.kernel)).sorted() == Self.kernels.sorted())
   }
 
-  @Test(arguments: manifest.scenarios.map(\.name))
-  func scenarioMatchesTheManifest(_ name: String) throws {
-    let entry = try #require(Self.manifest.scenarios.first { $0.name == name })
-    let scenario = try #require(Self.spec.scenario(named: name))
+  /// The bug corpus runs on the releases that had the bugs, none on mainline; every release runs
+  /// mainline's own scenarios too, which must pass there.
+  @Test func everyBugRunsOnItsReleaseAndMainlinePassesTheScenarios() {
+    let bugs = Self.manifest.scenarios.filter { $0.file.contains("specs/bugs/") }
+    #expect(bugs.count >= 9)
+    #expect(bugs.allSatisfy { $0.kernel != LoadedSpec.mainline })
+    #expect(bugs.filter { $0.kernel == "6.18" }.map(\.name) == ["b5_premap_without_sept_entry"])
+    let mainline = Self.manifest.scenarios.filter { $0.kernel == LoadedSpec.mainline }
+    #expect(mainline.allSatisfy { $0.expect == "ok" && $0.stateful.verdict == "pass" })
+  }
+
+  @Test(arguments: manifest.scenarios.map { "\($0.kernel)/\($0.name)" })
+  func scenarioMatchesTheManifest(_ id: String) throws {
+    let kernel = String(id.prefix { $0 != "/" })
+    let name = String(id.dropFirst(kernel.count + 1))
+    let entry = try #require(
+      Self.manifest.scenarios.first { $0.kernel == kernel && $0.name == name })
+    let spec = try #require(Self.specs[kernel])
+    let scenario = try #require(spec.scenario(named: name))
     let expectation: String
     switch scenario.expectation {
     case .ok: expectation = "ok"
@@ -74,10 +108,10 @@ import Testing
     #expect(scenario.location.file.hasSuffix(entry.file))
     // The model marks every shared access its threads make, so the plain-race check tracks
     // nothing and adds no state.
-    #expect(Self.spec.system(for: scenario).cellsCheckedForPlainRaces == [])
+    #expect(spec.system(for: scenario).cellsCheckedForPlainRaces == [])
 
     let stateful = try Self.run(
-      scenario, Configuration(strategy: .stateful(shortest: false), shrink: false),
+      spec, scenario, Configuration(strategy: .stateful(shortest: false), shrink: false),
       loopBounds: false)
     let statefulKinds = Set(stateful.counterexamples.map(\.violation.kind)).sorted()
     #expect(stateful.completion == .complete)
@@ -91,9 +125,9 @@ import Testing
     // The counts the command line reports, of the search split into subtrees (Partition), which
     // finds what the whole search finds.
     let whole = try Self.run(
-      scenario, Configuration(strategy: .dpor, depthBound: 12, shrink: false), loopBounds: true)
+      spec, scenario, Configuration(strategy: .dpor, depthBound: 12, shrink: false), loopBounds: true)
     let dpor = try Explorer.explore(
-      Self.spec.system(for: scenario, loopBounds: true),
+      spec.system(for: scenario, loopBounds: true),
       configuration: Configuration(strategy: .dpor, depthBound: 12, shrink: false),
       partition: .standard())
     let dporKinds = Set(dpor.counterexamples.map(\.violation.kind)).sorted()

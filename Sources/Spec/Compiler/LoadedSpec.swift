@@ -83,20 +83,29 @@ public final class LoadedSpec: Sendable {
   }
 
   /// Loads files and directories (recursively, every `*.ept`, sorted by path).
-  public static func load(paths: [String], library: Library = .kvm) throws(SpecError)
-    -> LoadedSpec
+  ///
+  /// `kernel` selects the kernel release whose model runs: nil (or `"mainline"`) for the base
+  /// files, or the name of a release overlay (`releases/<name>/`, see ReleaseOverlay). Variants
+  /// found in a directory run only if they belong to that release; a variant file named on its
+  /// own always runs, on its own release.
+  public static func load(paths: [String], library: Library = .kvm, kernel: String? = nil)
+    throws(SpecError) -> LoadedSpec
   {
     let sink = DiagnosticSink()
     var sources: [(String, String)] = []
     var seen: Set<String> = []
+    var named: Set<String> = []
     for path in paths {
-      for file in collect(path, sink: sink) where seen.insert(file).inserted {
+      let files = collect(path, sink: sink)
+      if files == [normalize(path)] { named.insert(normalize(path)) }
+      for file in files where seen.insert(file).inserted {
         if let text = read(file, sink: sink) { sources.append((file, text)) }
       }
     }
     if sink.hasErrors { throw SpecError(diagnostics: sink.sorted) }
     return try load(
       sources: sources, library: library, sink: sink,
+      selection: ReleaseSelection(kernel: kernel == mainline ? nil : kernel, named: named),
       resolveMissing: { base in
         var extra: [(String, String)] = []
         let quiet = DiagnosticSink()
@@ -107,7 +116,7 @@ public final class LoadedSpec: Sendable {
       })
   }
 
-  private static func collect(_ path: String, sink: DiagnosticSink) -> [String] {
+  static func collect(_ path: String, sink: DiagnosticSink) -> [String] {
     var isDirectory: ObjCBool = false
     let where_ = SourceLocation(file: path, line: 0, column: 0)
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -169,12 +178,12 @@ public final class LoadedSpec: Sendable {
   {
     try load(
       sources: sources.map { ($0.path, $0.text) }, library: library, sink: DiagnosticSink(),
-      resolveMissing: { _ in [] })
+      selection: ReleaseSelection(kernel: nil, named: nil), resolveMissing: { _ in [] })
   }
 
   private static func load(
     sources: [(String, String)], library: Library, sink: DiagnosticSink,
-    resolveMissing: (String) -> [(String, String)]
+    selection: ReleaseSelection, resolveMissing: (String) -> [(String, String)]
   ) throws(SpecError) -> LoadedSpec {
     let typeNames = Set(library.typeNames.keys)
     func parse(_ path: String, _ text: String) -> SourceFile {
@@ -184,15 +193,32 @@ public final class LoadedSpec: Sendable {
     }
     var files = sources.sorted { $0.0 < $1.0 }.map { parse($0.0, $0.1) }
     let explicit = Set(files.map(\.path))
-    var variants = files.filter { $0.variantOf != nil }
-    var bases = files.filter { $0.variantOf == nil }
+    for file in files where releaseDirectory(ofFile: file.path) != nil && file.variantOf == nil {
+      sink.error(
+        SourceLocation(file: file.path, line: 1, column: 1),
+        "a file of a release overlay must start with 'variant of \"...\";' naming the release it changes"
+      )
+    }
+    var variants = files.filter { $0.variantOf != nil && releaseDirectory(ofFile: $0.path) == nil }
+    var bases = files.filter { $0.variantOf == nil && releaseDirectory(ofFile: $0.path) == nil }
+    var overlays = ReleaseOverlays(
+      files: files.filter { releaseDirectory(ofFile: $0.path) != nil }, sink: sink)
 
     // Resolve each variant's base, loading it from disk when it was not named.
     var variantBases: [String: [SourceFile]] = [:]
+    var variantReleases: [String: String?] = [:]
     for variant in variants {
       guard let (basePath, location) = variant.variantOf else { continue }
       let resolved = normalize(
         basePath.hasPrefix("/") ? basePath : directory(of: variant.path) + "/" + basePath)
+      if isReleaseDirectory(resolved) {
+        variantReleases[variant.path] = releaseName(resolved)
+        variantBases[variant.path] = overlays.base(
+          of: resolved, at: location, bases: &bases, files: &files, parse: parse,
+          resolveMissing: resolveMissing)
+        continue
+      }
+      variantReleases[variant.path] = .some(nil)
       func matching() -> [SourceFile] {
         bases.filter {
           $0.path == resolved || $0.path.hasPrefix(resolved == "." ? "" : resolved + "/")
@@ -217,7 +243,30 @@ public final class LoadedSpec: Sendable {
       variantBases[variant.path] = found
     }
     if sink.hasErrors { throw SpecError(diagnostics: sink.sorted) }
+    // A variant found in a directory runs only on its own release.
+    variants = variants.filter {
+      (selection.named?.contains($0.path) ?? true)
+        || (variantReleases[$0.path] ?? nil) == selection.kernel
+    }
     variants.sort { $0.path < $1.path }
+    var baseScenarioFiles = Set(bases.map(\.path).filter { explicit.contains($0) })
+    // The release's base scenarios run when base files were named; with only variant files
+    // named, each runs on its own release and the selection changes nothing.
+    if let kernel = selection.kernel, !baseScenarioFiles.isEmpty {
+      guard let release = overlays.directory(named: kernel) else {
+        sink.error(
+          SourceLocation(file: kernel, line: 0, column: 0),
+          "unknown kernel release '\(kernel)': the loaded specs have no releases/\(kernel)/ overlay"
+        )
+        throw SpecError(diagnostics: sink.sorted)
+      }
+      let location = SourceLocation(file: release, line: 0, column: 0)
+      bases = overlays.base(
+        of: release, at: location, bases: &bases, files: &files, parse: parse,
+        resolveMissing: resolveMissing)
+      baseScenarioFiles.formUnion(bases.map(\.path).filter { explicit.contains($0) })
+      if sink.hasErrors { throw SpecError(diagnostics: sink.sorted) }
+    }
 
     var programs: [Program] = []
     var infos: [ScenarioInfo] = []
@@ -240,7 +289,6 @@ public final class LoadedSpec: Sendable {
             threadNames: scenario.threads.map(\.name), program: name))
       }
     }
-    let baseScenarioFiles = Set(bases.map(\.path).filter { explicit.contains($0) })
     if !bases.isEmpty {
       let compiler = Compiler(library: library, sink: sink, programName: "base")
       if let program = compiler.compile(
