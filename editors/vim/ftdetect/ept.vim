@@ -1,0 +1,2 @@
+" eptcheck specs: *.ept files
+autocmd BufNewFile,BufRead *.ept setfiletype ept
