@@ -106,7 +106,7 @@ struct ScenarioChecker: Sendable {
   /// threads or in several shards. One thread and one shard run the whole search, which is the
   /// optimal one (one execution per Mazurkiewicz trace, none sleep-set blocked); the split is not
   /// (see `Partition`), so its counts are those of every `--jobs` above 1 and every `--shard`.
-  var splits: Bool { jobs > 1 || (shard?.count ?? 1) > 1 }
+  var splits: Bool { jobs > 1 || shard != nil }
 
   /// Whether the strategy's exploration can be split into subtrees.
   static func isSplit(_ strategy: Strategy) -> Bool {
