@@ -223,20 +223,19 @@
       case .enabled: enabled.append(thread)
       }
     }
-    let ending: ExecutionRecord<System.State>.Ending
+    var ending: ExecutionRecord<System.State>.Ending
     var violations: [Violation] = []
     if !enabled.isEmpty {
       ending = atBound ? .cut : .sleepSetBlocked
+      switch ending {
+      case .sleepSetBlocked: context.statistics.sleepSetBlocked += 1
+      default:
+        context.statistics.executions += 1
+        context.statistics.cutExecutions += 1
+      }
     } else {
-      ending = blocked.isEmpty ? .finished : .deadlock
-      violations = context.finalViolations(of: state, blocked: blocked)
-    }
-    switch ending {
-    case .sleepSetBlocked: context.statistics.sleepSetBlocked += 1
-    case .cut:
+      (ending, violations) = context.ending(of: state, blocked: blocked)
       context.statistics.executions += 1
-      context.statistics.cutExecutions += 1
-    case .finished, .deadlock: context.statistics.executions += 1
     }
     if !violations.isEmpty {
       let steps = frames.map { $0.event.traceStep }
@@ -265,7 +264,7 @@
     }
     frames.removeAll()  // leaves `analysis` the only owner, so planting does not copy the nodes
     analysis.plantWakeupSequences(
-      statuses: statuses, cut: ending == .cut, fresh: fresh, settled: settled)
+      statuses: statuses, cut: ending == .cut && atBound, fresh: fresh, settled: settled)
     frames = analysis.nodes
   }
 
