@@ -34,7 +34,8 @@ import Testing
       let path = directory.appendingPathComponent("shard\(index).jsonl").path
       let shard = try EptCheckBinary.run(
         options + ["--shard", "\(index)/\(shards)", "--format", "json", "--output", path])
-      #expect(shard.status == 0 || shard.status == 1)
+      // 2 too: under dpor a bug variant whose livelock is only a loop bound is inconclusive.
+      #expect([0, 1, 2].contains(shard.status))
       let records = Self.scenarios(try String(contentsOfFile: path, encoding: .utf8))
       // A dpor scenario is split among the shards; a stateful one is checked whole by one.
       let whole = Set(records.filter { $0.value["part"] == nil }.keys)
