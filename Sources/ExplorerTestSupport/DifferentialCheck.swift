@@ -38,7 +38,8 @@ public struct DifferentialCheck: Sendable {
       disagreements.append("dfs records and counterexamples disagree")
     }
     if dpor.executions != dpor.statisticsExecutions {
-      gaps.append("statistics say \(dpor.statisticsExecutions) executions, records \(dpor.executions)")
+      gaps.append(
+        "statistics say \(dpor.statisticsExecutions) executions, records \(dpor.executions)")
     }
     if dpor.formCount != dpor.forms.count {
       gaps.append("\(dpor.formCount - dpor.forms.count) redundant executions")
@@ -71,16 +72,20 @@ public struct DifferentialCheck: Sendable {
     var problems: [String] = []
     if other.finalStates != dfs.finalStates {
       problems.append(
-        "\(what) final states: \(dfs.finalStates.subtracting(other.finalStates).count) only in dfs, "
+        "\(what) final states: "
+          + "\(dfs.finalStates.subtracting(other.finalStates).count) only in dfs, "
           + "\(other.finalStates.subtracting(dfs.finalStates).count) only in \(what)")
     }
     if other.violations != dfs.violations {
       problems.append(
         "\(what) violations only in dfs: "
           + "\(dfs.violations.subtracting(other.violations).map(\.description).sorted()), "
-          + "only in \(what): \(other.violations.subtracting(dfs.violations).map(\.description).sorted())")
+          + "only in \(what): "
+          + "\(other.violations.subtracting(dfs.violations).map(\.description).sorted())")
     }
-    if other.deadlockStates != dfs.deadlockStates { problems.append("\(what) deadlocked states differ") }
+    if other.deadlockStates != dfs.deadlockStates {
+      problems.append("\(what) deadlocked states differ")
+    }
     if other.recordedViolations != dfs.recordedViolations {
       problems.append("\(what) violations in execution records differ")
     }

@@ -25,8 +25,8 @@ public struct ProgramGenerator: Sendable {
     /// 2-4 threads of 1-6 visible steps, locks and all (the corpus of `GeneratedProgramTests`).
     case standard
     /// 5 threads sharing 5-8 visible steps (assertions included) over 1-2 variables, without
-    /// locks, rich in `choose` and compare-and-exchange: many short threads whose choices and CAS steps race, the shape
-    /// that exposed the choice/sleep-set bug of issue 13.
+    /// locks, rich in `choose` and compare-and-exchange: many short threads whose choices and
+    /// CAS steps race, the shape that exposed the choice/sleep-set bug of issue 13.
     case wide
   }
 

@@ -89,9 +89,10 @@ struct ScenarioRun: Sendable {
       if timedOut { return .inconclusive("timed out before finding \(kind)") }
       // A search that was cut (at the depth bound, or where a retry loop passed its bound) or
       // sampled cannot tell that the violation is not there: a bound reached is no evidence.
-      if result.statistics.cutExecutions > 0 || !result.strategy.isExhaustive || result.mayMissStates
-      {
-        let others = kinds.isEmpty ? "" : " (found \(Array(Set(kinds)).sorted().joined(separator: ", ")))"
+      let s = result.statistics
+      if s.cutExecutions > 0 || !result.strategy.isExhaustive || result.mayMissStates {
+        let found = Array(Set(kinds)).sorted().joined(separator: ", ")
+        let others = kinds.isEmpty ? "" : " (found \(found))"
         return .inconclusive("\(kind) not found\(others); incomplete: \(completeness(result))")
       }
       if kinds.isEmpty { return .unexpected("expected violation \(kind), found none") }

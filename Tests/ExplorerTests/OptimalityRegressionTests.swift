@@ -55,8 +55,8 @@ import Testing
     let missing = try #require(Trace(compact: "1,2/1,0,2/1,2"))
     let replayed = try Replayer(system: program).replay(missing.steps)
     let letters = missing.steps.enumerated().compactMap { k, step -> Mazurkiewicz.Letter? in
-      guard case .enabled(let footprint, _) = program.status(of: step.thread, in: replayed.states[k])
-      else { return nil }
+      let status = program.status(of: step.thread, in: replayed.states[k])
+      guard case .enabled(let footprint, _) = status else { return nil }
       return Mazurkiewicz.Letter(thread: step.thread, choice: step.choice, footprint: footprint)
     }
     #expect(letters.count == missing.steps.count)
@@ -93,7 +93,9 @@ import Testing
       let steps = program.threads.joined().filter { !$0.isLocal }.count
       #expect((5...8).contains(steps), "seed \(seed)")
     }
-    let code = (UInt64(0)..<200).flatMap { ProgramGenerator.wide.program(seed: $0).threads.joined() }
+    let code = (UInt64(0)..<200).flatMap {
+      ProgramGenerator.wide.program(seed: $0).threads.joined()
+    }
     #expect(code.contains { if case .choose = $0 { true } else { false } })
     #expect(code.contains { if case .compareExchange = $0 { true } else { false } })
   }

@@ -56,7 +56,8 @@ import Testing
     // `expect ok` scenario must not have), and every trace is still run.
     let verdict = name == "store_buffering" ? "pass" : "fail"
     for options in [["--jobs", "1"], []] {
-      let run = try EptCheckBinary.run(["--strategy", "dpor", "--format", "json"] + options + [path])
+      let run = try EptCheckBinary.run(
+        ["--strategy", "dpor", "--format", "json"] + options + [path])
       #expect(run.status == (verdict == "pass" ? 0 : 1), "\(run.stderr)")
       let record = try Self.scenarioRecord(run.stdout)
       let statistics = try #require(record["statistics"] as? [String: Any])
@@ -65,7 +66,8 @@ import Testing
       #expect(record["verdict"] as? String == verdict)
     }
     // Split on two threads: the same verdict, each trace once (and maybe some blocked).
-    let split = try EptCheckBinary.run(["--strategy", "dpor", "--jobs", "2", "--format", "json", path])
+    let split = try EptCheckBinary.run(
+      ["--strategy", "dpor", "--jobs", "2", "--format", "json", path])
     let record = try Self.scenarioRecord(split.stdout)
     #expect(record["verdict"] as? String == verdict)
     let statistics = try #require(record["statistics"] as? [String: Any])

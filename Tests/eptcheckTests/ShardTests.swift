@@ -25,7 +25,8 @@ import Testing
     let whole = try EptCheckBinary.run(options + ["--jobs", "2", "--format", "json"])
     let single = Self.scenarios(whole.stdout)
     let unsplit = Self.scenarios(try EptCheckBinary.run(options + ["--format", "json"]).stdout)
-    #expect(unsplit.mapValues { $0["verdict"] as? String } == single.mapValues { $0["verdict"] as? String })
+    #expect(
+      unsplit.mapValues { $0["verdict"] as? String } == single.mapValues { $0["verdict"] as? String })
     let directory = try EptCheckBinary.temporaryDirectory()
     var paths: [String] = []
     var seen: Set<String> = []

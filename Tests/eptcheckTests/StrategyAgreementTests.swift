@@ -45,9 +45,12 @@ import Testing
     unbounded.merge(slow) { first, _ in first }
     let runs: [(name: String, verdicts: [String: String])] = [
       ("auto", auto), ("stateful", try Self.verdicts(["--strategy", "stateful"])),
-      ("dpor", unbounded), ("dpor --depth 12", try Self.verdicts(["--strategy", "dpor", "--depth", "12"])),
+      ("dpor", unbounded),
+      ("dpor --depth 12", try Self.verdicts(["--strategy", "dpor", "--depth", "12"])),
     ]
-    for run in runs { #expect(Set(run.verdicts.keys) == names, "\(run.name) checks every scenario") }
+    for run in runs {
+      #expect(Set(run.verdicts.keys) == names, "\(run.name) checks every scenario")
+    }
     for name in names.sorted() {
       #expect(auto[name] != "inconclusive", "auto gives the verdict of \(name)")
       for (i, a) in runs.enumerated() {
