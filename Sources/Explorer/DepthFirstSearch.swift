@@ -54,8 +54,7 @@
       var ending: ExecutionRecord<System.State>.Ending = .cut
       var final: [Violation] = []
       if enabled.isEmpty {
-        ending = blocked.isEmpty ? .finished : .deadlock
-        final = context.finalViolations(of: state, blocked: blocked)
+        (ending, final) = context.ending(of: state, blocked: blocked)
         let trace = steps.map { Trace.Step(thread: $0.thread, choice: $0.choice) }
         for violation in final { context.report(violation, steps: trace) }
       } else {

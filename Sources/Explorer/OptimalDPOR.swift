@@ -89,8 +89,10 @@
       inherited = sleep.count
     }
 
-    // Where the current execution first differs from the previous one (see RaceAnalysis).
+    // Where the current execution first differs from the previous one, and the meet of the
+    // clocks of the previous execution's events from there on (see RaceAnalysis).
     var fresh = floor
+    var previousTail = VectorClock.top
     exploration: while !context.shouldStop {
       refresh(&statuses, in: state)
       let atBound = bound.map { frames.count >= $0 } ?? false
@@ -106,8 +108,10 @@
       if next == nil {
         endExecution(
           &frames, states: states, state: state, statuses: statuses, atBound: atBound, fresh: fresh,
-          floor: floor)
+          previousTail: previousTail, floor: floor)
+        previousTail = .top
         while frames.count > floor, let top = frames.popLast() {
+          previousTail.meet(top.clock)
           stepsOfThread[Int(top.event.thread)] -= 1
           state = states.removeLast()
           sleep = top.sleep
@@ -208,7 +212,7 @@
   /// plants the wakeup sequences its races call for.
   @usableFromInline func endExecution(
     _ frames: inout [ExecutionNode], states: States, state: System.State, statuses: [StepStatus],
-    atBound: Bool, fresh: Int, floor: Int
+    atBound: Bool, fresh: Int, previousTail: VectorClock, floor: Int
   ) {
     var blocked: [Int] = []
     var enabled: [Int] = []
@@ -219,20 +223,19 @@
       case .enabled: enabled.append(thread)
       }
     }
-    let ending: ExecutionRecord<System.State>.Ending
+    var ending: ExecutionRecord<System.State>.Ending
     var violations: [Violation] = []
     if !enabled.isEmpty {
       ending = atBound ? .cut : .sleepSetBlocked
+      switch ending {
+      case .sleepSetBlocked: context.statistics.sleepSetBlocked += 1
+      default:
+        context.statistics.executions += 1
+        context.statistics.cutExecutions += 1
+      }
     } else {
-      ending = blocked.isEmpty ? .finished : .deadlock
-      violations = context.finalViolations(of: state, blocked: blocked)
-    }
-    switch ending {
-    case .sleepSetBlocked: context.statistics.sleepSetBlocked += 1
-    case .cut:
+      (ending, violations) = context.ending(of: state, blocked: blocked)
       context.statistics.executions += 1
-      context.statistics.cutExecutions += 1
-    case .finished, .deadlock: context.statistics.executions += 1
     }
     if !violations.isEmpty {
       let steps = frames.map { $0.event.traceStep }
@@ -248,6 +251,10 @@
           }, ending: ending, finalState: state,
           violations: frames.compactMap(\.violation) + violations))
     }
+    // Settled nodes: every event from `fresh` on, in this execution and the previous one,
+    // happens after theirs.
+    var settled = previousTail
+    for node in frames[min(fresh, frames.count)...] { settled.meet(node.clock) }
     // A sleep-set-blocked execution (possible only under a bound, where weak initials count as
     // initials) still holds races that no other execution may reverse: analyse it too, with its
     // pending steps, but without the last-slot races of a cut.
@@ -256,7 +263,8 @@
       Self.isExecutable(sequence, from: states[i], in: system)
     }
     frames.removeAll()  // leaves `analysis` the only owner, so planting does not copy the nodes
-    analysis.plantWakeupSequences(statuses: statuses, cut: ending == .cut, fresh: fresh)
+    analysis.plantWakeupSequences(
+      statuses: statuses, cut: ending == .cut && atBound, fresh: fresh, settled: settled)
     frames = analysis.nodes
   }
 

@@ -165,6 +165,7 @@ import Foundation
       total.statistics.sleepSetBlocked += s.sleepSetBlocked
       total.statistics.transitions += s.transitions
       total.statistics.cutExecutions += s.cutExecutions
+      total.statistics.loopBoundCuts += s.loopBoundCuts
       total.statistics.maxDepth = max(total.statistics.maxDepth, s.maxDepth)
       for counterexample in outcome.found {
         total.report(counterexample.violation, trace: counterexample.trace)

@@ -54,7 +54,8 @@ public struct Replayer<System: TransitionSystem> {
       case .enabled: anyEnabled = true
       }
     }
-    if !anyEnabled {
+    // A state the model cut (a thread stopped at a loop's bound) is judged for nothing.
+    if !anyEnabled && !system.isCut(state) {
       if !blocked.isEmpty {
         violations.append((steps.count, .deadlock(blocked: blocked.map { system.threadName($0) })))
       }

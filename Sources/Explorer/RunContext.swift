@@ -93,6 +93,20 @@ import Foundation
     return result
   }
 
+  /// How an execution in which no thread can move ends: cut, with nothing judged, when the model
+  /// stopped a thread at one of its own bounds (`TransitionSystem.isCut`); otherwise finished or
+  /// deadlocked, with the deadlock and the final check. Counts the cut, not the execution.
+  func ending(of state: System.State, blocked: [Int])
+    -> (ending: ExecutionRecord<System.State>.Ending, violations: [Violation])
+  {
+    if system.isCut(state) {
+      statistics.cutExecutions += 1
+      statistics.loopBoundCuts += 1
+      return (.cut, [])
+    }
+    return (blocked.isEmpty ? .finished : .deadlock, finalViolations(of: state, blocked: blocked))
+  }
+
   /// Closes the run: shrinks and validates every counterexample, fills in the statistics.
   @usableFromInline func finish() -> ExplorationResult {
     statistics.distinctStates = storedStates ?? stateHashes.count

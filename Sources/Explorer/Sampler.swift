@@ -33,8 +33,8 @@
           }
         }
         if enabled.isEmpty {
-          ending = blocked.isEmpty ? .finished : .deadlock
-          let final = context.finalViolations(of: state, blocked: blocked)
+          let final: [Violation]
+          (ending, final) = context.ending(of: state, blocked: blocked)
           let trace = steps.map { Trace.Step(thread: $0.thread, choice: $0.choice) }
           for violation in final { context.report(violation, steps: trace) }
           violations += final

@@ -179,12 +179,12 @@
       graph.enabledThreads[id] = mask
       if mask == 0 {
         context.statistics.executions += 1
-        let violations = context.finalViolations(of: node.state, blocked: blocked)
+        let (ending, violations) = context.ending(of: node.state, blocked: blocked)
         if !violations.isEmpty {
           let path = graph.path(to: node.id)
           for violation in violations { context.report(violation, steps: path) }
         }
-        observe(node, graph, blocked.isEmpty ? .finished : .deadlock, violations)
+        observe(node, graph, ending, violations)
         continue
       }
       if let bound, node.depth >= bound {

@@ -10,8 +10,11 @@ public struct Statistics: Sendable, Hashable, Codable {
   public var distinctStates = 0
   /// The longest execution, in visible steps.
   public var maxDepth = 0
-  /// Executions cut short by the depth bound.
+  /// Executions cut short by the depth bound or by a bound of the model (`loopBoundCuts`).
   public var cutExecutions = 0
+  /// Executions the model cut by stopping a thread at a retry loop's `bound`
+  /// (`TransitionSystem.isCut`); also counted in `cutExecutions`.
+  public var loopBoundCuts = 0
   /// Wall time in seconds.
   public var elapsed = 0.0
 

@@ -57,6 +57,13 @@ public protocol TransitionSystem: Sendable {
   /// it to keep every non-progress cycle).
   func isProgress(of thread: Int, in state: State) -> Bool
 
+  /// Whether the model cut the execution in `state`: it stopped a thread at a bound of its own
+  /// (a retry loop past its `bound`), so the execution is incomplete, as one cut at the depth
+  /// bound is. Reaching such a bound is not evidence of anything: an execution that ends in such
+  /// a state counts as cut, and neither a deadlock nor the final check is judged on it. A model
+  /// reports the stopped thread as finished, so that the others run on.
+  func isCut(_ state: State) -> Bool
+
   /// An equal system that shares no reference-counted storage with this one, for another thread
   /// of a parallel run. Swift's reference counts are atomic: threads that keep retaining the same
   /// arrays and objects contend for their cache lines even though they only read them.
@@ -68,5 +75,6 @@ extension TransitionSystem {
   public func checkFinal(_ state: State) -> Violation? { nil }
   public func describeStep(of thread: Int, in state: State) -> String { "step" }
   public func isProgress(of thread: Int, in state: State) -> Bool { false }
+  public func isCut(_ state: State) -> Bool { false }
   public func replica() -> Self { self }
 }

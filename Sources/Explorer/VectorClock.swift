@@ -20,6 +20,16 @@ public struct VectorClock: Hashable, Sendable {
     counts = pointwiseMax(counts, other.counts)
   }
 
+  /// A clock that covers every step: the identity of `meet`.
+  public static let top = VectorClock(counts: SIMD16(repeating: .max))
+
+  @inlinable init(counts: SIMD16<UInt16>) { self.counts = counts }
+
+  /// The pointwise minimum: a step is covered by the result exactly when both clocks cover it.
+  @inlinable public mutating func meet(_ other: VectorClock) {
+    counts = pointwiseMin(counts, other.counts)
+  }
+
   /// Whether the `index`-th step (1-based) of `thread` happens before (or is) this clock's step.
   @inlinable public func covers(thread: Int, index: Int) -> Bool {
     Int(counts[thread]) >= index

@@ -20,10 +20,26 @@ public struct ProgramGenerator: Sendable {
   /// interleaving budget only limits the program's size.
   public var loops: Bool
 
-  public init(interleavingBudget: Int = 3_000, loops: Bool = false) {
+  /// The kind of program drawn.
+  public enum Shape: String, Sendable, CaseIterable {
+    /// 2-4 threads of 1-6 visible steps, locks and all (the corpus of `GeneratedProgramTests`).
+    case standard
+    /// 5 threads sharing 5-8 visible steps (assertions included) over 1-2 variables, without
+    /// locks, rich in `choose` and compare-and-exchange: many short threads whose choices and
+    /// CAS steps race, the shape that exposed the choice/sleep-set bug of issue 13.
+    case wide
+  }
+
+  public var shape: Shape
+
+  public init(interleavingBudget: Int = 3_000, loops: Bool = false, shape: Shape = .standard) {
     self.interleavingBudget = interleavingBudget
     self.loops = loops
+    self.shape = shape
   }
+
+  /// The generator of `.wide` programs, with a budget that admits most of them.
+  public static let wide = ProgramGenerator(interleavingBudget: 60_000, shape: .wide)
 
   /// The program for `seed`.
   public func program(seed: UInt64) -> MiniProgram {
@@ -55,6 +71,7 @@ public struct ProgramGenerator: Sendable {
   }
 
   private func draw(_ random: inout Draw, seed: UInt64) -> MiniProgram? {
+    if shape == .wide { return drawWide(&random, seed: seed) }
     let threadCount = 2 + random.below(3)
     let variables = 1 + random.below(3)
     let locks = random.below(3)
@@ -90,9 +107,42 @@ public struct ProgramGenerator: Sendable {
     return program
   }
 
+  /// A `.wide` program: five threads, 5-8 visible steps in all, no locks.
+  private func drawWide(_ random: inout Draw, seed: UInt64) -> MiniProgram? {
+    let threadCount = 5
+    let variables = 1 + random.below(2)
+    var steps = [Int](repeating: 1, count: threadCount)
+    for _ in 0..<random.below(4) { steps[random.below(threadCount)] += 1 }
+    let threads = steps.enumerated().map { t, count in
+      thread(
+        t, steps: count, variables: variables, locks: 0, reversed: false, &random,
+        mix: Self.wideMix, room: count + 1)
+    }
+    // Assertions after reads are steps of their own: redraw programs that grew past 8.
+    guard threads.joined().filter({ !$0.isLocal }).count <= 8 else { return nil }
+    var expectations: [(variable: Int, value: Int, message: String)] = []
+    if random.chance(1, in: 4) {
+      let x = random.below(variables)
+      let v = random.below(3)
+      expectations.append((x, v, "x\(x) ends as \(v)"))
+    }
+    let initialValues = (0..<variables).map { _ in random.chance(1, in: 3) ? 1 : 0 }
+    let program = MiniProgram(
+      name: "generated(seed: \(seed), shape: wide)", variables: variables, locks: 0,
+      initialValues: initialValues, threads: threads, finalExpectations: expectations)
+    guard Self.interleavingBound(of: program) <= interleavingBudget else { return nil }
+    return program
+  }
+
+  /// How an access is drawn: twelve slots for load, store, compare-and-exchange, `choose` and
+  /// assertion (the standard shape's), or the wide shape's, with more choices and CAS.
+  private static let standardMix = [0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 4]
+  private static let wideMix = [0, 0, 1, 1, 2, 2, 2, 2, 3, 3, 3, 4]
+
   /// One thread of about `steps` visible steps.
   private func thread(
-    _ t: Int, steps: Int, variables: Int, locks: Int, reversed: Bool, _ random: inout Draw
+    _ t: Int, steps: Int, variables: Int, locks: Int, reversed: Bool, _ random: inout Draw,
+    mix: [Int] = standardMix, room: Int = 6
   ) -> [MiniProgram.Instruction] {
     // Plan the visible operations first, then sprinkle local branches between them.
     enum Op {
@@ -139,16 +189,16 @@ public struct ProgramGenerator: Sendable {
       case .access:
         let register = random.below(2)
         let x = random.below(variables)
-        switch random.below(12) {
-        case 0..<4:
+        switch mix[random.below(12)] {
+        case 0:
           code.append(.load(register: register, variable: x))
           loaded.insert(register)
-        case 4..<7:
+        case 1:
           let value: MiniProgram.Operand =
             loaded.isEmpty || random.chance(1, in: 2)
             ? .constant(1 + random.below(2)) : .register(loaded.min()!, plus: 1)
           code.append(.store(variable: x, value: value))
-        case 7..<10:
+        case 2:
           let expected: MiniProgram.Operand =
             loaded.contains(register) && random.chance(1, in: 2)
             ? .register(register, plus: 0) : .constant(random.below(2))
@@ -157,7 +207,7 @@ public struct ProgramGenerator: Sendable {
           code.append(
             .compareExchange(register: register, variable: x, expected: expected, new: new))
           loaded.insert(register)
-        case 10:
+        case 3:
           code.append(.choose(register: register, count: 2))
           loaded.insert(register)
         default:
@@ -175,7 +225,7 @@ public struct ProgramGenerator: Sendable {
           case 0, 1:
             code.append(.jumpIfEqual(register: r, value: 0, target: -1))
             pendingJumps.append((code.count - 1, 1 + random.below(2), r, random.below(2)))
-          case 2 where code.filter({ !$0.isLocal }).count + (ops.count - k - 1) < 6:
+          case 2 where code.filter({ !$0.isLocal }).count + (ops.count - k - 1) < room:
             // An assertion is a visible step of its own: only where the thread has room for it.
             code.append(
               .assertEqual(register: r, value: random.below(2), message: "r\(r) as expected"))

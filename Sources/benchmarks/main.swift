@@ -2,6 +2,7 @@
 //
 //     swift run -c release benchmarks            (everything)
 //     swift run -c release benchmarks stateful   (the stateful search only)
+//     swift run -c release benchmarks sweep --seeds 0..<50000   (dpor against dfs, see Sweep)
 //
 // Rates depend on the machine and its load, so they are reported here rather than checked by
 // tests (tests check counts). `eptcheck bench` gives the figures of the spec scenarios.
@@ -38,6 +39,16 @@ func rawStepsPerSecond<S: TransitionSystem>(_ system: S, steps target: Int) -> D
 }
 
 func figure(_ rate: Double) -> String { "\((rate / 1e4).rounded() / 100) M steps/s" }
+
+/// `benchmarks sweep`: differential and optimality checks on generated programs (see `Sweep`).
+if CommandLine.arguments.dropFirst().first == "sweep" {
+  do {
+    exit(try Sweep(arguments: CommandLine.arguments.dropFirst(2)).run() ? 0 : 1)
+  } catch {
+    print(error)
+    exit(64)
+  }
+}
 
 /// `benchmarks profile`: only a long DPOR run, for a profiler.
 if CommandLine.arguments.dropFirst().first == "profile" {

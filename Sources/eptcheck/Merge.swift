@@ -170,6 +170,7 @@ extension EptCheck {
         statistics.sleepSetBlocked += s.sleepSetBlocked
         statistics.transitions += s.transitions
         statistics.cutExecutions += s.cutExecutions
+        statistics.loopBoundCuts += s.loopBoundCuts
         statistics.maxDepth = max(statistics.maxDepth, s.maxDepth)
         // The parts' state sets overlap: the largest is a lower bound on the whole.
         statistics.distinctStates = max(statistics.distinctStates, s.distinctStates)

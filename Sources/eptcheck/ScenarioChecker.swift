@@ -5,12 +5,14 @@ import Spec
 
 /// Runs the explorer on scenarios, on up to `jobs` threads, and renders their counterexamples.
 ///
-/// `dpor` and `dfs` split each scenario into subtrees (`Partition`) whose split does not depend
-/// on `jobs` or on the shard: the subtrees run on up to `jobs` threads, and a shard explores its
-/// share of every scenario's subtrees. Strategies that cannot be split run a scenario whole, on
-/// one thread, in the shard that owns it (scenario `k`, in load order, belongs to shard
-/// `k mod N + 1`). Counts and verdicts are therefore the same for every `jobs`, and the shards'
-/// add up to one run's.
+/// With one thread and one shard, `dpor` and `dfs` explore each scenario whole. With more,
+/// they split it into subtrees (`Partition`) whose split does not depend on `jobs` or on the
+/// shard: the subtrees run on up to `jobs` threads, and a shard explores its share of every
+/// scenario's subtrees. Strategies that cannot be split run a scenario whole, on one thread, in
+/// the shard that owns it (scenario `k`, in load order, belongs to shard `k mod N + 1`). Verdicts
+/// are therefore the same for every `jobs` and shard count; the counts of a split run are the
+/// same for every `jobs` above 1 and every shard count, the shards' add up to one split run's,
+/// and the whole search (one thread, one shard) runs one execution per Mazurkiewicz trace.
 struct ScenarioChecker: Sendable {
   let spec: LoadedSpec
   let specName: String
@@ -100,7 +102,13 @@ struct ScenarioChecker: Sendable {
       scenario: scenario, result: result, traces: traces, requireComplete: requireComplete, part: part)
   }
 
-  /// Whether the strategy's exploration is split into subtrees.
+  /// Whether `dpor` and `dfs` split a scenario into subtrees: only when they run on several
+  /// threads or in several shards. One thread and one shard run the whole search, which is the
+  /// optimal one (one execution per Mazurkiewicz trace, none sleep-set blocked); the split is not
+  /// (see `Partition`), so its counts are those of every `--jobs` above 1 and every `--shard`.
+  var splits: Bool { jobs > 1 || shard != nil }
+
+  /// Whether the strategy's exploration can be split into subtrees.
   static func isSplit(_ strategy: Strategy) -> Bool {
     switch strategy {
     case .dpor, .dfs: return true
@@ -120,7 +128,7 @@ struct ScenarioChecker: Sendable {
   {
     let system = spec.system(for: scenario, loopBounds: Self.enforcesLoopBounds(configuration))
     do {
-      guard Self.isSplit(configuration.strategy) else {
+      guard Self.isSplit(configuration.strategy), splits else {
         return .success(try Explorer.explore(system, configuration: configuration))
       }
       let partition = Partition.standard(shard: (shard?.index ?? 1) - 1, of: shard?.count ?? 1)

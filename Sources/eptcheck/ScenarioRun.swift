@@ -87,6 +87,14 @@ struct ScenarioRun: Sendable {
     case .violation(let kind):
       if kinds.contains(kind) { return .asExpected }
       if timedOut { return .inconclusive("timed out before finding \(kind)") }
+      // A search that was cut (at the depth bound, or where a retry loop passed its bound) or
+      // sampled cannot tell that the violation is not there: a bound reached is no evidence.
+      let s = result.statistics
+      if s.cutExecutions > 0 || !result.strategy.isExhaustive || result.mayMissStates {
+        let found = Array(Set(kinds)).sorted().joined(separator: ", ")
+        let others = kinds.isEmpty ? "" : " (found \(found))"
+        return .inconclusive("\(kind) not found\(others); incomplete: \(completeness(result))")
+      }
       if kinds.isEmpty { return .unexpected("expected violation \(kind), found none") }
       return .unexpected(
         "expected violation \(kind), found \(Array(Set(kinds)).sorted().joined(separator: ", "))")
@@ -103,10 +111,16 @@ struct ScenarioRun: Sendable {
     if result.completion == .timedOut { return "timed out" }
     if !result.strategy.isExhaustive { return "sampled (\(result.strategy.name)), not exhaustive" }
     if result.completion == .stoppedAtViolation { return "stopped at the first violation" }
-    if result.statistics.cutExecutions > 0, let bound = result.depthBound {
-      return "bounded at depth \(bound): \(result.statistics.cutExecutions) executions cut"
+    let s = result.statistics
+    let atDepth = s.cutExecutions - s.loopBoundCuts
+    var cuts: [String] = []
+    if atDepth > 0, let bound = result.depthBound {
+      cuts.append("bounded at depth \(bound): \(atDepth) executions cut")
     }
-    return "complete"
+    if s.loopBoundCuts > 0 {
+      cuts.append("bounded by retry-loop bounds: \(s.loopBoundCuts) executions cut")
+    }
+    return cuts.isEmpty ? "complete" : cuts.joined(separator: "; ")
   }
 }
 

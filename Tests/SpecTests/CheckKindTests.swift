@@ -15,9 +15,9 @@ import Testing
   struct Case: Sendable, CustomStringConvertible {
     var file: String
     var kind: String
-    /// The complete search that shows the violation. A frozen SPTE left behind makes the
-    /// faulting vCPU retry forever, so the stateful search sees a livelock and never the end of
-    /// the execution; bounded retry loops under dpor reach the end, where the leftover shows.
+    /// The complete search that shows the violation. (The frozen-leftover trigger takes one
+    /// fault without the retry loop, so that its execution really ends: through the loop the
+    /// vCPU would spin on its own frozen SPTE, a livelock, and a loop's bound only cuts.)
     var strategy: Strategy
     var description: String { kind }
   }

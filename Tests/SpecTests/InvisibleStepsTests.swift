@@ -202,12 +202,14 @@ import Testing
       spins, configuration: Configuration(strategy: .stateful(shortest: true)))
     #expect(cycle.counterexamples.map(\.violation.kind) == ["unbounded-retry"])
     #expect(cycle.counterexamples.first?.trace.steps.count == 1)
+    // Under dpor the loop's bound cuts the one execution: a bound is no livelock.
     let bounded = try Explorer.explore(
       spec.system(for: try #require(spec.scenario(named: "spins"))),
       configuration: Configuration(strategy: .dpor))
-    #expect(bounded.counterexamples.map(\.violation.message) == [
-      "t in spin at l.ept:3:15: while (READ_ONCE(x) == 0) passed its bound of 3 iterations"
-    ])
+    #expect(bounded.counterexamples.isEmpty)
+    #expect(bounded.statistics.executions == 1)
+    #expect(bounded.statistics.cutExecutions == 1)
+    #expect(bounded.statistics.loopBoundCuts == 1)
     let unlocks = try Explorer.explore(
       spec.system(for: try #require(spec.scenario(named: "unlocks"))),
       configuration: Configuration(strategy: .dpor))

@@ -15,7 +15,10 @@ extension Compiler {
     }
     if walker.bugsVM { fixed.insert(object: Library.vmBuggedCell, mode: .write) }
     for object in walker.implicitWrites { fixed.insert(object: object, mode: .write) }
-    if walker.acquiresLock || condition != nil { fixed.markBlocking() }
+    // A region that can wait: a lock it takes, or an `await` anywhere in it (issue 13: an
+    // `atomic` holding an `await` was taken for one that is always enabled, and ran with the
+    // condition false). The walk above has added the condition's reads to the footprint.
+    if walker.acquiresLock || walker.awaits || condition != nil { fixed.markBlocking() }
     var pointers: [(slot: Int32, exclusive: Bool)] = []
     var everything = walker.everything
     for (name, exclusive) in walker.dereferences {

@@ -15,6 +15,9 @@ extension Compiler {
     var implicitWrites: Set<Int> = []
     /// Whether the region takes a lock (and so may have to wait for it).
     var acquiresLock = false
+    /// Whether the region holds an `await`, itself or in a function it calls: the whole region
+    /// then waits until the condition holds where the `await` stands.
+    var awaits = false
     /// Names declared inside the region or the callee being walked, innermost last.
     private var declared: [Set<String>] = [[]]
     /// Whether the walk is inside a called function (its locals are not the frame's).
@@ -51,7 +54,10 @@ extension Compiler {
         expression(value, writes: false)
       case .increment(let target, _):
         expression(target, writes: true)
-      case .expression(let e), .await(let e):
+      case .expression(let e):
+        expression(e, writes: false)
+      case .await(let e):
+        awaits = true
         expression(e, writes: false)
       case .ifElse(let condition, let then, let otherwise):
         expression(condition, writes: false)

@@ -67,6 +67,10 @@ extension Machine {
         return .enabled(Footprint([(program.vmBuggedCell, .write)]), choices: 1)
       }
       return .enabled(.empty, choices: 1)
+    case .loopCheck:
+      // Parked here only when the next iteration would pass the loop's bound: the model stops
+      // the thread and cuts the execution (`ScenarioSystem.isCut`); the others run on.
+      return .finished
     case .atomicBegin(let end), .awaitBegin(let end):
       // An atomic block that takes no lock is always enabled, and its footprint is fixed: no
       // need to run it to find out (see RegionFootprint).

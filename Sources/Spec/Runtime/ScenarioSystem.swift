@@ -156,6 +156,17 @@ public struct ScenarioSystem: TransitionSystem {
     return nil
   }
 
+  /// Whether some thread stopped at a retry loop's `bound` (stateless strategies only): the
+  /// execution is cut there, as at the depth bound; a loop past its bound is not a livelock.
+  public func isCut(_ state: State) -> Bool {
+    state.threads.contains { entry in
+      let ts = entry.thread
+      guard ts.pc >= 0, ts.fault == .none, Int(ts.pc) < program.ops.count else { return false }
+      if case .loopCheck = program.ops[Int(ts.pc)] { return true }
+      return false
+    }
+  }
+
   /// Whether the step `thread` is parked at belongs to a function marked `@progress`: cycles
   /// through such steps are not livelocks.
   public func isProgress(of thread: Int, in state: State) -> Bool {
