@@ -32,7 +32,7 @@ enum Failure: Error, CustomStringConvertible {
 
   /// Prints the failure to stderr and leaves with its exit code.
   func exit() -> ExitCode {
-    Terminal.standardError.write(description + "\n")
+    Terminal.standardError.write(description.escapingControlCharacters(keepingNewlines: true) + "\n")
     return exitCode
   }
 }
