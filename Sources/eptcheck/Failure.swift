@@ -32,7 +32,8 @@ enum Failure: Error, CustomStringConvertible {
 
   /// Prints the failure to stderr and leaves with its exit code.
   func exit() -> ExitCode {
-    Terminal.standardError.write(description.escapingControlCharacters(keepingNewlines: true) + "\n")
+    let shown = description.escapingControlCharacters(keepingNewlines: true)
+    Terminal.standardError.write(shown + "\n")
     return exitCode
   }
 }

@@ -122,7 +122,8 @@ extension EptCheck {
         let width = records.map(\.name.count).max() ?? 0
         for scenario in records {
           var line = scenario.verdict == "fail" ? "FAIL" : scenario.verdict
-          line = line.padded(to: 12) + " " + scenario.name.escapingControlCharacters().padded(to: width)
+          let name = scenario.name.escapingControlCharacters()
+          line = line.padded(to: 12) + " " + name.padded(to: width)
           line += "  \(scenario.statistics.executions) executions, \(scenario.statistics.transitions) steps, "
           line += scenario.completeness
           if let reason = scenario.reason { line += " (\(reason.escapingControlCharacters()))" }
@@ -196,9 +197,10 @@ extension EptCheck {
           ("strategy", part.strategy ?? "none", first.strategy ?? "none"),
           ("location", "\(part.location)", "\(first.location)"),
         ] where mine != theirs {
+          let (this, that) = (part.part ?? "?", first.part ?? "?")
           throw MergeError(
-            message:
-              "scenario '\(first.name)': part \(part.part ?? "?") has \(what) \(mine), part \(first.part ?? "?") has \(theirs): they are not parts of one run")
+            message: "scenario '\(first.name)': part \(this) has \(what) \(mine), "
+              + "part \(that) has \(theirs): they are not parts of one run")
         }
       }
       var statistics = Statistics()

@@ -42,7 +42,7 @@ extension EptCheck {
       case .text:
         try ReportOutput.write(
           TextReport(color: Terminal.standardOutput.allowsColor).renderTrace(rendered, scenario: scenario)
-            + "reproduced: \(rendered.violation)\n")
+            + "reproduced: \("\(rendered.violation)".escapingControlCharacters())\n")
       case .json, .html:
         let header = ReportHeader(
           version: EptCheck.version, paths: paths, strategy: "replay", depth: nil, jobs: 1,

@@ -104,8 +104,8 @@ struct ScenarioChecker: Sendable {
     }
     progress.finished(scenario: scenario.name)
     var run = ScenarioRun(
-      scenario: scenario, result: result, traces: traces, requireComplete: requireComplete, part: part,
-      limits: limits)
+      scenario: scenario, result: result, traces: traces, requireComplete: requireComplete,
+      part: part, limits: limits)
     run.peakResidentBytes = ResidentMemory.peak()
     return run
   }

@@ -74,7 +74,8 @@ struct TextReport {
       out += "  (+ marks invisible steps: no other thread can touch what they touch, so they run inside the step above)\n"
     }
     if trace.invisibleAtStart.contains(where: { !$0.isEmpty }) {
-      cells.append(trace.invisibleAtStart.map { $0.map { ("+ " + $0).escapingControlCharacters() } })
+      cells.append(
+        trace.invisibleAtStart.map { $0.map { ("+ " + $0).escapingControlCharacters() } })
     }
     for step in trace.steps {
       var lines: [String] = []

@@ -191,13 +191,16 @@ import Testing
       let lines = try records.map {
         String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self)
       }
-      try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+      let text = lines.joined(separator: "\n") + "\n"
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
       return path
     }
   }
 
   /// Changes `field` of the statistics of the scenario record of `report`.
-  static func setStatistic(_ reports: inout [[[String: Any]]], _ report: Int, _ field: String, _ value: Int) {
+  static func setStatistic(
+    _ reports: inout [[[String: Any]]], _ report: Int, _ field: String, _ value: Int
+  ) {
     for (k, record) in reports[report].enumerated() where record["kind"] as? String == "scenario" {
       var statistics = record["statistics"] as! [String: Any]
       statistics[field] = value
@@ -325,6 +328,14 @@ import Testing
     #expect(result.stdout.contains(#"assertion failed: pwn \x1b]0;pwned\x07 \u{202e}end"#))
     #expect(!result.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
     #expect(!result.stdout.contains("\u{202E}"))
+    // And when the trace is replayed.
+    let report = path + ".jsonl"
+    _ = try EptCheckBinary.run([path, "--format", "json", "--output", report], killAfter: 120)
+    let replayed = try EptCheckBinary.run(["replay", report, path], killAfter: 120)
+    #expect(replayed.status == 0)
+    #expect(replayed.stdout.contains(#"reproduced: assertion: a in w at "#))
+    #expect(replayed.stdout.contains(#"assertion failed: pwn \x1b]0;pwned\x07 \u{202e}end"#))
+    #expect(!replayed.stdout.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
   }
 
   // Row 12: merge --format html printed text.

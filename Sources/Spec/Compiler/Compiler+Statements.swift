@@ -358,7 +358,8 @@ extension Compiler {
     guard limit + delta >= Int128(Int64.min), limit + delta <= Int128(Int64.max) else {
       sink.error(
         condition.location,
-        "loop bound out of range: the counter would step past \(limitValue.bits) by \(delta) and overflow")
+        "loop bound out of range: the counter would step past \(limitValue.bits) by \(delta) "
+          + "and overflow")
       return 1
     }
     var count: Int128

@@ -136,7 +136,8 @@ public final class LoadedSpec: Sendable {
       entries += 1
       if entries > maxDirectoryEntries {
         sink.error(
-          where_, "more than \(maxDirectoryEntries) entries under this directory: not a spec directory")
+          where_,
+          "more than \(maxDirectoryEntries) entries under this directory: not a spec directory")
         return []
       }
       if relative.hasSuffix(".ept") {
