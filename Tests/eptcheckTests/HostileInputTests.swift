@@ -295,7 +295,7 @@ import Testing
   }
 
   // Row 9: the default strategy overran a short timeout by seconds.
-  @Test(arguments: [[String](), ["--state-budget", "2000"]])
+  @Test(arguments: [[String](), ["--state-budget", "50"]])
   func theDefaultStrategyStopsAtItsTimeout(options: [String]) throws {
     let path = try Self.spec(Self.explosion)
     let result = try EptCheckBinary.run(["--timeout", "1", path] + options, killAfter: 120)
