@@ -24,12 +24,15 @@ public struct Configuration: Sendable {
   /// compaction): less memory a state, at a small risk of missing states, which the result
   /// reports (`ExplorationResult.mayMissStates`).
   public var hashCompaction: Bool
+  /// Stops the exploration when the process's resident memory exceeds this many bytes (`nil`:
+  /// no limit); the result is then incomplete (`ExplorationResult.Completion.exceededMemoryLimit`).
+  public var memoryLimit: Int?
 
   public init(
     strategy: Strategy = .dpor, depthBound: Int? = nil, stopAtFirstViolation: Bool = false,
     timeout: Double? = nil, shrink: Bool = true, progress: (@Sendable (ExplorationProgress) -> Void)? = nil,
     progressInterval: Double = 0.25, countDistinctStates: Bool = true, stateBudget: Int? = nil,
-    sleepSets: Bool = true, hashCompaction: Bool = false
+    sleepSets: Bool = true, hashCompaction: Bool = false, memoryLimit: Int? = nil
   ) {
     self.strategy = strategy
     self.depthBound = depthBound
@@ -42,6 +45,7 @@ public struct Configuration: Sendable {
     self.stateBudget = stateBudget
     self.sleepSets = sleepSets
     self.hashCompaction = hashCompaction
+    self.memoryLimit = memoryLimit
   }
 }
 

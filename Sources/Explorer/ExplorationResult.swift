@@ -22,6 +22,8 @@ public struct ExplorationResult: Sendable {
     case stoppedAtViolation
     /// The stateful search stored as many states as `stateBudget` allows and gave up.
     case exceededStateBudget
+    /// The process's resident memory exceeded `Configuration.memoryLimit`.
+    case exceededMemoryLimit
   }
 
   public var statistics: Statistics

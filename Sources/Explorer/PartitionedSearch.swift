@@ -170,7 +170,9 @@ import Foundation
       for counterexample in outcome.found {
         total.report(counterexample.violation, trace: counterexample.trace)
       }
-      if outcome.stopReason == .timedOut { total.stopReason = .timedOut }
+      if outcome.stopReason == .timedOut || outcome.stopReason == .exceededMemoryLimit {
+        total.stopReason = total.stopReason ?? outcome.stopReason
+      }
     }
     return total.finish()
   }
@@ -197,6 +199,8 @@ import Foundation
     }
     if let timeout = configuration.timeout, context.elapsed >= timeout {
       context.stopReason = .timedOut
+    } else if context.exceedsMemoryLimit {
+      context.stopReason = .exceededMemoryLimit
     } else {
       explore(context, subtree)
     }

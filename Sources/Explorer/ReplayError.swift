@@ -10,6 +10,8 @@ public enum ReplayError: Error, Equatable, Sendable, CustomStringConvertible {
   case violationNotReproduced(expected: Violation, observed: [Violation])
   /// A lasso trace whose loop does not return to the state where it starts.
   case loopNotClosed(loopStart: Int)
+  /// A lasso trace whose `loopStart` is not the index of one of its steps.
+  case loopStartOutOfRange(loopStart: Int, steps: Int)
 
   public var description: String {
     switch self {
@@ -26,6 +28,8 @@ public enum ReplayError: Error, Equatable, Sendable, CustomStringConvertible {
       return "the trace does not reproduce \(expected) (replay shows: \(seen))"
     case .loopNotClosed(let loopStart):
       return "the loop starting at step \(loopStart) does not return to the state it started from"
+    case .loopStartOutOfRange(let loopStart, let steps):
+      return "loopStart \(loopStart) is not the index of a step (the trace has \(steps) steps)"
     }
   }
 }

@@ -67,9 +67,12 @@ public struct Replayer<System: TransitionSystem> {
   /// Replays a trace and checks that it shows the violation it records; for a lasso (a trace
   /// with `loopStart`), that the loop returns to the state it started from.
   public func validate(_ trace: Trace) throws(ReplayError) -> Outcome {
+    if let loopStart = trace.loopStart, !(0..<trace.steps.count).contains(loopStart) {
+      throw .loopStartOutOfRange(loopStart: loopStart, steps: trace.steps.count)
+    }
     let outcome = try replay(trace.steps)
     if let loopStart = trace.loopStart {
-      guard loopStart < trace.steps.count, outcome.states[loopStart] == outcome.finalState else {
+      guard outcome.states[loopStart] == outcome.finalState else {
         throw .loopNotClosed(loopStart: loopStart)
       }
       return outcome

@@ -14,6 +14,8 @@ import Foundation
   /// When the run started, in `DispatchTime` nanoseconds; subtrees of one partitioned run share it.
   let start: UInt64
   private var nextProgress: Double
+  /// When resident memory is read next (it costs a system call, so not at every clock check).
+  private var nextMemoryCheck = 0.0
   /// The states a stateful search stored; replaces the hash count when set.
   var storedStates: Int? = nil
   /// Set by a stateful search with hash compaction.
@@ -42,12 +44,13 @@ import Foundation
     if configuration.countDistinctStates { stateHashes.insert(state.hashValue) }
   }
 
-  /// Accounts for one executed step and checks the clock now and then.
+  /// Accounts for one executed step and checks the clock now and then (every 64 steps: a step
+  /// of a big model can take tens of microseconds, and the clock costs tens of nanoseconds).
   @inlinable func didStep(depth: Int) {
     statistics.transitions += 1
     if depth > statistics.maxDepth { statistics.maxDepth = depth }
     stepsSinceClockCheck += 1
-    if stepsSinceClockCheck >= 512 {
+    if stepsSinceClockCheck >= 64 {
       stepsSinceClockCheck = 0
       checkClock()
     }
@@ -58,6 +61,10 @@ import Foundation
     if let timeout = configuration.timeout, now >= timeout, stopReason == nil {
       stopReason = .timedOut
     }
+    if configuration.memoryLimit != nil, now >= nextMemoryCheck {
+      nextMemoryCheck = now + 0.02
+      if stopReason == nil, exceedsMemoryLimit { stopReason = .exceededMemoryLimit }
+    }
     if let progress = configuration.progress, now >= nextProgress {
       nextProgress = now + configuration.progressInterval
       progress(
@@ -65,6 +72,14 @@ import Foundation
           executions: statistics.executions, transitions: statistics.transitions,
           violations: found.count, elapsed: now))
     }
+  }
+
+  /// Whether the process's resident memory is above `Configuration.memoryLimit`.
+  var exceedsMemoryLimit: Bool {
+    guard let limit = configuration.memoryLimit, let resident = ResidentMemory.current() else {
+      return false
+    }
+    return resident > limit
   }
 
   /// Records a violation raised at the end of `steps`; returns whether it was new.

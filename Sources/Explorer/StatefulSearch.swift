@@ -195,6 +195,9 @@
       }
       // The sleep set grows with each thread expanded: later siblings need not run its step first.
       var asleep = node.sleep & mask
+      // A first expansion has no stored edges to find: looking for them would cost time
+      // quadratic in the state's choices.
+      let expandedBefore = !graph.edges[id].isEmpty
       if asleep != 0 {
         if graph.recordsSleepingEdges {
           recordSleepingEdges(of: node.id, asleep, node.state, &graph, &frontier)
@@ -219,7 +222,8 @@
         }
         let progress = system.isProgress(of: thread, in: node.state)
         for choice in 0..<choiceCounts[thread] {
-          let known = graph.edge(from: node.id, thread: thread, choice: choice)
+          let known =
+            expandedBefore ? graph.edge(from: node.id, thread: thread, choice: choice) : nil
           if let known, !needsVisit(known.target, sleep: childSleep, depth: childDepth, graph) {
             continue
           }
@@ -231,6 +235,8 @@
               violation,
               steps: graph.path(to: node.id) + [Trace.Step(thread: thread, choice: choice)])
           }
+          // A step of a huge expansion can be the one that runs out of time or memory.
+          if let reason = context.stopReason, reason != .stoppedAtViolation { break expansion }
           if let known {
             visit(
               known.target, state: next, sleep: childSleep, depth: childDepth,

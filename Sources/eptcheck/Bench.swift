@@ -97,7 +97,7 @@ extension EptCheck {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for figure in figures {
-          Terminal.standardOutput.write(String(decoding: try encoder.encode(figure), as: UTF8.self) + "\n")
+          try ReportOutput.write(String(decoding: try encoder.encode(figure), as: UTF8.self) + "\n")
         }
         return
       }
@@ -119,7 +119,7 @@ extension EptCheck {
         out += String(format: "\n%@ on %d threads: %.2f times as fast as on one", f.workload, f.jobs, speedup)
         out += String(format: " (%.0f steps/s per thread)\n", f.stepsPerSecond / Double(f.jobs))
       }
-      Terminal.standardOutput.write(out)
+      try ReportOutput.write(out)
     }
 
     /// Explores one workload with DPOR as `eptcheck` does (split into subtrees), bounded at

@@ -35,8 +35,20 @@ extension EptCheck {
 
     @Option(
       name: .customLong("state-budget"),
-      help: "With --strategy auto, the most states a complete check may store before dpor takes over.")
-    var stateBudget: Int = 200_000
+      help: """
+        The most states the stateful search may store: under auto (default 200000) dpor then \
+        takes over; under stateful (default: no limit but --memory-limit) the check is \
+        inconclusive.
+        """)
+    var stateBudget: Int?
+
+    @Option(
+      name: .customLong("memory-limit"),
+      help: """
+        End a check as inconclusive when eptcheck's resident memory exceeds this size \
+        (suffix K, M, G or T; default \(MemorySize.defaultLimit)), whatever the strategy.
+        """)
+    var memoryLimit: MemorySize = MemorySize.defaultLimit
 
     @Flag(help: "With the stateful strategy, search breadth first for shortest counterexamples.")
     var shortest = false
@@ -97,7 +109,9 @@ extension EptCheck {
       if jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
       if executions < 1 { throw ValidationError("--executions must be at least 1") }
       if pctDepth < 1 { throw ValidationError("--pct-depth must be at least 1") }
-      if stateBudget < 1 { throw ValidationError("--state-budget must be at least 1") }
+      if let stateBudget, stateBudget < 1 {
+        throw ValidationError("--state-budget must be at least 1")
+      }
       if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be positive") }
     }
 
@@ -127,22 +141,15 @@ extension EptCheck {
       let header = ReportHeader(
         version: EptCheck.version, paths: specPaths.resolved, strategy: chosenStrategy.rawValue,
         depth: depth, jobs: jobs, shard: shard?.description, requireComplete: requireComplete,
-        elapsed: Date().timeIntervalSince(started))
+        elapsed: Date().timeIntervalSince(started), specHash: spec.contentHash,
+        stateBudget: explorerConfiguration.stateBudget, hashCompaction: hashCompaction)
       let report: String
       switch format {
       case .text: report = TextReport(color: output == nil && Terminal.standardOutput.allowsColor).render(runs, header)
       case .json: report = JSONLinesReport().render(runs, header)
       case .html: report = HTMLReport().render(runs, header)
       }
-      if let output {
-        do {
-          try report.write(toFile: output, atomically: true, encoding: .utf8)
-        } catch {
-          throw Failure.io("cannot write \(output): \(error.localizedDescription)").exit()
-        }
-      } else {
-        Terminal.standardOutput.write(report)
-      }
+      try ReportOutput.write(report, to: output)
       if runs.contains(where: { if case .unexpected = $0.verdict { return true } else { return false } }) {
         throw Outcome.unexpected
       }
@@ -152,6 +159,9 @@ extension EptCheck {
     }
 
     var chosenStrategy: StrategyName { strategy }
+
+    /// The states `auto` lets the stateful search store before dpor takes over.
+    static let autoStateBudget = 200_000
 
     /// The configuration for the strategy asked for; `auto` starts with the stateful search and
     /// `ScenarioChecker` falls back to DPOR when the state budget runs out.
@@ -166,9 +176,11 @@ extension EptCheck {
       }
       var configuration = Configuration(
         strategy: chosen, depthBound: depth, timeout: timeout, shrink: !noShrink,
-        hashCompaction: hashCompaction)
+        hashCompaction: hashCompaction, memoryLimit: memoryLimit.bytes)
       if strategy == .auto {
         configuration.depthBound = nil
+        configuration.stateBudget = stateBudget ?? Self.autoStateBudget
+      } else if strategy == .stateful {
         configuration.stateBudget = stateBudget
       }
       return configuration

@@ -15,7 +15,8 @@ struct EptCheck: ParsableCommand {
       replayable trace.
 
       Exit codes: 0 every scenario as expected; 1 a scenario not as expected; 2 inconclusive \
-      (timeout, or a bound hit under --require-complete); 64 bad usage; 65 bad spec or trace file.
+      (a timeout, the memory limit or state budget reached, or a bound hit under \
+      --require-complete); 64 bad usage; 65 bad spec, trace or shard report; 74 write error.
       """,
     version: version,
     subcommands: [

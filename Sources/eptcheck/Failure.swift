@@ -34,7 +34,8 @@ enum Failure: Error, CustomStringConvertible {
 
   /// Prints the failure to stderr and leaves with its exit code.
   func exit() -> ExitCode {
-    Terminal.standardError.write(description + "\n")
+    let shown = description.escapingControlCharacters(keepingNewlines: true)
+    Terminal.standardError.write(shown + "\n")
     return exitCode
   }
 }

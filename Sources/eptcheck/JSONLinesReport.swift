@@ -18,6 +18,11 @@ struct JSONLinesReport {
     var shard: String?
     /// `--require-complete`, which `merge` needs to judge a scenario from its parts.
     var requireComplete: Bool?
+    /// What else makes two runs comparable, which `merge` checks: the specs' content hash,
+    /// the stateful search's state budget and whether it used hash compaction.
+    var specHash: String?
+    var stateBudget: Int?
+    var hashCompaction: Bool?
   }
 
   struct ScenarioRecord: Codable {
@@ -36,6 +41,9 @@ struct JSONLinesReport {
     var part: String?
     var statistics: Statistics
     var violations: [Violation]
+    /// The most resident memory the eptcheck process had held when the scenario's check ended,
+    /// in bytes (`getrusage`'s `ru_maxrss`; with `--jobs`, the whole process's).
+    var peakResidentBytes: Int?
   }
 
   struct ViolationRecord: Codable {
@@ -86,7 +94,8 @@ struct JSONLinesReport {
       RunRecord(
         eptcheck: header.version, paths: header.paths, strategy: header.strategy,
         depth: header.depth, jobs: header.jobs, shard: header.shard,
-        requireComplete: header.requireComplete))
+        requireComplete: header.requireComplete, specHash: header.specHash,
+        stateBudget: header.stateBudget, hashCompaction: header.hashCompaction))
     for run in runs {
       let reason = run.verdict.reason
       emit(
@@ -97,7 +106,8 @@ struct JSONLinesReport {
           completeness: ScenarioRun.completeness(run.result), verified: run.result.isVerified,
           strategy: run.result.strategy.name, part: run.part,
           statistics: run.result.statistics,
-          violations: run.result.counterexamples.map(\.violation)))
+          violations: run.result.counterexamples.map(\.violation),
+          peakResidentBytes: run.peakResidentBytes))
       for trace in run.traces {
         emit(
           ViolationRecord(

@@ -26,7 +26,7 @@ extension EptCheck {
         out += "  threads: \(scenario.threadNames.joined(separator: ", "))"
         out += "  (\(scenario.location.file):\(scenario.location.line))\n"
       }
-      Terminal.standardOutput.write(out)
+      try ReportOutput.write(out)
     }
   }
 }

@@ -17,20 +17,26 @@ extension EptCheck {
     @Argument(help: "The shards' reports (--format json).")
     var reports: [String]
 
-    @Option(help: "Report format.")
+    @Option(help: "Report format: text or json.")
     var format: Check.Format = .text
 
     func validate() throws {
       if reports.isEmpty { throw ValidationError("give the shards' reports to merge") }
+      if format == .html {
+        throw ValidationError(
+          "merge writes text or json; for an HTML report, check without --shard and --format html")
+      }
     }
 
     func run() throws {
       var runRecord: JSONLinesReport.RunRecord?
+      var runs: [(path: String, record: JSONLinesReport.RunRecord)] = []
       var scenarios: [JSONLinesReport.ScenarioRecord] = []
       var violations: [JSONLinesReport.ViolationRecord] = []
       var shards: [String] = []
       let decoder = JSONDecoder()
       for path in reports {
+        var runHere: JSONLinesReport.RunRecord?
         guard let data = FileManager.default.contents(atPath: path),
           let text = String(data: data, encoding: .utf8)
         else {
@@ -47,29 +53,49 @@ extension EptCheck {
             switch header.kind {
             case "run":
               let record = try decoder.decode(JSONLinesReport.RunRecord.self, from: bytes)
+              guard runHere == nil else {
+                throw Failure.badTrace("\(path):\(number + 1): a second run record").exit()
+              }
+              runHere = record
               if let shard = record.shard { shards.append(shard) }
               if runRecord == nil { runRecord = record }
             case "scenario":
-              scenarios.append(try decoder.decode(JSONLinesReport.ScenarioRecord.self, from: bytes))
+              let record = try decoder.decode(JSONLinesReport.ScenarioRecord.self, from: bytes)
+              if let why = Self.badCounts(record.statistics) {
+                throw Failure.badTrace("\(path):\(number + 1): scenario '\(record.name)': \(why)")
+                  .exit()
+              }
+              scenarios.append(record)
             case "violation":
               violations.append(try decoder.decode(JSONLinesReport.ViolationRecord.self, from: bytes))
             default: break
             }
+          } catch let exit as ExitCode {
+            throw exit
           } catch {
             throw Failure.badTrace("\(path):\(number + 1): a malformed \(header.kind) record").exit()
           }
         }
+        guard let runHere else {
+          throw Failure.badTrace(
+            "\(path): no run record: not a report of eptcheck --format json").exit()
+        }
+        runs.append((path, runHere))
       }
       let merged: [(JSONLinesReport.ScenarioRecord, [JSONLinesReport.ViolationRecord])]
+      let executions: Int
+      let transitions: Int
       do {
+        try Self.checkComparable(runs)
         merged = try Self.combine(scenarios, violations, run: runRecord)
+        executions = try Self.sum(merged.map(\.0.statistics.executions), "executions")
+        transitions = try Self.sum(merged.map(\.0.statistics.transitions), "steps")
       } catch let error as MergeError {
         throw Failure.badTrace(error.message).exit()
       }
       let records = merged.map(\.0)
       let unexpected = records.filter { $0.verdict == "fail" }.count
       let inconclusive = records.filter { $0.verdict == "inconclusive" }.count
-      let executions = records.reduce(0) { $0 + $1.statistics.executions }
       var out = ""
       switch format {
       case .json:
@@ -90,25 +116,26 @@ extension EptCheck {
           JSONLinesReport.SummaryRecord(
             scenarios: records.count, asExpected: records.count - unexpected - inconclusive,
             unexpected: unexpected, inconclusive: inconclusive,
-            executions: executions,
-            transitions: records.reduce(0) { $0 + $1.statistics.transitions },
+            executions: executions, transitions: transitions,
             elapsed: records.reduce(0) { $0 + $1.statistics.elapsed }))
       case .text, .html:
         let width = records.map(\.name.count).max() ?? 0
         for scenario in records {
           var line = scenario.verdict == "fail" ? "FAIL" : scenario.verdict
-          line = line.padded(to: 12) + " " + scenario.name.padded(to: width)
+          let name = scenario.name.escapingControlCharacters()
+          line = line.padded(to: 12) + " " + name.padded(to: width)
           line += "  \(scenario.statistics.executions) executions, \(scenario.statistics.transitions) steps, "
           line += scenario.completeness
-          if let reason = scenario.reason { line += " (\(reason))" }
+          if let reason = scenario.reason { line += " (\(reason.escapingControlCharacters()))" }
           out += line + "\n"
         }
         out += "\n\(records.count) scenarios from \(reports.count) reports"
-        out += shards.isEmpty ? "" : " (shards \(shards.sorted().joined(separator: ", ")))"
+        let shardList = shards.sorted().joined(separator: ", ").escapingControlCharacters()
+        out += shards.isEmpty ? "" : " (shards \(shardList))"
         out += ": \(records.count - unexpected - inconclusive) as expected, \(unexpected) not as expected, "
         out += "\(inconclusive) inconclusive; \(executions) executions\n"
       }
-      Terminal.standardOutput.write(out)
+      try ReportOutput.write(out)
       if unexpected > 0 { throw Outcome.unexpected }
       if inconclusive > 0 { throw Outcome.inconclusive }
     }
@@ -163,19 +190,31 @@ extension EptCheck {
       run: JSONLinesReport.RunRecord?
     ) throws -> (JSONLinesReport.ScenarioRecord, [JSONLinesReport.ViolationRecord]) {
       let parts = records.sorted { partIndex($0.part) < partIndex($1.part) }
-      var statistics = Statistics()
-      for part in parts {
-        let s = part.statistics
-        statistics.executions += s.executions
-        statistics.sleepSetBlocked += s.sleepSetBlocked
-        statistics.transitions += s.transitions
-        statistics.cutExecutions += s.cutExecutions
-        statistics.loopBoundCuts += s.loopBoundCuts
-        statistics.maxDepth = max(statistics.maxDepth, s.maxDepth)
-        // The parts' state sets overlap: the largest is a lower bound on the whole.
-        statistics.distinctStates = max(statistics.distinctStates, s.distinctStates)
-        statistics.elapsed += s.elapsed
+      let first = parts[0]
+      for part in parts.dropFirst() {
+        for (what, mine, theirs) in [
+          ("expect", part.expectation, first.expectation),
+          ("strategy", part.strategy ?? "none", first.strategy ?? "none"),
+          ("location", "\(part.location)", "\(first.location)"),
+        ] where mine != theirs {
+          let (this, that) = (part.part ?? "?", first.part ?? "?")
+          throw MergeError(
+            message: "scenario '\(first.name)': part \(this) has \(what) \(mine), "
+              + "part \(that) has \(theirs): they are not parts of one run")
+        }
       }
+      var statistics = Statistics()
+      let all = parts.map(\.statistics)
+      let name = "scenario '\(first.name)': the parts'"
+      statistics.executions = try sum(all.map(\.executions), "\(name) executions")
+      statistics.sleepSetBlocked = try sum(all.map(\.sleepSetBlocked), "\(name) blocked executions")
+      statistics.transitions = try sum(all.map(\.transitions), "\(name) steps")
+      statistics.cutExecutions = try sum(all.map(\.cutExecutions), "\(name) cut executions")
+      statistics.loopBoundCuts = try sum(all.map(\.loopBoundCuts), "\(name) loop-bound cuts")
+      statistics.maxDepth = all.map(\.maxDepth).max() ?? 0
+      // The parts' state sets overlap: the largest is a lower bound on the whole.
+      statistics.distinctStates = all.map(\.distinctStates).max() ?? 0
+      statistics.elapsed = all.reduce(0) { $0 + $1.elapsed }
       var seen: Set<Violation> = []
       var kept: [JSONLinesReport.ViolationRecord] = []
       // The lowest part's trace of each violation, whatever order the reports came in.
@@ -187,11 +226,12 @@ extension EptCheck {
         record.part = nil
         kept.append(record)
       }
-      let first = parts[0]
       let strategy: Strategy = first.strategy == "dfs" ? .dfs : .dpor
       var completion = ExplorationResult.Completion.complete
       if parts.contains(where: { $0.completeness == "timed out" }) {
         completion = .timedOut
+      } else if parts.contains(where: { $0.completeness == "memory limit reached" }) {
+        completion = .exceededMemoryLimit
       } else if parts.contains(where: { $0.completeness == "stopped at the first violation" }) {
         completion = .stoppedAtViolation
       }
@@ -216,7 +256,61 @@ extension EptCheck {
       record.verified = result.isVerified
       record.statistics = statistics
       record.violations = kept.map(\.violation)
+      record.peakResidentBytes = parts.compactMap(\.peakResidentBytes).max()
       return (record, kept)
+    }
+
+    /// Why a record's counts cannot be right, if they cannot: no count is negative, no time is
+    /// negative or infinite.
+    static func badCounts(_ s: Statistics) -> String? {
+      for (what, count) in [
+        ("executions", s.executions), ("sleepSetBlocked", s.sleepSetBlocked),
+        ("transitions", s.transitions), ("distinctStates", s.distinctStates),
+        ("maxDepth", s.maxDepth), ("cutExecutions", s.cutExecutions),
+      ] where count < 0 {
+        return "a negative count (\(what) \(count))"
+      }
+      if !s.elapsed.isFinite || s.elapsed < 0 || s.elapsed > 1e9 {
+        return "an impossible time (elapsed \(s.elapsed))"
+      }
+      return nil
+    }
+
+    /// The sum of counts, or an error naming them when it does not fit in an `Int`.
+    static func sum(_ counts: [Int], _ what: String) throws -> Int {
+      var total = 0
+      for count in counts {
+        let (sum, overflow) = total.addingReportingOverflow(count)
+        if overflow { throw MergeError(message: "\(what) overflow when added") }
+        total = sum
+      }
+      return total
+    }
+
+    /// Refuses reports of different runs: every run record must agree on what makes counts and
+    /// verdicts comparable (all but the shard index).
+    static func checkComparable(_ runs: [(path: String, record: JSONLinesReport.RunRecord)])
+      throws
+    {
+      guard let (firstPath, first) = runs.first else { return }
+      func facts(_ r: JSONLinesReport.RunRecord) -> [(String, String)] {
+        [
+          ("eptcheck version", r.eptcheck), ("spec hash", r.specHash ?? "none"),
+          ("strategy", r.strategy), ("depth", r.depth.map(String.init) ?? "none"),
+          ("state budget", r.stateBudget.map(String.init) ?? "none"),
+          ("shard count", r.shard.flatMap(ShardSpec.init(argument:)).map { "\($0.count)" } ?? "1"),
+          ("--require-complete", "\(r.requireComplete ?? false)"),
+          ("hash compaction", "\(r.hashCompaction ?? false)"),
+        ]
+      }
+      let expected = facts(first)
+      for (path, record) in runs.dropFirst() {
+        for ((what, theirs), (_, mine)) in zip(expected, facts(record)) where mine != theirs {
+          throw MergeError(
+            message:
+              "\(path) and \(firstPath) are not shards of one run: \(what) \(mine), not \(theirs)")
+        }
+      }
     }
 
     /// `I` of a part `I/N`.

@@ -44,9 +44,9 @@ extension EptCheck {
       }
       switch format {
       case .text:
-        Terminal.standardOutput.write(
+        try ReportOutput.write(
           TextReport(color: Terminal.standardOutput.allowsColor).renderTrace(rendered, scenario: scenario)
-            + "reproduced: \(rendered.violation)\n")
+            + "reproduced: \("\(rendered.violation)".escapingControlCharacters())\n")
       case .json, .html:
         let header = ReportHeader(
           version: EptCheck.version, paths: paths, strategy: "replay", depth: nil, jobs: 1,
@@ -58,7 +58,7 @@ extension EptCheck {
         result.statistics.executions = 1
         result.statistics.transitions = loaded.steps.count
         let run = ScenarioRun(scenario: scenario, result: result, traces: [rendered], requireComplete: false)
-        Terminal.standardOutput.write(
+        try ReportOutput.write(
           format == .json ? JSONLinesReport().render([run], header) : HTMLReport().render([run], header))
       }
     }

@@ -8,4 +8,9 @@ struct ReportHeader: Sendable, Codable {
   var shard: String?
   var requireComplete: Bool = false
   var elapsed: Double
+  /// `LoadedSpec.contentHash` of the specs checked.
+  var specHash: String? = nil
+  /// The state budget of the stateful search, when it had one.
+  var stateBudget: Int? = nil
+  var hashCompaction: Bool = false
 }

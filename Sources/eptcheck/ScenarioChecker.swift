@@ -63,12 +63,19 @@ struct ScenarioChecker: Sendable {
     // Under auto every shard tries the stateful search, to learn whether dpor takes over.
     if !Self.isSplit(configuration.strategy), !owned, !fallbackToDPOR { return nil }
     var outcome = explore(scenario, configuration)
+    let limits = ScenarioRun.Limits(
+      memory: configuration.memoryLimit.map(MemorySize.init(bytes:)),
+      states: configuration.stateBudget)
     if fallbackToDPOR, case .success(let result) = outcome,
       result.completion == .exceededStateBudget
     {
       configuration.strategy = .dpor
       configuration.stateBudget = nil
       configuration.depthBound = depthBound
+      // The timeout covers the scenario, not each of its two searches.
+      if let timeout = configuration.timeout {
+        configuration.timeout = max(timeout - result.statistics.elapsed, 0.001)
+      }
       outcome = explore(scenario, configuration)
     }
     if !Self.isSplit(configuration.strategy), !owned {
@@ -98,8 +105,11 @@ struct ScenarioChecker: Sendable {
       if let rendered = try? TraceRenderer(system: system).render(trace) { traces.append(rendered) }
     }
     progress.finished(scenario: scenario.name)
-    return ScenarioRun(
-      scenario: scenario, result: result, traces: traces, requireComplete: requireComplete, part: part)
+    var run = ScenarioRun(
+      scenario: scenario, result: result, traces: traces, requireComplete: requireComplete,
+      part: part, limits: limits)
+    run.peakResidentBytes = ResidentMemory.peak()
+    return run
   }
 
   /// Whether `dpor` and `dfs` split a scenario into subtrees: only when they run on several

@@ -39,12 +39,21 @@ struct ScenarioRun: Sendable {
   var verdict: Verdict
   /// `I/N` when the run explored only shard `I`'s subtrees of the scenario (see `Partition`).
   var part: String?
+  /// The process's peak resident memory when the check ended, in bytes.
+  var peakResidentBytes: Int? = nil
+
+  /// The limits a run was given, named in the verdict of a run that reached one.
+  struct Limits: Sendable, Equatable {
+    var memory: MemorySize? = nil
+    var states: Int? = nil
+  }
 
   init(
     scenario: ScenarioInfo, result: ExplorationResult, traces: [RenderedTrace], requireComplete: Bool,
-    part: String? = nil
+    part: String? = nil, limits: Limits = Limits()
   ) {
-    var verdict = ScenarioRun.judge(scenario.expectation, result, requireComplete: requireComplete)
+    var verdict = ScenarioRun.judge(
+      scenario.expectation, result, requireComplete: requireComplete, limits: limits)
     if let part { verdict = ScenarioRun.judgePart(part, scenario.expectation, verdict) }
     self.init(scenario: scenario, result: result, traces: traces, verdict: verdict)
     self.part = part
@@ -67,17 +76,18 @@ struct ScenarioRun: Sendable {
     }
   }
 
-  static func judge(_ expectation: Expectation, _ result: ExplorationResult, requireComplete: Bool)
-    -> Verdict
-  {
+  static func judge(
+    _ expectation: Expectation, _ result: ExplorationResult, requireComplete: Bool,
+    limits: Limits = Limits()
+  ) -> Verdict {
     let kinds = result.counterexamples.map(\.violation.kind)
-    let timedOut = result.completion == .timedOut
+    let stopped = stopReason(result, limits)
     switch expectation {
     case .ok:
       if let first = result.counterexamples.first {
         return .unexpected("expected ok, found \(first.violation.kind)")
       }
-      if timedOut { return .inconclusive("timed out before the search finished") }
+      if let stopped { return .inconclusive("\(stopped) before the search finished") }
       if requireComplete,
         result.statistics.cutExecutions > 0 || !result.strategy.isExhaustive || result.mayMissStates
       {
@@ -86,7 +96,7 @@ struct ScenarioRun: Sendable {
       return .asExpected
     case .violation(let kind):
       if kinds.contains(kind) { return .asExpected }
-      if timedOut { return .inconclusive("timed out before finding \(kind)") }
+      if let stopped { return .inconclusive("\(stopped) before finding \(kind)") }
       // A search that was cut (at the depth bound, or where a retry loop passed its bound) or
       // sampled cannot tell that the violation is not there: a bound reached is no evidence.
       let s = result.statistics
@@ -101,6 +111,18 @@ struct ScenarioRun: Sendable {
     }
   }
 
+  /// What cut the search short, if a limit did: the wall clock, memory or the state budget.
+  static func stopReason(_ result: ExplorationResult, _ limits: Limits) -> String? {
+    switch result.completion {
+    case .timedOut: return "timed out"
+    case .exceededMemoryLimit:
+      return "memory limit" + (limits.memory.map { " of \($0)" } ?? "") + " reached"
+    case .exceededStateBudget:
+      return "state budget" + (limits.states.map { " of \($0) states" } ?? "") + " reached"
+    case .complete, .stoppedAtViolation: return nil
+    }
+  }
+
   /// How much of the behaviour the run covered, in the words the result line uses.
   static func completeness(_ result: ExplorationResult) -> String {
     let covered = coverage(result)
@@ -108,7 +130,7 @@ struct ScenarioRun: Sendable {
   }
 
   private static func coverage(_ result: ExplorationResult) -> String {
-    if result.completion == .timedOut { return "timed out" }
+    if let stopped = stopReason(result, Limits()) { return stopped }
     if !result.strategy.isExhaustive { return "sampled (\(result.strategy.name)), not exhaustive" }
     if result.completion == .stoppedAtViolation { return "stopped at the first violation" }
     let s = result.statistics

@@ -49,7 +49,10 @@ extension SpecPaths {
       throw Failure.badSpec(error).exit()
     }
     if warnings {
-      for warning in spec.warnings { Terminal.standardError.write(warning.rendered + "\n") }
+      for warning in spec.warnings {
+        let shown = warning.rendered.escapingControlCharacters(keepingNewlines: true)
+        Terminal.standardError.write(shown + "\n")
+      }
     }
     return spec
   }

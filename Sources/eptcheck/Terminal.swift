@@ -19,13 +19,18 @@ struct Terminal: Sendable {
   /// Whether in-place redrawing is possible (a terminal that is not `dumb`).
   var allowsRedraw: Bool { isTTY && ProcessInfo.processInfo.environment["TERM"] != "dumb" }
 
-  func write(_ text: String) {
+  /// Writes all of `text`; returns why it could not (`strerror`), or `nil` when it did.
+  @discardableResult func write(_ text: String) -> String? {
     let bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-      if written <= 0 { return }
+      let written = bytes[offset...].withUnsafeBytes {
+        Foundation.write(descriptor, $0.baseAddress, $0.count)
+      }
+      if written < 0, errno == EINTR { continue }
+      if written <= 0 { return written < 0 ? String(cString: strerror(errno)) : "nothing written" }
       offset += written
     }
+    return nil
   }
 }

@@ -23,7 +23,8 @@ struct TextReport {
       case .inconclusive: verdict = paint("inconclusive", "33")
       case .partial: verdict = paint("partial", "36")
       }
-      var line = "\(verdict.padded(to: color ? 4 + 9 : 12)) \(run.scenario.name.padded(to: nameWidth))"
+      let name = run.scenario.name.escapingControlCharacters()
+      var line = "\(verdict.padded(to: color ? 4 + 9 : 12)) \(name.padded(to: nameWidth))"
       line += "  \(run.result.strategy.name): "
       if case .stateful = run.result.strategy {
         line += "\(s.distinctStates) states, "
@@ -37,7 +38,7 @@ struct TextReport {
       case .ok: break
       case .violation(let kind): line += "; expects \(kind)"
       }
-      if let why = run.verdict.reason { line += " (\(why))" }
+      if let why = run.verdict.reason { line += " (\(why.escapingControlCharacters()))" }
       out += line + "\n"
     }
     for run in runs {
@@ -59,9 +60,11 @@ struct TextReport {
 
   /// One counterexample: a header, then a row per step with the step in its thread's column.
   func renderTrace(_ trace: RenderedTrace, scenario: ScenarioInfo) -> String {
-    var out = paint("\(scenario.name): \(trace.violation.kind)", "1") + ": \(trace.violation.message)\n"
+    let title = "\(scenario.name): \(trace.violation.kind)".escapingControlCharacters()
+    var out = paint(title, "1") + ": \(trace.violation.message.escapingControlCharacters())\n"
     out += "  trace \(trace.trace) (\(trace.steps.count) steps, \(trace.trace.contextSwitches) context switches)\n"
     let columns = trace.threadNames.count
+    let threadNames = trace.threadNames.map { $0.escapingControlCharacters() }
     var cells: [[[String]]] = []  // row -> column -> lines
     // Invisible steps (run inside the step before them, see docs/language.md) are listed with a
     // `+`; those a thread runs before its first step form row 0.
@@ -71,7 +74,8 @@ struct TextReport {
       out += "  (+ marks invisible steps: no other thread can touch what they touch, so they run inside the step above)\n"
     }
     if trace.invisibleAtStart.contains(where: { !$0.isEmpty }) {
-      cells.append(trace.invisibleAtStart.map { $0.map { "+ " + $0 } })
+      cells.append(
+        trace.invisibleAtStart.map { $0.map { ("+ " + $0).escapingControlCharacters() } })
     }
     for step in trace.steps {
       var lines: [String] = []
@@ -84,11 +88,13 @@ struct TextReport {
       if !where_.isEmpty { lines.append(where_) }
       lines += (step.invisible ?? []).map { "+ " + $0 }
       lines += step.changes.map { "  " + $0 }
+      lines = lines.map { $0.escapingControlCharacters() }
       var row = Array(repeating: [String](), count: columns)
       row[step.thread] = lines
       cells.append(row)
     }
-    var widths = trace.threadNames.map(\.count)
+    // Columns are at most 48 wide, headers too, so the report stays linear in its cells.
+    var widths = threadNames.map { min(48, $0.count) }
     for row in cells {
       for (c, lines) in row.enumerated() {
         widths[c] = max(widths[c], min(48, lines.map(\.count).max() ?? 0))
@@ -103,7 +109,7 @@ struct TextReport {
       }
       return text.trimmingTrailingSpaces() + "\n"
     }
-    out += line("#", trace.threadNames)
+    out += line("#", threadNames)
     out += "  " + String(repeating: "-", count: indexWidth + 1 + widths.reduce(0, +) + 3 * (columns - 1)) + "\n"
     let first = cells.count - trace.steps.count  // 1 when row 0 lists invisible steps at start
     for (r, row) in cells.enumerated() {
@@ -113,7 +119,7 @@ struct TextReport {
       }
     }
     let at = trace.violationStep >= trace.steps.count ? "at the end of the execution" : "at step \(trace.violationStep + 1)"
-    out += "  => \(trace.violation.kind) \(at)\n"
+    out += "  => \(trace.violation.kind.escapingControlCharacters()) \(at)\n"
     return out
   }
 }

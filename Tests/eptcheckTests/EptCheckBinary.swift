@@ -20,8 +20,12 @@ struct EptCheckBinary {
       .deletingLastPathComponent()
   }
 
+  /// Runs the binary. `stdoutPath` sends standard output to a file instead of a pipe (say,
+  /// `/dev/full`); `killAfter` kills a run that hangs, so that a hang fails the test instead of
+  /// the suite (the status is then the signal's, 128 + 15).
   static func run(
-    _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]
+    _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+    stdoutPath: String? = nil, killAfter: Double? = nil
   ) throws -> Result {
     let process = Process()
     process.executableURL = url
@@ -32,15 +36,39 @@ struct EptCheckBinary {
     process.environment = env
     let out = Pipe()
     let err = Pipe()
-    process.standardOutput = out
+    if let stdoutPath, let handle = FileHandle(forWritingAtPath: stdoutPath) {
+      process.standardOutput = handle
+    } else {
+      process.standardOutput = out
+    }
     process.standardError = err
     try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    if let killAfter {
+      let running = process
+      DispatchQueue.global().asyncAfter(deadline: .now() + killAfter) {
+        if running.isRunning { running.terminate() }
+      }
+    }
+    // Standard error is read on its own thread: a child that fills both pipes must not block.
+    let errBox = DataBox()
+    let errRead = DispatchGroup()
+    errRead.enter()
+    DispatchQueue.global().async {
+      errBox.data = err.fileHandleForReading.readDataToEndOfFile()
+      errRead.leave()
+    }
+    let outData = stdoutPath == nil ? out.fileHandleForReading.readDataToEndOfFile() : Data()
+    errRead.wait()
+    let errData = errBox.data
     process.waitUntilExit()
     return Result(
       status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
       stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// The bytes one thread reads for another.
+  final class DataBox: @unchecked Sendable {
+    var data = Data()
   }
 
   /// A fresh temporary directory for files a test writes.

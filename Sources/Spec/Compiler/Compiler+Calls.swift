@@ -90,6 +90,14 @@ extension Compiler {
     if builtin.isNondeterministic && atomicDepth > 0 {
       sink.error(expr.location, "'\(name)' cannot be used inside 'atomic' or 'await'")
     }
+    if name == "choose", arguments.count == 1,
+      let (value, _) = constantValue(arguments[0].value), value.tag == .int,
+      !(1...Int64(Library.maxChoices)).contains(value.bits)
+    {
+      sink.error(
+        arguments[0].value.location,
+        "'\(name)(n)' needs 1 <= n <= \(Library.maxChoices), not \(value.bits)")
+    }
     argumentLabelsCheck(name, arguments, builtin.parameters.map(\.name))
     let base = nextSlot
     for _ in arguments { _ = temp() }

@@ -322,37 +322,47 @@ extension Compiler {
   func staticIterations(initial: Stmt?, condition: Expr?, step: Stmt?) -> Int? {
     guard let initial, let condition, let step else { return nil }
     var variable: String
-    var start: Int64
+    var first: Int64
     switch initial.kind {
     case .local(_, let name, let value?):
       guard let (v, _) = constantValue(value) else { return nil }
       variable = name
-      start = v.bits
+      first = v.bits
     case .assign("=", let target, let value):
       guard case .name(let name) = target.kind, let (v, _) = constantValue(value) else {
         return nil
       }
       variable = name
-      start = v.bits
+      first = v.bits
     default: return nil
     }
-    var delta: Int64
+    // In 128 bits, so that no bound near the ends of the 64-bit range can overflow.
+    var delta: Int128
     switch step.kind {
     case .increment(let target, let d):
       guard case .name(variable) = target.kind else { return nil }
-      delta = d
+      delta = Int128(d)
     case .assign(let op, let target, let value) where op == "+=" || op == "-=":
       guard case .name(variable) = target.kind, let (v, _) = constantValue(value), v.bits != 0
       else { return nil }
-      delta = op == "+=" ? v.bits : -v.bits
+      delta = op == "+=" ? Int128(v.bits) : -Int128(v.bits)
     default: return nil
     }
     guard case .binary(let op, let left, let right) = condition.kind,
       case .name(variable) = left.kind,
       let (limitValue, _) = constantValue(right)
     else { return nil }
-    let limit = limitValue.bits
-    var count: Int64
+    let limit = Int128(limitValue.bits)
+    let start = Int128(first)
+    // The counter steps past the limit before the loop ends: it must stay a 64-bit integer.
+    guard limit + delta >= Int128(Int64.min), limit + delta <= Int128(Int64.max) else {
+      sink.error(
+        condition.location,
+        "loop bound out of range: the counter would step past \(limitValue.bits) by \(delta) "
+          + "and overflow")
+      return 1
+    }
+    var count: Int128
     switch (op, delta > 0) {
     case ("<", true): count = limit > start ? (limit - start + delta - 1) / delta : 0
     case ("<=", true): count = limit >= start ? (limit - start) / delta + 1 : 0

@@ -34,16 +34,20 @@ public final class LoadedSpec: Sendable {
   private let index: [String: (program: Int, scenario: Int)]
   public let scenarios: [ScenarioInfo]
   public let warnings: [Diagnostic]
+  /// A hash of the text of every file loaded (64-bit FNV-1a, 16 hex digits), variant bases
+  /// included: two runs whose hashes differ did not check the same model.
+  public let contentHash: String
 
   private init(
     programs: [Program], scenarios: [ScenarioInfo], index: [String: (Int, Int)],
-    warnings: [Diagnostic]
+    warnings: [Diagnostic], contentHash: String
   ) {
     self.programs = programs
     self.pointers = programs.map { PointerAnalysis(program: $0) }
     self.scenarios = scenarios
     self.index = index
     self.warnings = warnings
+    self.contentHash = contentHash
   }
 
   /// The transition system of one scenario.
@@ -123,13 +127,28 @@ public final class LoadedSpec: Sendable {
       sink.error(where_, "no such file or directory")
       return []
     }
-    guard isDirectory.boolValue else { return [normalize(path)] }
+    guard isDirectory.boolValue else {
+      // Only spec files are read, so that no other file's lines are ever shown in a diagnostic.
+      guard path.hasSuffix(".ept") else {
+        sink.error(where_, "not a .ept file (a spec path names a .ept file or a directory of them)")
+        return []
+      }
+      return [normalize(path)]
+    }
     guard let enumerator = FileManager.default.enumerator(atPath: path) else {
       sink.error(where_, "cannot read directory")
       return []
     }
     var files: [String] = []
+    var entries = 0
     while let relative = enumerator.nextObject() as? String {
+      entries += 1
+      if entries > maxDirectoryEntries {
+        sink.error(
+          where_,
+          "more than \(maxDirectoryEntries) entries under this directory: not a spec directory")
+        return []
+      }
       if relative.hasSuffix(".ept") {
         let full = normalize(path + "/" + relative)
         var dir: ObjCBool = false
@@ -149,6 +168,9 @@ public final class LoadedSpec: Sendable {
     }
     return String(decoding: data, as: UTF8.self)
   }
+
+  /// The most entries a spec directory may hold (a variant of `"/"` must not walk the disk).
+  static let maxDirectoryEntries = 20_000
 
   /// Removes `.` and `..` components and duplicate slashes.
   static func normalize(_ path: String) -> String {
@@ -186,7 +208,9 @@ public final class LoadedSpec: Sendable {
     selection: ReleaseSelection, resolveMissing: (String) -> [(String, String)]
   ) throws(SpecError) -> LoadedSpec {
     let typeNames = Set(library.typeNames.keys)
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
     func parse(_ path: String, _ text: String) -> SourceFile {
+      for byte in text.utf8 + [0] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
       sink.addSource(file: path, text: text)
       var parser = Parser(text: text, file: path, sink: sink, typeNames: typeNames)
       return parser.parseFile()
@@ -316,6 +340,13 @@ public final class LoadedSpec: Sendable {
     }.map(\.element)
     return LoadedSpec(
       programs: programs, scenarios: order, index: index,
-      warnings: sink.sorted.filter { $0.severity == .warning })
+      warnings: sink.sorted.filter { $0.severity == .warning },
+      contentHash: String(hash, radix: 16).leftPadded(to: 16))
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
   }
 }

@@ -41,10 +41,21 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
   /// `file:line:col: error: message`, then the source line and a caret under the column.
   public var rendered: String {
     var text = "\(location): \(severity.rawValue): \(message)"
-    if let line = sourceLine, location.line > 0 {
-      text += "\n" + line
-      var caret = ""
-      var column = 1
+    if let full = sourceLine, location.line > 0 {
+      // A long line is shown as the 160 characters around the column, so that a diagnostic
+      // stays a few lines whatever the file holds.
+      let width = 160
+      var line = Substring(full)
+      var skipped = 0
+      if full.count > width {
+        skipped = max(0, min(location.column - 1 - width / 2, full.count - width))
+        line = full.dropFirst(skipped).prefix(width)
+      }
+      let clippedLeft = skipped > 0 ? "…" : ""
+      let clippedRight = skipped + line.count < full.count ? "…" : ""
+      text += "\n" + clippedLeft + line + clippedRight
+      var caret = clippedLeft.isEmpty ? "" : " "
+      var column = 1 + skipped
       for character in line where column < location.column {
         caret.append(character == "\t" ? "\t" : " ")
         column += 1

@@ -60,7 +60,16 @@ extension Parser {
 
   mutating func parsePostfix() throws(ParseError) -> Expr {
     var expr = try parsePrimary()
+    // A long chain of postfixes builds a deep tree too: each counts as a level of nesting.
+    let outer = depth
+    defer { depth = outer }
     while true {
+      if current.is("[") || current.is("(") {
+        depth += 1
+        if depth > Parser.maxDepth {
+          throw fail("expression is too long (more than \(Parser.maxDepth) postfixes in a chain)")
+        }
+      }
       if current.is("[") {
         advance()
         let index = try parseExpression()

@@ -444,6 +444,10 @@ extension Library {
 
   // MARK: Choice and helpers
 
+  /// The most choices one `choose(n)` may offer. The engines keep a choice in 16 bits, and
+  /// DPOR's race analysis visits every alternative of a step: a model needs far fewer.
+  public static let maxChoices = 256
+
   static let otherBuiltins: [Builtin] = [
     Builtin(
       name: "choose", parameters: [.init("n", .any)], isVariadic: true, result: .any,
@@ -451,15 +455,17 @@ extension Library {
       status: { call, _ in
         let n =
           call.arguments.count == 1 ? Int(clamping: call.arguments[0].bits) : call.arguments.count
-        return .enabled(.empty, choices: max(n, 1))
+        // Out of range, one choice, which raises the error.
+        return .enabled(.empty, choices: (1...Library.maxChoices).contains(n) ? n : 1)
       },
       execute: { call, _ in
         if call.arguments.count == 1 {
-          if call.arguments[0].bits < 1 {
+          let n = call.arguments[0].bits
+          if !(1...Int64(Library.maxChoices)).contains(n) {
             return BuiltinOutcome(
               violation: Violation(
-                kind: "spec-error", message: "choose(n) needs n >= 1, not \(call.arguments[0].bits)"
-              ))
+                kind: "spec-error",
+                message: "choose(n) needs 1 <= n <= \(Library.maxChoices), not \(n)"))
           }
           return BuiltinOutcome(value: .int(call.choice))
         }
