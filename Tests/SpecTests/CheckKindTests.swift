@@ -47,6 +47,13 @@ import Testing
     // Zaps yield mmu_lock between leaves: a reader sees the notifier's zap half done (the
     // previous model's zaps never yielded, and this reader's assertion held).
     Case(file: "zap_yields", kind: "assertion", strategy: .stateful(shortest: false)),
+    // No frozen leftover when the freezer releases mmu_lock for read (@on_release), with the
+    // vCPU in its retry loop so that no execution ends: before issue 19 only a livelock showed.
+    Case(
+      file: "frozen_leftover_at_unlock", kind: "frozen-leftover",
+      strategy: .stateful(shortest: false)),
+    // Correspondence at the end of every execution without a `finally` (@invariant).
+    Case(file: "final_invariants", kind: "divergence", strategy: .stateful(shortest: false)),
     // kvm_unmap_gfn_range's assertion: a zap outside an invalidation and without slots_lock.
     Case(
       file: "unmap_outside_invalidation", kind: "lock-misuse",

@@ -45,12 +45,12 @@ import Testing
     Outcome(file: "race_plain_near_miss", states: 1045, messages: []),
     // The install check fires first; guest_memfd then frees the page the TD maps (invariant 15).
     Outcome(
-      file: "fresh_install", states: 131,
+      file: "fresh_install", states: 128,
       messages: [
         "divergence: vcpu0 in check_fresh_install at specs/invariants.ept:42:9: DIVERGENCE_ON(ended_after_snapshot || in_progress) fired",
-        "use-after-free: userspace in kvm_gmem_punch_hole at specs/guest_memfd.ept:21:13: USE_AFTER_FREE_ON(sept_state[sept_index(gfn, PG_LEVEL_4K)] != SEPT_FREE) fired",
+        "use-after-free: userspace in kvm_gmem_punch_hole at specs/guest_memfd.ept:20:13: USE_AFTER_FREE_ON(sept_state[sept_index(gfn, PG_LEVEL_4K)] != SEPT_FREE) fired",
       ]),
-    Outcome(file: "fresh_install_near_miss", states: 129, messages: []),
+    Outcome(file: "fresh_install_near_miss", states: 121, messages: []),
     // Freed at once, or read outside rcu_read_lock: the walking fault reads a freed table.
     Outcome(
       file: "rcu_grace_period", states: 54,
