@@ -57,6 +57,11 @@ import Testing
     // Teardown in the kernel's order: the TDP MMU torn down before the HKID release
     // invalidates the mirror root of a live TD (before issue 19 the model had one fixed order).
     Case(file: "teardown_order", kind: "zap-policy", strategy: .stateful(shortest: false)),
+    // Root selection of the direct-only paths: each now follows from the kernel's own test,
+    // and dropping that test reaches the mirror (before issue 19 the roots were fixed).
+    Case(file: "fast_pf_mirror_root", kind: "divergence", strategy: .stateful(shortest: false)),
+    Case(file: "dirty_log_gmem_slot", kind: "lock-misuse", strategy: .stateful(shortest: false)),
+    Case(file: "nx_recovery_mirror", kind: "lock-misuse", strategy: .stateful(shortest: false)),
     // kvm_unmap_gfn_range's assertion: a zap outside an invalidation and without slots_lock.
     Case(
       file: "unmap_outside_invalidation", kind: "lock-misuse",

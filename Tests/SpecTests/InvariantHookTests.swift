@@ -66,7 +66,7 @@ import Testing
 
   @Test func aHookRunsAsOneStepJustBeforeTheRelease() throws {
     // The same program with a purely local release hook has exactly the states of the program
-    // without it: the hook runs inside the release's step.
+    // without it: its step has an empty footprint, so it is invisible.
     let local = Self.source.replacingOccurrences(
       of: "assert(dirty == 0, \"released dirty\");", with: "int x = 1; assert(x == 1);")
     let none = Self.source.replacingOccurrences(of: "@on_release(l, write)\n", with: "")

@@ -8,8 +8,9 @@ extension Compiler {
   ]
 
   /// Before the statement `release(&lock);`, the lock's hooks for that mode, as one step of
-  /// their own just before the release, or inside the release's step when they touch no shared
-  /// state. Hooks never run inside a hook, nor in `init` and `finally` (which hold no locks).
+  /// their own just before the release (like an `atomic`). A hook that touches no shared state
+  /// has an empty footprint, so that step is invisible and adds no state. Hooks never run inside
+  /// a hook, nor in `init` and `finally` (which hold no locks).
   func compileReleaseHooks(_ stmt: Stmt, _ expr: Expr) {
     guard context == .function, !compilingHook,
       case .call(let name, let arguments) = expr.kind, let write = Self.releases[name],
@@ -39,16 +40,9 @@ extension Compiler {
     atomicDepth += 1
     _ = statement(calls)
     atomicDepth -= 1
-    let end = emit(.atomicEnd, stmt.location)
+    _ = emit(.atomicEnd, stmt.location)
     patch(begin, target: ops.count)
-    if touchesShared(begin + 1, ops.count) {
-      recordStaticFootprint(begin: begin, end: ops.count)
-    } else {
-      // Local computation: it runs inside the release's step.
-      ops[begin] = .jump(target: Int32(begin + 1))
-      ops[end] = .jump(target: Int32(end + 1))
-      sites[begin].text = ""
-    }
+    recordStaticFootprint(begin: begin, end: ops.count)
   }
 
   /// Collects and checks the hooks of the declared functions: a hook takes no parameters and
