@@ -47,6 +47,21 @@ import Testing
     // Zaps yield mmu_lock between leaves: a reader sees the notifier's zap half done (the
     // previous model's zaps never yielded, and this reader's assertion held).
     Case(file: "zap_yields", kind: "assertion", strategy: .stateful(shortest: false)),
+    // No frozen leftover when the freezer releases mmu_lock for read (@on_release), with the
+    // vCPU in its retry loop so that no execution ends: before issue 19 only a livelock showed.
+    Case(
+      file: "frozen_leftover_at_unlock", kind: "frozen-leftover",
+      strategy: .stateful(shortest: false)),
+    // Correspondence at the end of every execution without a `finally` (@invariant).
+    Case(file: "final_invariants", kind: "divergence", strategy: .stateful(shortest: false)),
+    // Teardown in the kernel's order: the TDP MMU torn down before the HKID release
+    // invalidates the mirror root of a live TD (before issue 19 the model had one fixed order).
+    Case(file: "teardown_order", kind: "zap-policy", strategy: .stateful(shortest: false)),
+    // Root selection of the direct-only paths: each now follows from the kernel's own test,
+    // and dropping that test reaches the mirror (before issue 19 the roots were fixed).
+    Case(file: "fast_pf_mirror_root", kind: "divergence", strategy: .stateful(shortest: false)),
+    Case(file: "dirty_log_gmem_slot", kind: "lock-misuse", strategy: .stateful(shortest: false)),
+    Case(file: "nx_recovery_mirror", kind: "lock-misuse", strategy: .stateful(shortest: false)),
     // kvm_unmap_gfn_range's assertion: a zap outside an invalidation and without slots_lock.
     Case(
       file: "unmap_outside_invalidation", kind: "lock-misuse",

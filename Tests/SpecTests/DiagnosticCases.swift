@@ -28,7 +28,27 @@ enum DiagnosticCases {
     ("void f() { else { } }" + tail, "1:12: 'else' without a matching 'if'"),
     ("void f() { int x = (1 + ; }" + tail, "1:25: expected an expression, found ';'"),
     ("void f() {", "1:11: expected '}' to close the block opened at line 1, found end of file"),
-    ("@foo void f() {}" + tail, "1:1: unknown annotation '@foo'; expected '@kernel' or '@progress'"),
+    (
+      "@foo void f() {}" + tail,
+      "1:1: unknown annotation '@foo'; expected '@kernel', '@progress', '@invariant' or '@on_release'"
+    ),
+    // Invariant hooks.
+    (
+      "@invariant void g(int x) {}\nvoid f() {}" + tail,
+      "1:17: 'g' is a hook ('@invariant' or '@on_release'): it must be 'void g()'"
+    ),
+    (
+      "shared int l;\n@on_release(l, write) void g() {}\nvoid f() {}" + tail,
+      "2:13: '@on_release' names 'l', which is not a lock"
+    ),
+    (
+      "spinlock l;\n@on_release(l, read) void g() {}\nvoid f() {}" + tail,
+      "2:13: 'l' is a spinlock: it is released only for write"
+    ),
+    (
+      "rwlock l;\n@on_release(l, shared) void g() {}\nvoid f() {}" + tail,
+      "2:16: expected the release mode 'write' or 'read', found 'shared'"
+    ),
     (
       "@kernel(\"a.c\") void f() {}" + tail,
       "1:14: expected ',' between the kernel file and function, found ')'"

@@ -136,6 +136,9 @@ extension Compiler {
       if case .function(let existing)? = globals[function.name]?.0 {
         let previous = functionDecls[existing].decl
         if isVariant && function.isOverride && functionDecls[existing].file != file.path {
+          // An override keeps the base's hooks unless it names its own.
+          var function = function
+          if function.hooks.isEmpty { function.hooks = previous.hooks }
           functionDecls[existing] = (function, file.path)
           signatures[existing] = (parameters, result)
           continue

@@ -86,7 +86,7 @@ extension Compiler {
           ))
       }
     }
-    let finallyFunction = scenario.finallyBlock.map {
+    let finallyFunction = finallyWithInvariants(scenario.finallyBlock, at: scenario.location).map {
       compileBlockFunction(
         $0, name: "finally of \(scenario.name)", file: file, context: .finallyBlock,
         parameters: resultParameters)

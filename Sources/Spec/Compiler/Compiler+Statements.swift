@@ -60,6 +60,7 @@ extension Compiler {
       nextSlot = mark
       return true
     case .expression(let expr):
+      compileReleaseHooks(stmt, expr)
       if case .call = expr.kind {
         _ = expression(expr, needValue: false)
       } else {

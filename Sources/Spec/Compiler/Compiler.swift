@@ -33,6 +33,10 @@ final class Compiler {
   var scenarios: [CompiledScenario] = []
   var staticFootprints: [Int32: Footprint] = [:]
   var regionFootprints: [Int32: RegionFootprint] = [:]
+  // Invariant hooks (Compiler+Hooks).
+  var finalHooks: [String] = []
+  var releaseHooks: [ReleaseKey: [String]] = [:]
+  var compilingHook = false
 
   // Per-function state.
   struct Local {
@@ -93,9 +97,12 @@ final class Compiler {
         )
       }
     }
+    collectHooks()
     for (index, entry) in functionDecls.enumerated() {
+      compilingHook = !entry.decl.hooks.isEmpty
       compileFunction(index, entry.decl, file: entry.file)
     }
+    compilingHook = false
     for file in files + (variant.map { [$0] } ?? []) where scenarioFiles.contains(file.path) {
       for scenario in file.scenarios { compileScenario(scenario, file: file.path) }
     }

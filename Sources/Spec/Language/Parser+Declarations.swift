@@ -66,15 +66,24 @@ extension Parser {
     if start.kind == .annotation || start.isWord("override") || atTypeName {
       var kernel: KernelReference? = nil
       var isProgress = false
+      var hooks: [InvariantHook] = []
       while current.kind == .annotation {
         let annotation = advance()
         if annotation.text == "progress" {
           isProgress = true
           continue
         }
+        if annotation.text == "invariant" {
+          hooks.append(.final)
+          continue
+        }
+        if annotation.text == "on_release" {
+          hooks.append(try parseReleaseHook())
+          continue
+        }
         guard annotation.text == "kernel" else {
           throw fail(
-            "unknown annotation '@\(annotation.text)'; expected '@kernel' or '@progress'",
+            "unknown annotation '@\(annotation.text)'; expected '@kernel', '@progress', '@invariant' or '@on_release'",
             at: location(annotation))
         }
         try expect("(", "after '@kernel'")
@@ -126,7 +135,8 @@ extension Parser {
       result.functions.append(
         FunctionDecl(
           name: name.text, location: location(name), returnType: type, parameters: parameters,
-          body: body, isOverride: isOverride, kernel: kernel, isProgress: isProgress))
+          body: body, isOverride: isOverride, kernel: kernel, isProgress: isProgress,
+          hooks: hooks))
       return
     }
     if start.isWord("shared") {

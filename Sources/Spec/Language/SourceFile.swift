@@ -35,6 +35,18 @@ struct FunctionDecl: Sendable {
   var kernel: KernelReference?
   /// `@progress`: every step of the function counts as progress for livelock detection.
   var isProgress = false
+  /// `@invariant` and `@on_release(...)`: where the checker calls the function by itself.
+  var hooks: [InvariantHook] = []
+}
+
+/// Where a checking function runs without being called, so that an invariant is checked at the
+/// moment the protocol states it in every scenario, including paths a patch adds.
+enum InvariantHook: Sendable {
+  /// `@invariant`: at the end of every execution of every scenario, before its `finally`.
+  case final
+  /// `@on_release(lock, write)` or `@on_release(lock, read)`: inside the step of every release
+  /// of `lock` in that mode, just before the lock is released.
+  case release(lock: String, write: Bool, location: SourceLocation)
 }
 
 struct SharedDecl: Sendable {

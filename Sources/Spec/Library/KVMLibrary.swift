@@ -50,8 +50,30 @@ extension Library {
       .bool($0[0].tag == .spte && SPTE($0[0]).kind == .mmio)
     },
     spte("spte_to_pfn", [.init("spte", .spte)], .int) {
-      .int(SPTE($0[0]).kind == .leaf ? SPTE($0[0]).argument : -1)
+      .int(SPTE($0[0]).kind == .leaf ? SPTE($0[0]).pfn : -1)
     },
+    // The dirty bit (shadow_dirty_mask) of a leaf: set by make_spte, cleared by dirty logging.
+    spte("is_dirty_spte", [.init("spte", .spte)], .bool) {
+      .bool($0[0].tag == .spte && SPTE($0[0]).kind == .leaf && SPTE($0[0]).argument & SPTE.cleanBit == 0)
+    },
+    spte("spte_clear_dirty", [.init("spte", .spte)], .spte) {
+      guard $0[0].tag == .spte, SPTE($0[0]).kind == .leaf else { return $0[0] }
+      return SPTE(kind: .leaf, argument: SPTE($0[0]).argument | SPTE.cleanBit).value
+    },
+    // Whether the calling thread still claims an SPTE it froze by compare-and-exchange
+    // (__tdp_mmu_set_spte_atomic): invariant 4 when it releases mmu_lock. No footprint: only
+    // the claimer's own writes make or end a claim (another thread's write to it is a race,
+    // Machine.frozenOwnership), so no other step can change the answer.
+    Builtin(
+      name: "frozen_claimed_by_current", parameters: [], result: .bool,
+      isSchedulingPoint: false,
+      execute: { call, memory in
+        let claim = (Int64(call.thread) + 1) | SPTE.claimBit
+        let claimed = memory.values.contains {
+          $0.tag == .spte && SPTE($0).kind == .frozen && SPTE($0).argument == claim
+        }
+        return BuiltinOutcome(value: .bool(claimed))
+      }),
     spte("spte_to_child_pt", [.init("spte", .spte)], .int) {
       .int(SPTE($0[0]).kind == .nonLeaf ? SPTE($0[0]).argument : -1)
     },

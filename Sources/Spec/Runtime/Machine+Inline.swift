@@ -72,7 +72,8 @@ extension Machine {
             message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))
         }
         if let cell, let before,
-          let race = frozenOwnership(cell, before, &cells, thread: thread, pc: pc)
+          let race = frozenOwnership(
+            cell, before, &cells, thread: thread, pc: pc, claim: program.claimsFreeze[Int(builtin)])
         {
           violation = violation ?? race
         }

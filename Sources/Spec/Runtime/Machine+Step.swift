@@ -175,7 +175,10 @@ extension Machine {
           kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)")
         )
       }
-      if let cell, let before, let race = frozenOwnership(cell, before, &cells, thread: thread, pc: pc) {
+      if let cell, let before,
+        let race = frozenOwnership(
+          cell, before, &cells, thread: thread, pc: pc, claim: program.claimsFreeze[Int(builtin)])
+      {
         violation = violation ?? race
       }
       if outcome.stopsThread {
@@ -220,8 +223,13 @@ extension Machine {
   /// `FROZEN_SPTE` over a frozen SPTE changes nothing (`handle_removed_pt` waiting out a claimer).
   /// The check reads and writes only the cell the step accesses, so it needs no footprint of
   /// its own. Returns a `race` violation for a write by another thread.
+  ///
+  /// A freeze by compare-and-exchange (`claim`, `__tdp_mmu_set_spte_atomic`) is also marked as a
+  /// claim (`SPTE.claimBit`): its owner must set or restore the SPTE before it releases
+  /// mmu_lock, where a removal's freeze (`handle_removed_pt`) stays in the unlinked table.
   func frozenOwnership(
-    _ cell: Int, _ before: Value, _ cells: inout SharedCells, thread: Int, pc: Int32
+    _ cell: Int, _ before: Value, _ cells: inout SharedCells, thread: Int, pc: Int32,
+    claim: Bool = false
   ) -> Violation? {
     let after = cells[cell]
     guard after != before else { return nil }
@@ -232,10 +240,11 @@ extension Machine {
       return nil
     }
     if isFrozen, thread >= 0 {
-      cells[cell] = SPTE(kind: .frozen, argument: Int64(thread + 1)).value
+      cells[cell] = SPTE(kind: .frozen, argument: Int64(thread + 1) | (claim ? SPTE.claimBit : 0))
+        .value
     }
     guard wasFrozen else { return nil }
-    let owner = Int(SPTE(before).argument) - 1
+    let owner = Int(SPTE(before).argument & ~SPTE.claimBit) - 1
     guard owner >= 0, owner != thread else { return nil }
     return Violation(
       kind: "race",

@@ -50,6 +50,9 @@ final class Program: Sendable {
   /// `Builtin.hasLocation` and `Builtin.access` per builtin: reading them through `builtins`
   /// copies a whole `Builtin` (strings, arrays, closures) on every step.
   let hasLocation: [Bool]
+  /// Whether a freeze by the builtin claims the SPTE (Machine.frozenOwnership): only a
+  /// compare-and-exchange, the freeze of `__tdp_mmu_set_spte_atomic`.
+  let claimsFreeze: [Bool]
   let accesses: [Builtin.Access]
   let statusFunctions: [@Sendable (BuiltinCall, SharedCells) -> BuiltinStatus]
   let executeFunctions: [@Sendable (BuiltinCall, inout SharedCells) -> BuiltinOutcome]
@@ -67,6 +70,7 @@ final class Program: Sendable {
     self.finalChecks = finalChecks
     self.fastPaths = builtins.map(\.fastPath)
     self.hasLocation = builtins.map(\.hasLocation)
+    self.claimsFreeze = builtins.map { $0.name == "try_cmpxchg64" }
     self.accesses = builtins.map(\.access)
     self.statusFunctions = builtins.map(\.status)
     self.executeFunctions = builtins.map(\.execute)

@@ -29,11 +29,21 @@ public struct SPTE: Hashable, Sendable, CustomStringConvertible {
     Value(tag: .spte, bits: kind.rawValue << 56 | (argument & 0x00FF_FFFF_FFFF_FFFF))
   }
 
+  /// A leaf's argument bit that says its dirty bit is clear. `make_spte` builds dirty leaves,
+  /// so a leaf's value is its pfn until dirty logging clears the bit.
+  public static let cleanBit: Int64 = 1 << 48
+  /// A frozen SPTE's argument bit that says a compare-and-exchange froze it (a claim its owner
+  /// must release; see Machine.frozenOwnership). The owner is the rest of the argument.
+  public static let claimBit: Int64 = 1 << 40
+
+  /// The pfn of a leaf, without the clean bit.
+  public var pfn: Int64 { argument & ~SPTE.cleanBit }
+
   public var description: String {
     switch kind {
     case .nonPresent: return "NP"
     case .frozen: return "FROZEN"
-    case .leaf: return "LEAF(\(argument))"
+    case .leaf: return argument & SPTE.cleanBit != 0 ? "LEAF(\(pfn), clean)" : "LEAF(\(argument))"
     case .nonLeaf: return "NONLEAF(\(argument))"
     case .mmio: return "MMIO"
     }
