@@ -56,8 +56,22 @@ struct NonProgressCycles {
 
   /// Non-trivial strongly connected components over non-progress edges between `members` (all
   /// states when `nil`).
+  ///
+  /// The refinement calls this on ever smaller parts of one component, so its work and memory
+  /// are proportional to the members and their edges, not to the whole graph: the members are
+  /// numbered locally (`slot`).
   func components(within members: Set<Int32>?) -> [[Int32]] {
-    let n = graph.count
+    let nodes: [Int32] = members.map { $0.sorted() } ?? (0..<Int32(graph.count)).map { $0 }
+    var slot: [Int32: Int32] = [:]
+    if members != nil {
+      slot.reserveCapacity(nodes.count)
+      for (k, node) in nodes.enumerated() { slot[node] = Int32(k) }
+    }
+    /// The local number of a state, or `nil` if it is not a member.
+    func local(_ state: Int32) -> Int? {
+      members == nil ? Int(state) : slot[state].map(Int.init)
+    }
+    let n = nodes.count
     var index = [Int32](repeating: -1, count: n)
     var lowlink = [Int32](repeating: 0, count: n)
     var onStack = [Bool](repeating: false, count: n)
@@ -65,7 +79,7 @@ struct NonProgressCycles {
     var next: Int32 = 0
     var result: [[Int32]] = []
     var work: [(node: Int32, edge: Int)] = []
-    for root in 0..<n where index[root] < 0 && members.map({ $0.contains(Int32(root)) }) ?? true {
+    for root in 0..<n where index[root] < 0 {
       work.append((Int32(root), 0))
       index[root] = next
       lowlink[root] = next
@@ -73,15 +87,14 @@ struct NonProgressCycles {
       stack.append(Int32(root))
       onStack[root] = true
       while let (v, e) = work.last {
-        let edges = graph.edges[Int(v)]
+        let edges = graph.edges[Int(nodes[Int(v)])]
         var k = e
         var descended = false
         while k < edges.count {
           let edge = edges[k]
           k += 1
           if edge.progress { continue }
-          if let members, !members.contains(edge.target) { continue }
-          let w = Int(edge.target)
+          guard let w = local(edge.target) else { continue }
           if index[w] < 0 {
             work[work.count - 1].edge = k
             index[w] = next
@@ -105,10 +118,11 @@ struct NonProgressCycles {
           var component: [Int32] = []
           while let w = stack.popLast() {
             onStack[Int(w)] = false
-            component.append(w)
+            component.append(nodes[Int(w)])
             if w == v { break }
           }
-          let selfLoop = graph.edges[Int(v)].contains { !$0.progress && $0.target == v }
+          let state = nodes[Int(v)]
+          let selfLoop = graph.edges[Int(state)].contains { !$0.progress && $0.target == state }
           if component.count > 1 || selfLoop { result.append(component.sorted()) }
         }
       }
