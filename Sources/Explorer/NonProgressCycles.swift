@@ -37,7 +37,7 @@ struct NonProgressCycles {
     let members = Set(component)
     var steps = [Bool](repeating: false, count: threadCount)
     for state in component {
-      for edge in graph.edges[Int(state)] where !edge.progress && members.contains(edge.target) {
+      for edge in graph.edges(of: state) where !edge.progress && members.contains(edge.target) {
         steps[Int(edge.thread)] = true
       }
     }
@@ -78,21 +78,22 @@ struct NonProgressCycles {
     var stack: [Int32] = []
     var next: Int32 = 0
     var result: [[Int32]] = []
-    var work: [(node: Int32, edge: Int)] = []
+    /// Each node on the depth-first path with its next edge to look at in `edgeStore` (`-1`:
+    /// none left).
+    var work: [(node: Int32, edge: Int32)] = []
     for root in 0..<n where index[root] < 0 {
-      work.append((Int32(root), 0))
+      work.append((Int32(root), graph.firstEdge[Int(nodes[root])]))
       index[root] = next
       lowlink[root] = next
       next += 1
       stack.append(Int32(root))
       onStack[root] = true
       while let (v, e) = work.last {
-        let edges = graph.edges[Int(nodes[Int(v)])]
         var k = e
         var descended = false
-        while k < edges.count {
-          let edge = edges[k]
-          k += 1
+        while k >= 0 {
+          let edge = graph.edgeStore[Int(k)]
+          k = graph.nextEdge[Int(k)]
           if edge.progress { continue }
           guard let w = local(edge.target) else { continue }
           if index[w] < 0 {
@@ -102,7 +103,7 @@ struct NonProgressCycles {
             next += 1
             stack.append(Int32(w))
             onStack[w] = true
-            work.append((Int32(w), 0))
+            work.append((Int32(w), graph.firstEdge[Int(nodes[w])]))
             descended = true
             break
           } else if onStack[w] {
@@ -122,7 +123,7 @@ struct NonProgressCycles {
             if w == v { break }
           }
           let state = nodes[Int(v)]
-          let selfLoop = graph.edges[Int(state)].contains { !$0.progress && $0.target == state }
+          let selfLoop = graph.edges(of: state).contains { !$0.progress && $0.target == state }
           if component.count > 1 || selfLoop { result.append(component.sorted()) }
         }
       }
@@ -134,7 +135,7 @@ struct NonProgressCycles {
     let members = Set(component)
     var stepEdge = [(from: Int32, edge: StateGraph.Edge)?](repeating: nil, count: threadCount)
     for state in component {
-      for edge in graph.edges[Int(state)] where !edge.progress && members.contains(edge.target) {
+      for edge in graph.edges(of: state) where !edge.progress && members.contains(edge.target) {
         if stepEdge[Int(edge.thread)] == nil { stepEdge[Int(edge.thread)] = (state, edge) }
       }
     }
@@ -160,7 +161,7 @@ struct NonProgressCycles {
     while head < queue.count {
       let state = queue[head]
       head += 1
-      for edge in graph.edges[Int(state)]
+      for edge in graph.edges(of: state)
       where !edge.progress && members.contains(edge.target) && edge.target != start
         && previous[edge.target] == nil
       {

@@ -22,8 +22,15 @@ struct StateGraph: Sendable {
   /// For each state: the state it was first reached from and the step, or `-1` for the initial
   /// state. Following these gives a path from the initial state.
   var parent: [(state: Int32, thread: UInt8, choice: UInt16)] = []
-  /// The outgoing edges of each state that the search executed.
-  var edges: [[Edge]] = []
+  /// The outgoing edges the search executed, of all states in one array, each state's chained
+  /// in the order added (`firstEdge`, `nextEdge`): 12 bytes an edge and 8 a state, where an
+  /// array per state cost 56 bytes before its first edge (reference, header, allocation).
+  private(set) var edgeStore: [Edge] = []
+  /// The next edge of the same state in `edgeStore`, or `-1`.
+  private(set) var nextEdge: [Int32] = []
+  /// For each state, its first and last edge in `edgeStore`, or `-1`.
+  private(set) var firstEdge: [Int32] = []
+  private var lastEdge: [Int32] = []
   /// The depth each state was first (or most shallowly) reached at.
   var depth: [Int32] = []
   /// For each state, the threads that can run there (bit `t` for thread `t`).
@@ -49,7 +56,8 @@ struct StateGraph: Sendable {
     let id = Int32(count)
     index.insert(fingerprint, id: id)
     self.parent.append((parent, UInt8(thread), UInt16(choice)))
-    edges.append([])
+    firstEdge.append(-1)
+    lastEdge.append(-1)
     self.depth.append(Int32(depth))
     enabledThreads.append(0)
     self.sleep.append(sleep)
@@ -57,10 +65,43 @@ struct StateGraph: Sendable {
     return id
   }
 
+  /// Adds an edge of `state`, after the ones it has.
+  mutating func addEdge(from state: Int32, _ edge: Edge) {
+    let k = Int32(edgeStore.count)
+    edgeStore.append(edge)
+    nextEdge.append(-1)
+    let s = Int(state)
+    if lastEdge[s] < 0 { firstEdge[s] = k } else { nextEdge[Int(lastEdge[s])] = k }
+    lastEdge[s] = k
+  }
+
+  /// Whether the search executed some step of `state`.
+  func hasEdges(_ state: Int32) -> Bool { firstEdge[Int(state)] >= 0 }
+
+  /// The edges of `state`, in the order added.
+  func edges(of state: Int32) -> Edges { Edges(graph: self, first: firstEdge[Int(state)]) }
+
+  /// The edges of one state, following the chain through `edgeStore`.
+  struct Edges: Sequence, IteratorProtocol {
+    let graph: StateGraph
+    var cursor: Int32
+
+    init(graph: StateGraph, first: Int32) {
+      self.graph = graph
+      self.cursor = first
+    }
+
+    mutating func next() -> Edge? {
+      guard cursor >= 0 else { return nil }
+      let edge = graph.edgeStore[Int(cursor)]
+      cursor = graph.nextEdge[Int(cursor)]
+      return edge
+    }
+  }
+
   /// The stored edge of `state` for one step, if the search executed it.
   func edge(from state: Int32, thread: Int, choice: Int) -> Edge? {
-    for edge in edges[Int(state)]
-    where Int(edge.thread) == thread && Int(edge.choice) == choice {
+    for edge in edges(of: state) where Int(edge.thread) == thread && Int(edge.choice) == choice {
       return edge
     }
     return nil
