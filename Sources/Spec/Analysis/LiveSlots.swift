@@ -109,17 +109,20 @@ struct LiveSlots: Sendable {
   /// Zeroes the dead slots of every frame of a parked thread.
   func zeroDead(_ ts: inout ThreadState) {
     guard ts.pc >= 0, Int(ts.pc) < deadAt.count else { return }
-    var top = ts.slots.count
-    var base = Int(ts.base)
-    for slot in deadAt[Int(ts.pc)] where base + Int(slot) < top {
-      if ts.slots[base + Int(slot)] != .zero { ts.slots[base + Int(slot)] = .zero }
-    }
-    for frame in ts.frames.reversed() {
-      top = base
-      base = Int(frame.base)
-      guard frame.returnPc >= 0, Int(frame.returnPc) < deadOnResume.count else { continue }
-      for slot in deadOnResume[Int(frame.returnPc)] where base + Int(slot) < top {
-        if ts.slots[base + Int(slot)] != .zero { ts.slots[base + Int(slot)] = .zero }
+    let frames = ts.frames
+    let pc = Int(ts.pc)
+    let topBase = Int(ts.base)
+    ts.slots.withUnsafeMutableBufferPointer { slots in
+      var top = slots.count
+      var base = topBase
+      for slot in deadAt[pc] where base + Int(slot) < top { slots[base + Int(slot)] = .zero }
+      for frame in frames.reversed() {
+        top = base
+        base = Int(frame.base)
+        guard frame.returnPc >= 0, Int(frame.returnPc) < deadOnResume.count else { continue }
+        for slot in deadOnResume[Int(frame.returnPc)] where base + Int(slot) < top {
+          slots[base + Int(slot)] = .zero
+        }
       }
     }
   }
