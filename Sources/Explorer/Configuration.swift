@@ -16,6 +16,11 @@ public struct Configuration: Sendable {
   public var countDistinctStates: Bool
   /// The most states the stateful search may store before it gives up (`nil`: no limit).
   public var stateBudget: Int?
+  /// The most resident memory, in bytes, the stateful search may grow the process to before it
+  /// gives up as over its state budget (`nil`: no limit). A budget in bytes rather than states
+  /// follows what a state costs, so `auto` hands a scenario to DPOR only when its states truly
+  /// do not fit; `memoryLimit`, checked first, still ends any search.
+  public var stateMemoryBudget: Int?
   /// Whether the stateful search prunes steps with sleep sets (see `StatefulSearch`). On by
   /// default; off, it executes every enabled step of every state, which tests compare against.
   /// Breadth-first (`shortest`) searches never prune.
@@ -32,7 +37,8 @@ public struct Configuration: Sendable {
     strategy: Strategy = .dpor, depthBound: Int? = nil, stopAtFirstViolation: Bool = false,
     timeout: Double? = nil, shrink: Bool = true, progress: (@Sendable (ExplorationProgress) -> Void)? = nil,
     progressInterval: Double = 0.25, countDistinctStates: Bool = true, stateBudget: Int? = nil,
-    sleepSets: Bool = true, hashCompaction: Bool = false, memoryLimit: Int? = nil
+    sleepSets: Bool = true, hashCompaction: Bool = false, memoryLimit: Int? = nil,
+    stateMemoryBudget: Int? = nil
   ) {
     self.strategy = strategy
     self.depthBound = depthBound
@@ -46,6 +52,7 @@ public struct Configuration: Sendable {
     self.sleepSets = sleepSets
     self.hashCompaction = hashCompaction
     self.memoryLimit = memoryLimit
+    self.stateMemoryBudget = stateMemoryBudget
   }
 }
 

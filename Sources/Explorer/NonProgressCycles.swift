@@ -37,7 +37,7 @@ struct NonProgressCycles {
     let members = Set(component)
     var steps = [Bool](repeating: false, count: threadCount)
     for state in component {
-      for edge in graph.edges[Int(state)] where !edge.progress && members.contains(edge.target) {
+      for edge in graph.edges(of: state) where !edge.progress && members.contains(edge.target) {
         steps[Int(edge.thread)] = true
       }
     }
@@ -56,32 +56,46 @@ struct NonProgressCycles {
 
   /// Non-trivial strongly connected components over non-progress edges between `members` (all
   /// states when `nil`).
+  ///
+  /// The refinement calls this on ever smaller parts of one component, so its work and memory
+  /// are proportional to the members and their edges, not to the whole graph: the members are
+  /// numbered locally (`slot`).
   func components(within members: Set<Int32>?) -> [[Int32]] {
-    let n = graph.count
+    let nodes: [Int32] = members.map { $0.sorted() } ?? (0..<Int32(graph.count)).map { $0 }
+    var slot: [Int32: Int32] = [:]
+    if members != nil {
+      slot.reserveCapacity(nodes.count)
+      for (k, node) in nodes.enumerated() { slot[node] = Int32(k) }
+    }
+    /// The local number of a state, or `nil` if it is not a member.
+    func local(_ state: Int32) -> Int? {
+      members == nil ? Int(state) : slot[state].map(Int.init)
+    }
+    let n = nodes.count
     var index = [Int32](repeating: -1, count: n)
     var lowlink = [Int32](repeating: 0, count: n)
     var onStack = [Bool](repeating: false, count: n)
     var stack: [Int32] = []
     var next: Int32 = 0
     var result: [[Int32]] = []
-    var work: [(node: Int32, edge: Int)] = []
-    for root in 0..<n where index[root] < 0 && members.map({ $0.contains(Int32(root)) }) ?? true {
-      work.append((Int32(root), 0))
+    /// Each node on the depth-first path with its next edge to look at in `edgeStore` (`-1`:
+    /// none left).
+    var work: [(node: Int32, edge: Int32)] = []
+    for root in 0..<n where index[root] < 0 {
+      work.append((Int32(root), graph.firstEdge[Int(nodes[root])]))
       index[root] = next
       lowlink[root] = next
       next += 1
       stack.append(Int32(root))
       onStack[root] = true
       while let (v, e) = work.last {
-        let edges = graph.edges[Int(v)]
         var k = e
         var descended = false
-        while k < edges.count {
-          let edge = edges[k]
-          k += 1
+        while k >= 0 {
+          let edge = graph.edgeStore[Int(k)]
+          k = graph.nextEdge[Int(k)]
           if edge.progress { continue }
-          if let members, !members.contains(edge.target) { continue }
-          let w = Int(edge.target)
+          guard let w = local(edge.target) else { continue }
           if index[w] < 0 {
             work[work.count - 1].edge = k
             index[w] = next
@@ -89,7 +103,7 @@ struct NonProgressCycles {
             next += 1
             stack.append(Int32(w))
             onStack[w] = true
-            work.append((Int32(w), 0))
+            work.append((Int32(w), graph.firstEdge[Int(nodes[w])]))
             descended = true
             break
           } else if onStack[w] {
@@ -105,10 +119,11 @@ struct NonProgressCycles {
           var component: [Int32] = []
           while let w = stack.popLast() {
             onStack[Int(w)] = false
-            component.append(w)
+            component.append(nodes[Int(w)])
             if w == v { break }
           }
-          let selfLoop = graph.edges[Int(v)].contains { !$0.progress && $0.target == v }
+          let state = nodes[Int(v)]
+          let selfLoop = graph.edges(of: state).contains { !$0.progress && $0.target == state }
           if component.count > 1 || selfLoop { result.append(component.sorted()) }
         }
       }
@@ -120,7 +135,7 @@ struct NonProgressCycles {
     let members = Set(component)
     var stepEdge = [(from: Int32, edge: StateGraph.Edge)?](repeating: nil, count: threadCount)
     for state in component {
-      for edge in graph.edges[Int(state)] where !edge.progress && members.contains(edge.target) {
+      for edge in graph.edges(of: state) where !edge.progress && members.contains(edge.target) {
         if stepEdge[Int(edge.thread)] == nil { stepEdge[Int(edge.thread)] = (state, edge) }
       }
     }
@@ -146,7 +161,7 @@ struct NonProgressCycles {
     while head < queue.count {
       let state = queue[head]
       head += 1
-      for edge in graph.edges[Int(state)]
+      for edge in graph.edges(of: state)
       where !edge.progress && members.contains(edge.target) && edge.target != start
         && previous[edge.target] == nil
       {

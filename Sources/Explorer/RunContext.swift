@@ -61,9 +61,12 @@ import Foundation
     if let timeout = configuration.timeout, now >= timeout, stopReason == nil {
       stopReason = .timedOut
     }
-    if configuration.memoryLimit != nil, now >= nextMemoryCheck {
+    if configuration.memoryLimit != nil || configuration.stateMemoryBudget != nil,
+      now >= nextMemoryCheck
+    {
       nextMemoryCheck = now + 0.02
       if stopReason == nil, exceedsMemoryLimit { stopReason = .exceededMemoryLimit }
+      if stopReason == nil, exceedsStateMemoryBudget { stopReason = .exceededStateBudget }
     }
     if let progress = configuration.progress, now >= nextProgress {
       nextProgress = now + configuration.progressInterval
@@ -80,6 +83,14 @@ import Foundation
       return false
     }
     return resident > limit
+  }
+
+  /// Whether a stateful search has grown resident memory past `Configuration.stateMemoryBudget`.
+  var exceedsStateMemoryBudget: Bool {
+    guard case .stateful = configuration.strategy, let budget = configuration.stateMemoryBudget,
+      let resident = ResidentMemory.current()
+    else { return false }
+    return resident > budget
   }
 
   /// Records a violation raised at the end of `steps`; returns whether it was new.

@@ -197,7 +197,7 @@
       var asleep = node.sleep & mask
       // A first expansion has no stored edges to find: looking for them would cost time
       // quadratic in the state's choices.
-      let expandedBefore = !graph.edges[id].isEmpty
+      let expandedBefore = graph.hasEdges(node.id)
       if asleep != 0 {
         if graph.recordsSleepingEdges {
           recordSleepingEdges(of: node.id, asleep, node.state, &graph, &frontier)
@@ -265,7 +265,8 @@
               break expansion
             }
           }
-          graph.edges[id].append(
+          graph.addEdge(
+            from: node.id,
             StateGraph.Edge(
               target: target, thread: UInt8(thread), choice: UInt16(choice), progress: progress))
         }
@@ -329,7 +330,8 @@
             fingerprint, parent: id, thread: thread, choice: choice, depth: depth, sleep: 0)
           frontier.append(Pending(id: target, state: next, depth: depth, sleep: 0))
         }
-        graph.edges[Int(id)].append(
+        graph.addEdge(
+          from: id,
           StateGraph.Edge(
             target: target, thread: UInt8(thread), choice: UInt16(choice), progress: false))
       }

@@ -22,8 +22,15 @@ extension EptCheck {
       help: "Skip the deep run (unbounded DPOR on \(Self.deepRun), about 20 seconds in release).")
     var quick = false
 
-    @Option(help: "Also run the deep run on N threads, and print the speedup over one.")
+    @Option(
+      help: "Also run the deep run and the large workload on N threads, and print the speedup.")
     var jobs: Int = 1
+
+    @Option(help: "The large workload: a spec file whose scenarios the stateful search checks.")
+    var workload: String = largeWorkload
+
+    @Flag(help: "Skip the large workload (the stateful search on --workload).")
+    var skipLarge = false
 
     func validate() throws {
       if jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
@@ -63,6 +70,20 @@ extension EptCheck {
 
     func run() throws {
       var figures: [Figure] = []
+      // First, so that its growth of the resident set is the process's peak (bytes per state).
+      var stateful: [StatefulFigure] = []
+      if !skipLarge, FileManager.default.fileExists(atPath: workload) {
+        let large = try LoadedSpec.load(paths: [workload])
+        for scenario in large.scenarios {
+          let one = try Self.measureStateful(large, scenario)
+          stateful.append(one)
+          if jobs > 1 {
+            var many = try Self.measureStateful(large, scenario, jobs: jobs)
+            many.speedup = one.seconds / many.seconds
+            stateful.append(many)
+          }
+        }
+      }
       // The canonical programs, unbounded: optimal DPOR should run one execution per trace.
       for n in [4, 8, 12] {
         figures.append(
@@ -99,6 +120,12 @@ extension EptCheck {
         for figure in figures {
           try ReportOutput.write(String(decoding: try encoder.encode(figure), as: UTF8.self) + "\n")
         }
+        for figure in stateful {
+          try ReportOutput.write(String(decoding: try encoder.encode(figure), as: UTF8.self) + "\n")
+        }
+        for target in Self.targets(figures, stateful) {
+          try ReportOutput.write(String(decoding: try encoder.encode(target), as: UTF8.self) + "\n")
+        }
         return
       }
       let width = figures.map(\.workload.count).max() ?? 0
@@ -119,6 +146,8 @@ extension EptCheck {
         out += String(format: "\n%@ on %d threads: %.2f times as fast as on one", f.workload, f.jobs, speedup)
         out += String(format: " (%.0f steps/s per thread)\n", f.stepsPerSecond / Double(f.jobs))
       }
+      if !stateful.isEmpty { out += "\n" + Self.statefulTable(stateful) }
+      out += "\n" + Self.targetTable(Self.targets(figures, stateful))
       try ReportOutput.write(out)
     }
 

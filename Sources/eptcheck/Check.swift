@@ -36,9 +36,9 @@ extension EptCheck {
     @Option(
       name: .customLong("state-budget"),
       help: """
-        The most states the stateful search may store: under auto (default 200000) dpor then \
-        takes over; under stateful (default: no limit but --memory-limit) the check is \
-        inconclusive.
+        The most states the stateful search may store: under auto (default: as many as fit in \
+        half of --memory-limit) dpor then takes over; under stateful (default: no limit but \
+        --memory-limit) the check is inconclusive.
         """)
     var stateBudget: Int?
 
@@ -160,8 +160,9 @@ extension EptCheck {
 
     var chosenStrategy: StrategyName { strategy }
 
-    /// The states `auto` lets the stateful search store before dpor takes over.
-    static let autoStateBudget = 200_000
+    /// The share of `--memory-limit` that `auto` lets the stateful search's process grow to
+    /// before dpor takes over: the other half is left for dpor and for scenarios checked at once.
+    static func autoStateMemoryBudget(_ limit: MemorySize) -> Int { limit.bytes / 2 }
 
     /// The configuration for the strategy asked for; `auto` starts with the stateful search and
     /// `ScenarioChecker` falls back to DPOR when the state budget runs out.
@@ -179,7 +180,10 @@ extension EptCheck {
         hashCompaction: hashCompaction, memoryLimit: memoryLimit.bytes)
       if strategy == .auto {
         configuration.depthBound = nil
-        configuration.stateBudget = stateBudget ?? Self.autoStateBudget
+        configuration.stateBudget = stateBudget
+        if stateBudget == nil {
+          configuration.stateMemoryBudget = Self.autoStateMemoryBudget(memoryLimit)
+        }
       } else if strategy == .stateful {
         configuration.stateBudget = stateBudget
       }

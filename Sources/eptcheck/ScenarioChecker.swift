@@ -65,12 +65,14 @@ struct ScenarioChecker: Sendable {
     var outcome = explore(scenario, configuration)
     let limits = ScenarioRun.Limits(
       memory: configuration.memoryLimit.map(MemorySize.init(bytes:)),
-      states: configuration.stateBudget)
+      states: configuration.stateBudget,
+      stateMemory: configuration.stateMemoryBudget.map(MemorySize.init(bytes:)))
     if fallbackToDPOR, case .success(let result) = outcome,
       result.completion == .exceededStateBudget
     {
       configuration.strategy = .dpor
       configuration.stateBudget = nil
+      configuration.stateMemoryBudget = nil
       configuration.depthBound = depthBound
       // The timeout covers the scenario, not each of its two searches.
       if let timeout = configuration.timeout {

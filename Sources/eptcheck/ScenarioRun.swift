@@ -46,6 +46,8 @@ struct ScenarioRun: Sendable {
   struct Limits: Sendable, Equatable {
     var memory: MemorySize? = nil
     var states: Int? = nil
+    /// The resident memory the stateful search may grow to under `auto`.
+    var stateMemory: MemorySize? = nil
   }
 
   init(
@@ -118,7 +120,9 @@ struct ScenarioRun: Sendable {
     case .exceededMemoryLimit:
       return "memory limit" + (limits.memory.map { " of \($0)" } ?? "") + " reached"
     case .exceededStateBudget:
-      return "state budget" + (limits.states.map { " of \($0) states" } ?? "") + " reached"
+      if let states = limits.states { return "state budget of \(states) states reached" }
+      if let memory = limits.stateMemory { return "state budget of \(memory) of memory reached" }
+      return "state budget reached"
     case .complete, .stoppedAtViolation: return nil
     }
   }

@@ -128,3 +128,25 @@ extension StatefulSearchTests {
     #expect(!result.isVerified)
   }
 }
+
+extension StatefulSearchTests {
+  /// A budget in bytes of resident memory stops the stateful search as a state budget does; any
+  /// process holds more than one byte, so the first look at memory (at step 64) stops it.
+  @Test func aMemoryStateBudgetStopsTheStatefulSearchOnly() throws {
+    let system = CanonicalSystems.lastZero(5)
+    let stateful = try Explorer.explore(
+      system,
+      configuration: Configuration(strategy: .stateful(shortest: false), stateMemoryBudget: 1))
+    #expect(stateful.completion == .exceededStateBudget)
+    #expect(stateful.statistics.transitions == 64)
+    #expect(!stateful.isVerified)
+    let unlimited = try Explorer.explore(
+      system, configuration: Configuration(strategy: .stateful(shortest: false)))
+    #expect(unlimited.completion == .complete)
+    #expect(unlimited.statistics.transitions > 64)
+    // DPOR has no stored states to budget.
+    let dpor = try Explorer.explore(
+      system, configuration: Configuration(strategy: .dpor, stateMemoryBudget: 1))
+    #expect(dpor.completion == .complete)
+  }
+}

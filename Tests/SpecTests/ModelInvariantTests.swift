@@ -35,14 +35,14 @@ import Testing
   static let expected: [Outcome] = [
     // The plain stores of the busy flag race with the other vCPU's READ_ONCE on its way in.
     Outcome(
-      file: "race_plain", states: 2156,
+      file: "race_plain", states: 2128,
       messages: [
         "race: userspace in tdh_mem_range_block_no_vcpus at Tests/SpecTests/CheckFixtures/race_plain.ept:10:27: wait_for_sept_zap = true: plain write of wait_for_sept_zap races with vcpu0's read of it (not ordered by happens-before)",
         "race: userspace in tdh_mem_range_block_no_vcpus at Tests/SpecTests/CheckFixtures/race_plain.ept:13:27: wait_for_sept_zap = false: plain write of wait_for_sept_zap races with vcpu0's read of it (not ordered by happens-before)",
         "race: vcpu0 in vcpu_enter_guest at specs/tdx.ept:238:9: READ_ONCE(wait_for_sept_zap): read of wait_for_sept_zap races with userspace's plain write of it (not ordered by happens-before)",
       ]),
     // With WRITE_ONCE no cell is tracked: tracking costs the variant about twice the states.
-    Outcome(file: "race_plain_near_miss", states: 1045, messages: []),
+    Outcome(file: "race_plain_near_miss", states: 1018, messages: []),
     // The install check fires first; guest_memfd then frees the page the TD maps (invariant 15).
     Outcome(
       file: "fresh_install", states: 128,

@@ -191,13 +191,22 @@ import Testing
 
   @Test func benchPrintsFigures() throws {
     let result = try EptCheckBinary.run(
-      ["bench", "--quick", "--depth", "4", "\(Self.fixtures)/long_loop.ept"])
+      ["bench", "--quick", "--skip-large", "--depth", "4", "\(Self.fixtures)/long_loop.ept"])
     #expect(result.status == 0)
-    let lines = result.stdout.split(separator: "\n").map(String.init)
+    let tables = result.stdout.components(separatedBy: "\n\n")
+    let lines = tables[0].split(separator: "\n").map(String.init)
     #expect(lines.first?.hasPrefix("workload") == true)
     // The canonical programs, the spec's one scenario at the depth, then every scenario
-    // unbounded; --quick leaves out the deep run.
+    // unbounded; --quick leaves out the deep run, --skip-large the stateful table.
+    #expect(tables.count == 2)
     #expect(lines.count == 8)
+    // Each target beside its figure; the large workload's are not run.
+    let targets = tables[1].split(separator: "\n").map(String.init)
+    #expect(targets.count == 5)
+    #expect(targets[0].hasPrefix("target"))
+    #expect(targets[1...3].allSatisfy { $0.contains("not run") && $0.hasSuffix("  -") })
+    #expect(targets[4].hasPrefix("dpor steps/s per core"))
+    #expect(targets[4].contains(">= 1,000,000"))
     let workloads = lines.dropFirst().map { $0.components(separatedBy: " (dpor")[0] }
     #expect(
       workloads == [
@@ -222,12 +231,19 @@ import Testing
   /// The JSON form carries the same rows, one record each, with exact counts.
   @Test func benchWritesTheSameRowsAsJSON() throws {
     let result = try EptCheckBinary.run(
-      ["bench", "--quick", "--depth", "4", "--format", "json", "\(Self.fixtures)/long_loop.ept"])
+      [
+        "bench", "--quick", "--skip-large", "--depth", "4", "--format", "json",
+        "\(Self.fixtures)/long_loop.ept",
+      ])
     #expect(result.status == 0)
-    let records = try result.stdout.split(separator: "\n").map {
+    let all = try result.stdout.split(separator: "\n").map {
       try #require(
         JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
     }
+    let records = all.filter { $0["kind"] as? String == "bench" }
+    let targets = all.filter { $0["kind"] as? String == "bench-target" }
+    #expect(all.count == records.count + targets.count)
+    #expect(targets.map { $0["goal"] as? Double } == [600_000, 64, 1.8, 1_000_000])
     #expect(records.map { $0["workload"] as? String } == [
       "readers(4) (dpor)", "readers(8) (dpor)", "readers(12) (dpor)", "lastzero(5) (dpor)",
       "lastzero(8) (dpor)", "long_loop (dpor, depth 4)",
@@ -239,6 +255,24 @@ import Testing
     #expect(executions[6] == 70)
     #expect(records[6]["transitions"] as? Int == 560)
     #expect(records[6]["executionsPerTrace"] == nil)
+  }
+
+  /// The stateful table: each scenario of `--workload`, checked completely, with exact counts.
+  @Test func benchChecksTheWorkloadStatefully() throws {
+    let result = try EptCheckBinary.run(
+      [
+        "bench", "--quick", "--depth", "4", "--format", "json", "--workload",
+        "\(Self.fixtures)/long_loop.ept", "\(Self.fixtures)/long_loop.ept",
+      ])
+    #expect(result.status == 0)
+    let records = try result.stdout.split(separator: "\n").map {
+      try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+    }.filter { $0["kind"] as? String == "bench-stateful" }
+    #expect(records.count == 1)
+    #expect(records.first?["workload"] as? String == "long_loop (stateful)")
+    #expect(records.first?["states"] as? Int == 37)
+    #expect(records.first?["transitions"] as? Int == 58)
+    #expect(records.first?["verdict"] as? String == "pass")
   }
 
   @Test func progressStaysOffStderrForShortRuns() throws {

@@ -61,3 +61,38 @@ import Testing
     #expect(peak < 1 << 30)
   }
 }
+
+extension ResourceLimitTests {
+  /// Under auto the stateful search's budget is half of --memory-limit in resident memory, not a
+  /// count of states: a scenario of 461 × 461 = 212,521 states (each thread 460 steps, all
+  /// visible, each state one pair of positions), past the 200,000 that once handed it to dpor,
+  /// is checked whole by the stateful search.
+  @Test func autoBudgetsTheStatefulSearchByMemory() throws {
+    let path = try HostileInputTests.spec(
+      """
+      shared int a = 0;
+      shared int b = 0;
+      void count_a() { for (int i = 0; i < 230; i++) { WRITE_ONCE(a, i); READ_ONCE(b); } }
+      void count_b() { for (int i = 0; i < 230; i++) { WRITE_ONCE(b, i); READ_ONCE(a); } }
+      scenario grid {
+          thread ta = count_a();
+          thread tb = count_b();
+          expect ok;
+      }
+
+      """)
+    let result = try EptCheckBinary.run([path, "--format", "json"], killAfter: 120)
+    #expect(result.status == 0)
+    let header = try #require(
+      result.stdout.split(separator: "\n").first { $0.contains("\"kind\":\"run\"") })
+    #expect(!header.contains("\"stateBudget\""))
+    let line = try #require(
+      result.stdout.split(separator: "\n").first { $0.contains("\"kind\":\"scenario\"") })
+    let record = try #require(
+      try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    #expect(record["strategy"] as? String == "stateful")
+    #expect(record["verified"] as? Bool == true)
+    let statistics = try #require(record["statistics"] as? [String: Any])
+    #expect(statistics["distinctStates"] as? Int == 461 * 461)
+  }
+}

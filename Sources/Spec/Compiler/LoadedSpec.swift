@@ -31,6 +31,8 @@ public final class LoadedSpec: Sendable {
   let programs: [Program]
   /// The pointer analysis of each program, for its scenarios' invisible steps.
   private let pointers: [PointerAnalysis]
+  /// The live-variable analysis of each program, for zeroing dead slots (see LiveSlots).
+  private let liveSlots: [LiveSlots]
   private let index: [String: (program: Int, scenario: Int)]
   public let scenarios: [ScenarioInfo]
   public let warnings: [Diagnostic]
@@ -44,6 +46,7 @@ public final class LoadedSpec: Sendable {
   ) {
     self.programs = programs
     self.pointers = programs.map { PointerAnalysis(program: $0) }
+    self.liveSlots = programs.map { LiveSlots(program: $0) }
     self.scenarios = scenarios
     self.index = index
     self.warnings = warnings
@@ -55,9 +58,12 @@ public final class LoadedSpec: Sendable {
   /// `scenario` should come from `scenarios`; an unknown one gives a system with no threads.
   /// With `loopBounds` off, `bound N` loops run without counting, for a stateful search that
   /// finds livelocks as cycles instead. With `invisibleSteps` off, every scheduling point is a
-  /// step, even one no other thread can conflict with (see InvisibleSteps).
+  /// step, even one no other thread can conflict with (see InvisibleSteps). With `liveVariables`
+  /// off, dead frame slots keep their values instead of being zeroed at each scheduling point
+  /// (see LiveSlots), so that states differing only in them stay apart.
   public func system(
-    for scenario: ScenarioInfo, loopBounds: Bool = true, invisibleSteps: Bool = true
+    for scenario: ScenarioInfo, loopBounds: Bool = true, invisibleSteps: Bool = true,
+    liveVariables: Bool = true
   ) -> ScenarioSystem {
     guard let (p, s) = index[scenario.name], programs.indices.contains(p),
       programs[p].scenarios.indices.contains(s)
@@ -73,7 +79,7 @@ public final class LoadedSpec: Sendable {
     let program = programs[p]
     return ScenarioSystem(
       program: program, scenario: program.scenarios[s], info: scenario, loopBounds: loopBounds,
-      pointers: invisibleSteps ? pointers[p] : nil)
+      pointers: invisibleSteps ? pointers[p] : nil, liveSlots: liveVariables ? liveSlots[p] : nil)
   }
 
   /// The scenario with this name, if any.

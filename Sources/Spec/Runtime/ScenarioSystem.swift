@@ -19,13 +19,16 @@ public struct ScenarioSystem: TransitionSystem {
   let initViolation: Violation?
   /// The invisible steps each thread ran before its first visible step, by pc.
   let invisibleAtStart: [[Int32]]
+  /// The dead slots to zero at each scheduling point, if any (see LiveSlots).
+  let liveSlots: LiveSlots?
 
   /// With `pointers`, the steps no other thread can conflict with run inside the step before
   /// them (see InvisibleSteps); without, every scheduling point is a step.
   init(
     program: Program, scenario: CompiledScenario, info: ScenarioInfo, loopBounds: Bool,
-    pointers: PointerAnalysis? = nil
+    pointers: PointerAnalysis? = nil, liveSlots: LiveSlots? = nil
   ) {
+    self.liveSlots = liveSlots
     let names = scenario.threads.map(\.name)
     self.machine = Machine(
       program: program, threadNames: names, enforcesLoopBounds: loopBounds,
@@ -64,6 +67,7 @@ public struct ScenarioSystem: TransitionSystem {
         pcs.removeLast()
         machine.settle(&ts, thread: t, cells: &cells, invisibleLimit: pcs.count)
       }
+      liveSlots?.zeroDead(&ts)
       threads.append(HashedThread(ts))
       invisibleAtStart.append(pcs)
     }
@@ -107,6 +111,7 @@ public struct ScenarioSystem: TransitionSystem {
     } else {
       violation = machine.execute(&ts, thread: thread, choice: choice, cells: &state.cells)
     }
+    liveSlots?.zeroDead(&ts)
     swap(&ts, &state.threads[thread].thread)
     state.threads[thread].rehash()
     return violation
