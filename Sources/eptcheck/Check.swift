@@ -102,6 +102,14 @@ extension EptCheck {
     @Flag(name: .customLong("no-shrink"), help: "Show counterexamples as found, unshrunk.")
     var noShrink = false
 
+    @Flag(
+      name: .customLong("show-expected"),
+      help: """
+        Print the counterexamples of results that are as expected too (a bug variant's own \
+        violation); by default only those that are not as expected are printed in full.
+        """)
+    var showExpected = false
+
     @OptionGroup var specPaths: SpecPaths
 
     func validate() throws {
@@ -145,7 +153,11 @@ extension EptCheck {
         stateBudget: explorerConfiguration.stateBudget, hashCompaction: hashCompaction)
       let report: String
       switch format {
-      case .text: report = TextReport(color: output == nil && Terminal.standardOutput.allowsColor).render(runs, header)
+      case .text:
+        var text = TextReport(color: output == nil && Terminal.standardOutput.allowsColor)
+        text.showExpected = showExpected
+        text.rerun = { rerunCommand(for: $0.scenario.name) }
+        report = text.render(runs, header)
       case .json: report = JSONLinesReport().render(runs, header)
       case .html: report = HTMLReport().render(runs, header)
       }
@@ -159,6 +171,22 @@ extension EptCheck {
     }
 
     var chosenStrategy: StrategyName { strategy }
+
+    /// The command that checks one scenario again as this run did, for the closing block of the
+    /// text report.
+    func rerunCommand(for scenario: String) -> String {
+      var words = ["eptcheck"]
+      if let kernel = specPaths.kernel { words += ["--kernel", kernel] }
+      if strategy != .auto { words += ["--strategy", strategy.rawValue] }
+      if let depth { words += ["--depth", "\(depth)"] }
+      if let stateBudget { words += ["--state-budget", "\(stateBudget)"] }
+      if hashCompaction { words.append("--hash-compaction") }
+      if requireComplete { words.append("--require-complete") }
+      if let shard { words += ["--shard", shard.description] }
+      words += ["--scenario", scenario]
+      words += specPaths.paths
+      return words.map(ShellWord.quoted).joined(separator: " ")
+    }
 
     /// The states `auto` lets the stateful search store before dpor takes over.
     static let autoStateBudget = 200_000

@@ -31,6 +31,9 @@ struct JSONLinesReport {
     var name: String
     var location: SourceLocation
     var expectation: String
+    /// The kinds besides the expected one that a bug variant allows (`expect violation a, b;`);
+    /// nil when none.
+    var alsoExpected: [String]?
     var verdict: String
     var reason: String?
     var completeness: String
@@ -102,6 +105,7 @@ struct JSONLinesReport {
         ScenarioRecord(
           name: run.scenario.name, location: run.scenario.location,
           expectation: Self.expectationText(run.scenario.expectation),
+          alsoExpected: run.scenario.alsoExpected.isEmpty ? nil : run.scenario.alsoExpected,
           verdict: run.verdict.word.lowercased(), reason: reason,
           completeness: ScenarioRun.completeness(run.result), verified: run.result.isVerified,
           strategy: run.result.strategy.name, part: run.part,

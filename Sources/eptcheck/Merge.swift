@@ -247,7 +247,9 @@ extension EptCheck {
       } else {
         throw MergeError(message: "scenario '\(first.name)': unknown expectation '\(first.expectation)'")
       }
-      let verdict = ScenarioRun.judge(expectation, result, requireComplete: run?.requireComplete ?? false)
+      let verdict = ScenarioRun.judge(
+        expectation, result, requireComplete: run?.requireComplete ?? false,
+        alsoExpected: first.alsoExpected ?? [])
       var record = first
       record.part = nil
       record.verdict = verdict.word.lowercased()

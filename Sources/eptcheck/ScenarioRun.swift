@@ -53,7 +53,8 @@ struct ScenarioRun: Sendable {
     part: String? = nil, limits: Limits = Limits()
   ) {
     var verdict = ScenarioRun.judge(
-      scenario.expectation, result, requireComplete: requireComplete, limits: limits)
+      scenario.expectation, result, requireComplete: requireComplete, limits: limits,
+      alsoExpected: scenario.alsoExpected)
     if let part { verdict = ScenarioRun.judgePart(part, scenario.expectation, verdict) }
     self.init(scenario: scenario, result: result, traces: traces, verdict: verdict)
     self.part = part
@@ -76,9 +77,12 @@ struct ScenarioRun: Sendable {
     }
   }
 
+  /// The verdict on `result`. A bug variant passes when it finds its kind and nothing beyond
+  /// it and `alsoExpected` (the consequences `expect violation a, b;` lists): a kind the bug
+  /// does not explain is news, and a patch that adds one must not hide behind the old bug.
   static func judge(
     _ expectation: Expectation, _ result: ExplorationResult, requireComplete: Bool,
-    limits: Limits = Limits()
+    limits: Limits = Limits(), alsoExpected: [String] = []
   ) -> Verdict {
     let kinds = result.counterexamples.map(\.violation.kind)
     let stopped = stopReason(result, limits)
@@ -95,7 +99,12 @@ struct ScenarioRun: Sendable {
       }
       return .asExpected
     case .violation(let kind):
-      if kinds.contains(kind) { return .asExpected }
+      let beyond = Array(Set(kinds).subtracting([kind] + alsoExpected)).sorted()
+      if kinds.contains(kind) {
+        if beyond.isEmpty { return .asExpected }
+        return .unexpected(
+          "expected violation \(kind), also found \(beyond.joined(separator: ", "))")
+      }
       if let stopped { return .inconclusive("\(stopped) before finding \(kind)") }
       // A search that was cut (at the depth bound, or where a retry loop passed its bound) or
       // sampled cannot tell that the violation is not there: a bound reached is no evidence.
@@ -109,6 +118,20 @@ struct ScenarioRun: Sendable {
       return .unexpected(
         "expected violation \(kind), found \(Array(Set(kinds)).sorted().joined(separator: ", "))")
     }
+  }
+
+  /// Whether a counterexample shows what the scenario expects: the kind of `expect violation`
+  /// or one of its consequences. Traces that do not are what a report leads with.
+  func expects(_ violation: Violation) -> Bool {
+    switch scenario.expectation {
+    case .ok: return false
+    case .violation(let kind): return violation.kind == kind || scenario.alsoExpected.contains(violation.kind)
+    }
+  }
+
+  /// The counterexamples the scenario does not expect, then (with `showExpected`) the others.
+  func traces(showExpected: Bool) -> [RenderedTrace] {
+    traces.filter { !expects($0.violation) } + (showExpected ? traces.filter { expects($0.violation) } : [])
   }
 
   /// What cut the search short, if a limit did: the wall clock, memory or the state budget.

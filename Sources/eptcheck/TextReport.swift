@@ -11,50 +11,101 @@ struct TextReport {
     color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text
   }
 
+  /// Whether the counterexamples of results that are as expected are shown too
+  /// (`--show-expected`); by default a report shows only what is news.
+  var showExpected = false
+  /// The command that checks one scenario again, for the closing block; nil leaves it out.
+  var rerun: ((ScenarioRun) -> String)? = nil
+
+  /// The report: a line per scenario, the traces of the results that are not as expected, the
+  /// failing scenarios with the command to rerun each, and the summary.
   func render(_ runs: [ScenarioRun], _ header: ReportHeader) -> String {
     var out = ""
     let nameWidth = min(40, runs.map(\.scenario.name.count).max() ?? 0)
+    for run in runs { out += scenarioLine(run, nameWidth: nameWidth) + "\n" }
     for run in runs {
-      let s = run.result.statistics
-      let verdict: String
-      switch run.verdict {
-      case .asExpected: verdict = paint("pass", "32")
-      case .unexpected: verdict = paint("FAIL", "31;1")
-      case .inconclusive: verdict = paint("inconclusive", "33")
-      case .partial: verdict = paint("partial", "36")
-      }
-      let name = run.scenario.name.escapingControlCharacters()
-      var line = "\(verdict.padded(to: color ? 4 + 9 : 12)) \(name.padded(to: nameWidth))"
-      line += "  \(run.result.strategy.name): "
-      if case .stateful = run.result.strategy {
-        line += "\(s.distinctStates) states, "
-      } else {
-        line += "\(s.executions) executions, "
-      }
-      line += "\(s.transitions) steps, "
-      line += String(format: "%.2fs", s.elapsed)
-      line += ", " + ScenarioRun.completeness(run.result)
-      switch run.scenario.expectation {
-      case .ok: break
-      case .violation(let kind): line += "; expects \(kind)"
-      }
-      if let why = run.verdict.reason { line += " (\(why.escapingControlCharacters()))" }
-      out += line + "\n"
-    }
-    for run in runs {
-      for trace in run.traces {
+      for trace in run.traces(showExpected: showExpected) {
         out += "\n" + renderTrace(trace, scenario: run.scenario)
       }
     }
+    let notAsExpected = runs.filter {
+      switch $0.verdict {
+      case .unexpected, .inconclusive: return true
+      case .asExpected, .partial: return false
+      }
+    }
+    if !notAsExpected.isEmpty {
+      out += "\n" + paint("Not as expected:", "1") + "\n"
+      for run in notAsExpected {
+        let name = run.scenario.name.escapingControlCharacters()
+        let why = (run.verdict.reason ?? "").escapingControlCharacters()
+        out += "  \(run.verdict.word) \(name): \(why)\n"
+        if let rerun { out += "    \(rerun(run).escapingControlCharacters())\n" }
+      }
+    }
+    out += "\n" + summary(runs, header) + "\n"
+    return out
+  }
+
+  /// One scenario's result: verdict, name, strategy, states (stateful) or executions, steps,
+  /// time, completeness, and what a bug variant expects.
+  func scenarioLine(_ run: ScenarioRun, nameWidth: Int) -> String {
+    let s = run.result.statistics
+    let verdict: String
+    switch run.verdict {
+    case .asExpected: verdict = paint("pass", "32")
+    case .unexpected: verdict = paint("FAIL", "31;1")
+    case .inconclusive: verdict = paint("inconclusive", "33")
+    case .partial: verdict = paint("partial", "36")
+    }
+    let name = run.scenario.name.escapingControlCharacters()
+    var line = "\(verdict.padded(to: color ? 4 + 9 : 12)) \(name.padded(to: nameWidth))"
+    line += "  \(run.result.strategy.name): "
+    if case .stateful = run.result.strategy {
+      line += "\(s.distinctStates) states, "
+    } else {
+      line += "\(s.executions) executions, "
+    }
+    line += "\(s.transitions) steps, "
+    line += String(format: "%.2fs", s.elapsed)
+    line += ", " + ScenarioRun.completeness(run.result)
+    switch run.scenario.expectation {
+    case .ok: break
+    case .violation(let kind):
+      line += "; expects \(kind)"
+      if !run.scenario.alsoExpected.isEmpty {
+        line += " (also \(run.scenario.alsoExpected.joined(separator: ", ")))"
+      }
+    }
+    if let why = run.verdict.reason { line += " (\(why.escapingControlCharacters()))" }
+    return line
+  }
+
+  /// The closing line: how many scenarios behaved, and what was explored, in states for the
+  /// stateful searches and executions for the others.
+  func summary(_ runs: [ScenarioRun], _ header: ReportHeader) -> String {
     let failed = runs.filter { if case .unexpected = $0.verdict { return true } else { return false } }.count
     let inconclusive = runs.filter { if case .inconclusive = $0.verdict { return true } else { return false } }.count
     let partial = runs.filter { if case .partial = $0.verdict { return true } else { return false } }.count
-    let executions = runs.reduce(0) { $0 + $1.result.statistics.executions }
-    out += "\n\(runs.count) scenarios: \(runs.count - failed - inconclusive - partial) as expected, "
+    var states = 0
+    var executions = 0
+    var anyStateless = false
+    for run in runs {
+      if case .stateful = run.result.strategy {
+        states += run.result.statistics.distinctStates
+      } else {
+        executions += run.result.statistics.executions
+        anyStateless = true
+      }
+    }
+    var explored: [String] = []
+    if states > 0 || !anyStateless { explored.append("\(states) states") }
+    if anyStateless { explored.append("\(executions) executions") }
+    var out = "\(runs.count) scenarios: \(runs.count - failed - inconclusive - partial) as expected, "
     out += "\(failed) not as expected, \(inconclusive) inconclusive; "
     if partial > 0 { out += "\(partial) partial, to merge; " }
-    out += "\(executions) executions in " + String(format: "%.2fs", header.elapsed)
-    out += " (\(header.strategy)" + (header.depth.map { ", depth \($0)" } ?? "") + ")\n"
+    out += explored.joined(separator: " and ") + " in " + String(format: "%.2fs", header.elapsed)
+    out += " (\(header.strategy)" + (header.depth.map { ", depth \($0)" } ?? "") + ")"
     return out
   }
 

@@ -174,6 +174,14 @@ enum DiagnosticCases {
       "2:30: unknown violation kind 'livelock'; expected one of assertion, lock-misuse, unbounded-retry, deadlock, spec-error, divergence, frozen-leftover, race, zap-policy, tdx-error, use-after-free"
     ),
     (
+      "void f() {}\nscenario s { thread t = f(); expect violation race, livelock; }",
+      "2:53: unknown violation kind 'livelock'; expected one of assertion, lock-misuse, unbounded-retry, deadlock, spec-error, divergence, frozen-leftover, race, zap-policy, tdx-error, use-after-free"
+    ),
+    (
+      "void f() {}\nscenario s { thread t = f(); expect violation race, ; }",
+      "2:53: expected a violation kind after ',' in 'expect violation', found ';'"
+    ),
+    (
       "void f() {}\nscenario s { thread t = f(); thread t = f(); expect ok; }",
       "2:37: duplicate thread name 't' in scenario 's'"
     ),

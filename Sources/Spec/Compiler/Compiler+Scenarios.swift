@@ -63,6 +63,12 @@ extension Compiler {
           "unknown violation kind '\(kind)'; expected one of \(library.violationKinds.joined(separator: ", "))"
         )
       }
+      for (kind, location) in scenario.alsoExpected where !library.violationKinds.contains(kind) {
+        sink.error(
+          location,
+          "unknown violation kind '\(kind)'; expected one of \(library.violationKinds.joined(separator: ", "))"
+        )
+      }
     } else {
       sink.error(
         scenario.location,
@@ -94,7 +100,7 @@ extension Compiler {
     scenarios.append(
       CompiledScenario(
         name: scenario.name, location: scenario.location, expectation: expectation,
-        threads: threads,
+        alsoExpected: scenario.alsoExpected.map(\.kind), threads: threads,
         initFunction: initFunction, finallyFunction: finallyFunction, finallyThreads: resultThreads)
     )
   }
