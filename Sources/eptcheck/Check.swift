@@ -138,35 +138,68 @@ extension EptCheck {
         throw Failure.usage("no scenarios to check in \(specPaths.resolved.joined(separator: ", "))")
           .exit()
       }
-      let checker = ScenarioChecker(
+      var checker = ScenarioChecker(
         spec: spec, specName: specPaths.resolved.joined(separator: ","),
         configuration: explorerConfiguration, fallbackToDPOR: strategy == .auto,
         requireComplete: requireComplete, depthBound: depth, jobs: jobs, shard: shard)
+      let journal = RunJournal(scenarios: selected)
+      checker.journal = journal
       let progress = ProgressDisplay(terminal: .standardError)
       let started = Date()
-      let runs = checker.check(selected, progress: progress)
-      progress.clear()
-      let header = ReportHeader(
-        version: EptCheck.version, paths: specPaths.resolved, strategy: chosenStrategy.rawValue,
-        depth: depth, jobs: jobs, shard: shard?.description, requireComplete: requireComplete,
-        elapsed: Date().timeIntervalSince(started), specHash: spec.contentHash,
-        stateBudget: explorerConfiguration.stateBudget, hashCompaction: hashCompaction)
-      let report: String
-      switch format {
-      case .text:
-        var text = TextReport(color: output == nil && Terminal.standardOutput.allowsColor)
-        text.showExpected = showExpected
-        text.rerun = { rerunCommand(for: $0.scenario.name) }
-        report = text.render(runs, header)
-      case .json: report = JSONLinesReport().render(runs, header)
-      case .html: report = HTMLReport().render(runs, header)
+      let command = self
+      let contentHash = spec.contentHash
+      // A signal ends the run with the report of what it explored (exit 130); the journal
+      // lets only one of the handler and the finished run write it.
+      let handlers = Interruption.install { number in
+        guard journal.claim() else { return }
+        progress.clear()
+        let runs = journal.runsSoFar(
+          strategy: command.explorerConfiguration.strategy, depthBound: command.depth)
+        var header = command.header(elapsed: Date().timeIntervalSince(started), specHash: contentHash)
+        header.interrupted = Interruption.name(number)
+        header.scenariosNotChecked = journal.count - runs.count
+        try? ReportOutput.write(command.render(runs, header), to: command.output)
+        Terminal.standardError.write(
+          "eptcheck: interrupted by \(Interruption.name(number)) after \(String(format: "%.2fs", header.elapsed)); "
+            + "\(runs.filter { !$0.interrupted }.count) of \(journal.count) scenarios finished\n")
+        Foundation.exit(Interruption.exitCode)
       }
-      try ReportOutput.write(report, to: output)
+      let runs = checker.check(selected, progress: progress)
+      guard journal.claim() else {
+        // The signal handler is writing the report and ends the process.
+        while true { sleep(1) }
+      }
+      withExtendedLifetime(handlers) {}
+      progress.clear()
+      let header = header(elapsed: Date().timeIntervalSince(started), specHash: spec.contentHash)
+      try ReportOutput.write(render(runs, header), to: output)
       if runs.contains(where: { if case .unexpected = $0.verdict { return true } else { return false } }) {
         throw Outcome.unexpected
       }
       if runs.contains(where: { if case .inconclusive = $0.verdict { return true } else { return false } }) {
         throw Outcome.inconclusive
+      }
+    }
+
+    /// What the report says about the run as a whole.
+    func header(elapsed: Double, specHash: String) -> ReportHeader {
+      ReportHeader(
+        version: EptCheck.version, paths: specPaths.resolved, strategy: chosenStrategy.rawValue,
+        depth: depth, jobs: jobs, shard: shard?.description, requireComplete: requireComplete,
+        elapsed: elapsed, specHash: specHash,
+        stateBudget: explorerConfiguration.stateBudget, hashCompaction: hashCompaction)
+    }
+
+    /// The report in the format asked for.
+    func render(_ runs: [ScenarioRun], _ header: ReportHeader) -> String {
+      switch format {
+      case .text:
+        var text = TextReport(color: output == nil && Terminal.standardOutput.allowsColor)
+        text.showExpected = showExpected
+        text.rerun = { rerunCommand(for: $0.scenario.name) }
+        return text.render(runs, header)
+      case .json: return JSONLinesReport().render(runs, header)
+      case .html: return HTMLReport().render(runs, header)
       }
     }
 

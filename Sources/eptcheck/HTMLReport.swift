@@ -34,7 +34,7 @@ struct HTMLReport {
       if let why = run.verdict.reason { verdict += ": " + why }
       body += "<tr class=\"\(run.verdict.word.lowercased())\"><td>\(e(verdict))</td><td>\(e(run.scenario.name))</td>"
       body += "<td>\(e(JSONLinesReport.expectationText(run.scenario.expectation)))</td>"
-      body += "<td>\(s.executions)</td><td>\(s.transitions)</td><td>\(e(ScenarioRun.completeness(run.result)))</td></tr>\n"
+      body += "<td>\(s.executions)</td><td>\(s.transitions)</td><td>\(e(run.completeness))</td></tr>\n"
     }
     body += "</table>\n"
     for run in runs {

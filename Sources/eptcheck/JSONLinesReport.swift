@@ -75,6 +75,9 @@ struct JSONLinesReport {
     var executions: Int
     var transitions: Int
     var elapsed: Double
+    /// The signal that ended the run early, and how many scenarios it never started.
+    var interrupted: String? = nil
+    var notStarted: Int? = nil
   }
 
   static func expectationText(_ expectation: Expectation) -> String {
@@ -107,7 +110,7 @@ struct JSONLinesReport {
           expectation: Self.expectationText(run.scenario.expectation),
           alsoExpected: run.scenario.alsoExpected.isEmpty ? nil : run.scenario.alsoExpected,
           verdict: run.verdict.word.lowercased(), reason: reason,
-          completeness: ScenarioRun.completeness(run.result), verified: run.result.isVerified,
+          completeness: run.completeness, verified: run.result.isVerified,
           strategy: run.result.strategy.name, part: run.part,
           statistics: run.result.statistics,
           violations: run.result.counterexamples.map(\.violation),
@@ -130,7 +133,8 @@ struct JSONLinesReport {
         unexpected: unexpected, inconclusive: inconclusive, partial: partial == 0 ? nil : partial,
         executions: runs.reduce(0) { $0 + $1.result.statistics.executions },
         transitions: runs.reduce(0) { $0 + $1.result.statistics.transitions },
-        elapsed: header.elapsed))
+        elapsed: header.elapsed, interrupted: header.interrupted,
+        notStarted: header.interrupted == nil ? nil : header.scenariosNotChecked))
     return lines.joined(separator: "\n") + "\n"
   }
 }

@@ -13,4 +13,8 @@ struct ReportHeader: Sendable, Codable {
   /// The state budget of the stateful search, when it had one.
   var stateBudget: Int? = nil
   var hashCompaction: Bool = false
+  /// The signal that ended the run early (`SIGINT`, `SIGTERM`); nil when it ran to the end.
+  var interrupted: String? = nil
+  /// The scenarios an interrupted run never started.
+  var scenariosNotChecked = 0
 }

@@ -41,6 +41,11 @@ struct ScenarioRun: Sendable {
   var part: String?
   /// The process's peak resident memory when the check ended, in bytes.
   var peakResidentBytes: Int? = nil
+  /// Whether a signal (SIGINT, SIGTERM) ended the run while this scenario was being checked.
+  var interrupted = false
+
+  /// How much of the behaviour the run covered, as reports print it.
+  var completeness: String { interrupted ? "interrupted" : ScenarioRun.completeness(result) }
 
   /// The limits a run was given, named in the verdict of a run that reached one.
   struct Limits: Sendable, Equatable {

@@ -68,7 +68,7 @@ struct TextReport {
     }
     line += "\(s.transitions) steps, "
     line += String(format: "%.2fs", s.elapsed)
-    line += ", " + ScenarioRun.completeness(run.result)
+    line += ", " + run.completeness
     switch run.scenario.expectation {
     case .ok: break
     case .violation(let kind):
@@ -106,6 +106,10 @@ struct TextReport {
     if partial > 0 { out += "\(partial) partial, to merge; " }
     out += explored.joined(separator: " and ") + " in " + String(format: "%.2fs", header.elapsed)
     out += " (\(header.strategy)" + (header.depth.map { ", depth \($0)" } ?? "") + ")"
+    if let signal = header.interrupted {
+      out += "; interrupted by \(signal)"
+      if header.scenariosNotChecked > 0 { out += ", \(header.scenariosNotChecked) scenarios not started" }
+    }
     return out
   }
 

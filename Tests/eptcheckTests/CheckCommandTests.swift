@@ -116,6 +116,15 @@ import Testing
     )
   }
 
+  /// `--help` names shell completion and every exit code, 130 for an interrupted run included.
+  @Test func helpMentionsCompletionAndTheExitCodes() throws {
+    let result = try EptCheckBinary.run(["--help"])
+    #expect(result.status == 0)
+    let help = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    #expect(help.contains("eptcheck --generate-completion-script bash (or zsh, fish)"))
+    #expect(help.contains("74 write error; 130 interrupted (SIGINT or SIGTERM"))
+  }
+
   @Test func versionIsPrinted() throws {
     let result = try EptCheckBinary.run(["--version"])
     #expect(result.status == 0)
