@@ -110,10 +110,18 @@ extension EptCheck {
         """)
     var showExpected = false
 
+    @Option(
+      help: """
+        Fit traces in N columns, wrapping long statements (default: COLUMNS, else the \
+        terminal's width; no limit when writing to a file or a pipe).
+        """)
+    var width: Int?
+
     @OptionGroup var specPaths: SpecPaths
 
     func validate() throws {
       if let depth, depth < 1 { throw ValidationError("--depth must be at least 1, not \(depth)") }
+      if let width, width < 40 { throw ValidationError("--width must be at least 40, not \(width)") }
       if jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
       if executions < 1 { throw ValidationError("--executions must be at least 1") }
       if pctDepth < 1 { throw ValidationError("--pct-depth must be at least 1") }
@@ -196,6 +204,7 @@ extension EptCheck {
       case .text:
         var text = TextReport(color: output == nil && Terminal.standardOutput.allowsColor)
         text.showExpected = showExpected
+        text.width = Terminal.reportWidth(option: width, stream: output == nil ? .standardOutput : nil)
         text.rerun = { rerunCommand(for: $0.scenario.name) }
         return text.render(runs, header)
       case .json: return JSONLinesReport().render(runs, header)

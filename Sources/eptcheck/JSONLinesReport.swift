@@ -61,6 +61,9 @@ struct JSONLinesReport {
     /// The invisible steps each thread ran before the first step; nil when none did.
     var invisibleAtStart: [[String]]?
     var steps: [RenderedTrace.Step]
+    /// The threads the violation is about: where each stood, its call stack and held locks,
+    /// and for a deadlock what it waits for; nil when none is (a `finally` check).
+    var culprits: [RenderedTrace.Culprit]? = nil
   }
 
   struct SummaryRecord: Codable {
@@ -121,7 +124,7 @@ struct JSONLinesReport {
             scenario: run.scenario.name, part: run.part, violation: trace.violation, trace: trace.trace,
             compact: trace.trace.description,
             invisibleAtStart: trace.invisibleAtStart.allSatisfy(\.isEmpty) ? nil : trace.invisibleAtStart,
-            steps: trace.steps))
+            steps: trace.steps, culprits: trace.culprits.isEmpty ? nil : trace.culprits))
       }
     }
     let unexpected = runs.filter { if case .unexpected = $0.verdict { return true } else { return false } }.count

@@ -191,6 +191,22 @@ struct RenderedTrace: Sendable {
     /// none.
     var invisible: [String]? = nil
     var changes: [String]
+    /// The SEAMCALLs that returned in this step, each with its status by name
+    /// (`tdh_mem_page_aug() → TDX_OPERAND_BUSY | TDX_OPERAND_ID_SEPT`); nil when none did.
+    var returned: [String]? = nil
+  }
+
+  /// A thread a violation is about, where it stood: lockdep's and a stack dump's view of it.
+  struct Culprit: Sendable, Codable, Equatable {
+    var thread: String
+    /// The step it was at (`file:line operation`); nil once it had returned.
+    var operation: String?
+    /// Its call stack, innermost first (`function (file:line)`).
+    var stack: [String]
+    /// The locks it held, as lockdep lists them (`mmu_lock (read)`).
+    var heldLocks: [String]
+    /// For a deadlock: each lock its step waits for, with who holds it (`l0: held(t1)`).
+    var waitsFor: [String] = []
   }
 
   var violation: Violation
@@ -201,4 +217,6 @@ struct RenderedTrace: Sendable {
   var invisibleAtStart: [[String]] = []
   /// The violation as the replay raised it, at which step (`steps.count` for the final state).
   var violationStep: Int
+  /// The threads the violation is about (see `TraceRenderer.culprits`).
+  var culprits: [Culprit] = []
 }

@@ -113,7 +113,17 @@ struct TextReport {
     return out
   }
 
-  /// One counterexample: a header, then a row per step with the step in its thread's column.
+  /// The widest a trace's lines may be (`--width`, `COLUMNS`, the terminal's); nil for no
+  /// limit. Lanes share it; a statement longer than its lane wraps, it is never cut.
+  var width: Int? = nil
+  /// The widest a lane is without a width limit: longer statements wrap, so that a hostile spec
+  /// cannot make every row of a report as wide as its longest line.
+  static let widestLane = 160
+  /// The widest a thread's name makes its lane's header.
+  static let headWidth = 48
+
+  /// One counterexample: a header, then a row per step with the step in its thread's column,
+  /// then the threads the violation is about, with their call stacks and held locks.
   func renderTrace(_ trace: RenderedTrace, scenario: ScenarioInfo) -> String {
     let title = "\(scenario.name): \(trace.violation.kind)".escapingControlCharacters()
     var out = paint(title, "1") + ": \(trace.violation.message.escapingControlCharacters())\n"
@@ -142,40 +152,124 @@ struct TextReport {
       if step.choice != 0 { where_ += " (choice \(step.choice))" }
       if !where_.isEmpty { lines.append(where_) }
       lines += (step.invisible ?? []).map { "+ " + $0 }
+      lines += (step.returned ?? []).map { "  " + $0 }
       lines += step.changes.map { "  " + $0 }
       lines = lines.map { $0.escapingControlCharacters() }
       var row = Array(repeating: [String](), count: columns)
       row[step.thread] = lines
       cells.append(row)
     }
-    // Columns are at most 48 wide, headers too, so the report stays linear in its cells.
-    var widths = threadNames.map { min(48, $0.count) }
-    for row in cells {
-      for (c, lines) in row.enumerated() {
-        widths[c] = max(widths[c], min(48, lines.map(\.count).max() ?? 0))
-      }
-    }
     let indexWidth = String(trace.steps.count).count + 1
+    let widths = laneWidths(
+      natural: (0..<columns).map { c in
+        max(
+          min(Self.headWidth, threadNames[c].count),
+          min(Self.widestLane, cells.map { $0[c].map(\.count).max() ?? 0 }.max() ?? 0))
+      },
+      fixed: 2 + indexWidth + 1 + 3 * (columns - 1))
     func line(_ index: String, _ parts: [String]) -> String {
       var text = "  " + index.padded(to: indexWidth) + " "
       for (c, part) in parts.enumerated() {
-        let clipped = part.count > widths[c] ? String(part.prefix(widths[c] - 1)) + "…" : part
-        text += (c == 0 ? "" : " | ") + clipped.padded(to: widths[c])
+        text += (c == 0 ? "" : " | ") + part.padded(to: widths[c])
       }
       return text.trimmingTrailingSpaces() + "\n"
     }
-    out += line("#", threadNames)
+    // A thread's name is a label: clipped to its lane, where a statement would wrap.
+    out += line(
+      "#",
+      threadNames.enumerated().map { c, name in
+        name.count > widths[c] ? String(name.prefix(widths[c] - 1)) + "…" : name
+      })
     out += "  " + String(repeating: "-", count: indexWidth + 1 + widths.reduce(0, +) + 3 * (columns - 1)) + "\n"
     let first = cells.count - trace.steps.count  // 1 when row 0 lists invisible steps at start
     for (r, row) in cells.enumerated() {
-      let height = row.map(\.count).max() ?? 0
+      let wrapped = row.enumerated().map { c, lines in lines.flatMap { Self.wrap($0, to: widths[c]) } }
+      let height = wrapped.map(\.count).max() ?? 0
       for k in 0..<height {
-        out += line(k == 0 ? "\(r + 1 - first)" : "", row.map { k < $0.count ? $0[k] : "" })
+        out += line(k == 0 ? "\(r + 1 - first)" : "", wrapped.map { k < $0.count ? $0[k] : "" })
       }
     }
     let at = trace.violationStep >= trace.steps.count ? "at the end of the execution" : "at step \(trace.violationStep + 1)"
     out += "  => \(trace.violation.kind.escapingControlCharacters()) \(at)\n"
+    for culprit in trace.culprits {
+      out += renderCulprit(culprit).map { "  " + $0.escapingControlCharacters() + "\n" }.joined()
+    }
     return out
+  }
+
+  /// A thread a violation is about, as the kernel prints one: where it was, lockdep's list of
+  /// held locks, the call trace, and for a deadlock who holds what it waits for.
+  func renderCulprit(_ culprit: RenderedTrace.Culprit) -> [String] {
+    var lines: [String] = []
+    let name = culprit.thread
+    if let operation = culprit.operation {
+      lines.append("\(name) \(culprit.waitsFor.isEmpty ? "at" : "blocked at") \(operation)")
+    } else {
+      lines.append("\(name) had returned")
+    }
+    for wait in culprit.waitsFor { lines.append("  waits for \(wait)") }
+    if culprit.heldLocks.isEmpty {
+      lines.append("  no locks held by \(name).")
+    } else {
+      let count = culprit.heldLocks.count
+      lines.append("  \(count) lock\(count == 1 ? "" : "s") held by \(name):")
+      for (k, lock) in culprit.heldLocks.enumerated() { lines.append("   #\(k): \(lock)") }
+    }
+    if !culprit.stack.isEmpty {
+      lines.append("  Call Trace:")
+      lines += culprit.stack.map { "   " + $0 }
+    }
+    return lines
+  }
+
+  /// How wide each lane is: as wide as its widest line when the trace fits in `width`;
+  /// otherwise the width is shared, each lane getting what it needs up to an equal share and
+  /// the lanes that need more sharing what is left. No lane is narrower than 16 columns.
+  func laneWidths(natural: [Int], fixed: Int) -> [Int] {
+    guard let width, natural.reduce(fixed, +) > width, !natural.isEmpty else { return natural }
+    var widths = natural.map { _ in 0 }
+    var available = max(width - fixed, 16 * natural.count)
+    var open = Array(natural.indices)
+    while !open.isEmpty {
+      let share = available / open.count
+      let small = open.filter { natural[$0] <= share }
+      if small.isEmpty {
+        for (k, c) in open.enumerated() { widths[c] = max(16, share + (k < available % open.count ? 1 : 0)) }
+        break
+      }
+      for c in small {
+        widths[c] = natural[c]
+        available -= natural[c]
+      }
+      open.removeAll { small.contains($0) }
+    }
+    return widths
+  }
+
+  /// A line broken into pieces of at most `width` characters, at a space or after a comma or an
+  /// opening parenthesis where it can be; continuation lines are indented two more than the
+  /// line. Nothing is dropped.
+  static func wrap(_ line: String, to width: Int) -> [String] {
+    guard line.count > width, width >= 8 else { return [line] }
+    let indent = String(repeating: " ", count: min(line.prefix { $0 == " " }.count + 2, width / 2))
+    var pieces: [String] = []
+    var rest = Substring(line)
+    var prefix = ""
+    while prefix.count + rest.count > width {
+      let room = width - prefix.count
+      let head = rest.prefix(room)
+      var cut = head.endIndex
+      if let space = head.lastIndex(where: { $0 == " " || $0 == "," || $0 == "(" }),
+        head.distance(from: head.startIndex, to: space) >= room / 3
+      {
+        cut = head.index(after: space)
+      }
+      pieces.append(prefix + String(rest[..<cut]).trimmingTrailingSpaces())
+      rest = rest[cut...].drop { $0 == " " }
+      prefix = indent
+    }
+    if !rest.isEmpty { pieces.append(prefix + rest) }
+    return pieces
   }
 }
 

@@ -278,7 +278,7 @@ import Testing
     #expect(sections.count == variants.count)
     #expect(variants.count >= 9)
     for file in variants {
-      let result = try EptCheckBinary.run(["specs/bugs/\(file)", "--show-expected"])
+      let result = try EptCheckBinary.run(["specs/bugs/\(file)", "--show-expected", "--width", "100"])
       #expect(result.status == 0)
       // The report without the verdict line and the summary, which carry timings.
       let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)

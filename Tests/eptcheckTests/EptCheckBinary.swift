@@ -33,6 +33,8 @@ struct EptCheckBinary {
     process.arguments = arguments
     process.currentDirectoryURL = directory ?? packageRoot
     var env = ProcessInfo.processInfo.environment
+    // Reports size their traces to COLUMNS; a test gets a fixed width only when it asks.
+    env["COLUMNS"] = nil
     for (key, value) in environment { env[key] = value }
     process.environment = env
     let out = Pipe()
