@@ -195,7 +195,12 @@ extension EptCheck {
         version: EptCheck.version, paths: specPaths.resolved, strategy: chosenStrategy.rawValue,
         depth: depth, jobs: jobs, shard: shard?.description, requireComplete: requireComplete,
         elapsed: elapsed, specHash: specHash,
-        stateBudget: explorerConfiguration.stateBudget, hashCompaction: hashCompaction)
+        stateBudget: explorerConfiguration.stateBudget, hashCompaction: hashCompaction,
+        kernel: specPaths.release,
+        specFromReport: output.map { report in
+          specPaths.resolved.map { RelativePath.from(directoryOf: report, to: $0) }
+        },
+        directoryFromReport: output.map { RelativePath.from(directoryOf: $0, to: ".") })
     }
 
     /// The report in the format asked for.

@@ -23,6 +23,14 @@ struct JSONLinesReport {
     var specHash: String?
     var stateBudget: Int?
     var hashCompaction: Bool?
+    /// The kernel release checked (`--kernel`); nil for mainline.
+    var kernel: String? = nil
+    /// The spec paths relative to the report file's directory, so that `eptcheck replay` finds
+    /// them from any directory; nil when the report went to standard output.
+    var specFromReport: [String]? = nil
+    /// The directory the run was made in, relative to the report file's directory: replay
+    /// works from there, so that paths in messages read as they did in the run.
+    var directoryFromReport: String? = nil
   }
 
   struct ScenarioRecord: Codable {
@@ -104,7 +112,9 @@ struct JSONLinesReport {
         eptcheck: header.version, paths: header.paths, strategy: header.strategy,
         depth: header.depth, jobs: header.jobs, shard: header.shard,
         requireComplete: header.requireComplete, specHash: header.specHash,
-        stateBudget: header.stateBudget, hashCompaction: header.hashCompaction))
+        stateBudget: header.stateBudget, hashCompaction: header.hashCompaction,
+        kernel: header.kernel, specFromReport: header.specFromReport,
+        directoryFromReport: header.directoryFromReport))
     for run in runs {
       let reason = run.verdict.reason
       emit(

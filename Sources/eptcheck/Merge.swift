@@ -40,7 +40,7 @@ extension EptCheck {
         guard let data = FileManager.default.contents(atPath: path),
           let text = String(data: data, encoding: .utf8)
         else {
-          throw Failure.badTrace("\(path): \(TraceFile.whyUnreadable(path))").exit()
+          throw Failure.badTrace("\(path): \(TraceSource.whyUnreadable(path))").exit()
         }
         for (number, line) in text.split(separator: "\n").enumerated() {
           let bytes = Data(line.utf8)

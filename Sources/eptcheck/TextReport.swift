@@ -197,6 +197,51 @@ struct TextReport {
     return out
   }
 
+  /// A trace one step after another, as SPIN's `-t -p -g` prints one: the thread, its kernel
+  /// function and statement, then each shared variable the step changed (`eptcheck replay
+  /// --states`).
+  func renderSteps(_ trace: RenderedTrace, scenario: ScenarioInfo) -> String {
+    let title = "\(scenario.name): \(trace.violation.kind)".escapingControlCharacters()
+    var out = paint(title, "1") + ": \(trace.violation.message.escapingControlCharacters())\n"
+    out += "  trace \(trace.trace) (\(trace.steps.count) steps, \(trace.trace.contextSwitches) context switches)\n"
+    let indexWidth = String(trace.steps.count).count + 1
+    let lineWidth = width.map { max($0 - indexWidth - 4, 20) } ?? Self.widestLane
+    for (thread, steps) in trace.invisibleAtStart.enumerated() where !steps.isEmpty {
+      out += "  " + "0".padded(to: indexWidth) + " " + trace.threadNames[thread].escapingControlCharacters() + " (before its first step)\n"
+      for step in steps {
+        for piece in Self.wrap("+ " + step, to: lineWidth) {
+          out += "  " + "".padded(to: indexWidth) + " " + piece.escapingControlCharacters() + "\n"
+        }
+      }
+    }
+    for step in trace.steps {
+      var head = "\(step.threadName): \(step.function)"
+      if let kernel = step.kernelFunction, kernel != step.function { head += " [\(kernel)]" }
+      var lines = [head]
+      var where_ = step.location.map { "\(($0.file as NSString).lastPathComponent):\($0.line)" } ?? ""
+      if !step.operation.isEmpty { where_ += (where_.isEmpty ? "" : " ") + step.operation }
+      if step.choice != 0 { where_ += " (choice \(step.choice))" }
+      if !where_.isEmpty { lines.append("  " + where_) }
+      lines += (step.invisible ?? []).map { "  + " + $0 }
+      lines += (step.returned ?? []).map { "    " + $0 }
+      lines += step.changes.map { "    " + $0 }
+      for (k, line) in lines.enumerated() {
+        for (p, piece) in Self.wrap(line, to: lineWidth).enumerated() {
+          let index = k == 0 && p == 0 ? "\(step.index)" : ""
+          out += "  " + index.padded(to: indexWidth) + " " + piece.escapingControlCharacters() + "\n"
+        }
+      }
+    }
+    let at = trace.violationStep >= trace.steps.count ? "at the end of the execution" : "at step \(trace.violationStep + 1)"
+    if trace.violation.kind != "none" {
+      out += "  => \(trace.violation.kind.escapingControlCharacters()) \(at)\n"
+    }
+    for culprit in trace.culprits {
+      out += renderCulprit(culprit).map { "  " + $0.escapingControlCharacters() + "\n" }.joined()
+    }
+    return out
+  }
+
   /// A thread a violation is about, as the kernel prints one: where it was, lockdep's list of
   /// held locks, the call trace, and for a deadlock who holds what it waits for.
   func renderCulprit(_ culprit: RenderedTrace.Culprit) -> [String] {

@@ -34,7 +34,9 @@ struct TraceRenderer {
       threadNames: (0..<system.threadCount).map { system.threadName($0) }, steps: steps,
       invisibleAtStart: system.invisibleStepsAtStart.map { $0.map(Self.describe) },
       violationStep: at)
-    rendered.culprits = culprits(trace, outcome.states, at: at, kind: violation.kind)
+    if violation.kind != "none" {
+      rendered.culprits = culprits(trace, outcome.states, at: at, kind: violation.kind)
+    }
     return rendered
   }
 
