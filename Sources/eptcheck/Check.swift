@@ -138,7 +138,8 @@ extension EptCheck {
         let known = Set(spec.scenarios.map(\.name))
         for name in scenarios where !known.contains(name) {
           let list = spec.scenarios.map(\.name).joined(separator: ", ")
-          throw Failure.usage("unknown scenario '\(name)'; the specs define: \(list)").exit()
+          let hint = Suggestion.didYouMean(name, among: spec.scenarios.map(\.name))
+          throw Failure.usage("unknown scenario '\(name)'\(hint); the specs define: \(list)").exit()
         }
         selected = spec.scenarios.filter { scenarios.contains($0.name) }
       }

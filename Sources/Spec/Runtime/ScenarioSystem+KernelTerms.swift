@@ -115,6 +115,12 @@ extension ScenarioSystem {
     return result
   }
 
+  /// The errno constants the library defines, so that `-2` is `-ENOENT` and never `-ENTRIES`.
+  static let errnoNames: Set<String> = [
+    "EPERM", "ENOENT", "EINTR", "EIO", "EAGAIN", "ENOMEM", "EFAULT", "EBUSY", "EEXIST", "EINVAL",
+    "ENOSPC",
+  ]
+
   /// A SEAMCALL's status by its ABI names: `TDX_SUCCESS`, or the status and the operand,
   /// `TDX_OPERAND_BUSY | TDX_OPERAND_ID_SEPT`; a negative errno as `-EBUSY`.
   public func statusName(_ value: Value) -> String {
@@ -122,7 +128,7 @@ extension ScenarioSystem {
     if value.bits == 0 { return "TDX_SUCCESS" }
     if value.bits < 0, value.bits > -4096,
       let errno = program.constants.first(where: {
-        $0.name.hasPrefix("E") && $0.value.tag == .int && $0.value.bits == -value.bits
+        Self.errnoNames.contains($0.name) && $0.value.tag == .int && $0.value.bits == -value.bits
       })
     {
       return "-" + errno.name

@@ -1,14 +1,17 @@
 /// "Did you mean": the known name closest to a misspelt one, for error messages.
-enum Suggestion {
+public enum Suggestion {
   /// `; did you mean 'name'?` for the candidate nearest `name` by edit distance, when it is
-  /// near enough to be a typo (at most a third of the name's length, and at least one edit);
-  /// empty otherwise.
-  static func didYouMean(_ name: String, among candidates: [String]) -> String {
+  /// near enough to be a typo (within a third of the name's length, at least one edit); empty
+  /// otherwise. Ties go to the first candidate, so give candidates in a fixed order.
+  public static func didYouMean(_ name: String, among candidates: [String]) -> String {
     guard let best = nearest(name, among: candidates) else { return "" }
     return "; did you mean '\(best)'?"
   }
 
-  static func nearest(_ name: String, among candidates: [String]) -> String? {
+  /// The nearest candidate within the typo limit; none for names of one or two characters,
+  /// whose every neighbour is one edit away.
+  public static func nearest(_ name: String, among candidates: [String]) -> String? {
+    guard name.count > 2 else { return nil }
     let limit = max(1, name.count / 3)
     var best: (String, Int)? = nil
     for candidate in candidates where candidate != name {
@@ -19,7 +22,7 @@ enum Suggestion {
   }
 
   /// Levenshtein distance, case-insensitive.
-  static func distance(_ a: String, _ b: String) -> Int {
+  public static func distance(_ a: String, _ b: String) -> Int {
     let x = Array(a.lowercased())
     let y = Array(b.lowercased())
     if x.isEmpty { return y.count }
