@@ -187,7 +187,8 @@ import Testing
     let html = try String(contentsOfFile: page, encoding: .utf8)
     #expect(html.hasPrefix("<!DOCTYPE html>"))
     #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"))
-    let sections = html.components(separatedBy: "<section class=\"trace\">").dropFirst()
+    // Sections are `trace expected` or `trace unexpected`.
+    let sections = html.components(separatedBy: "<section class=\"trace ").dropFirst()
     #expect(!sections.isEmpty)
     for section in sections {
       let compact = try #require(
