@@ -113,7 +113,7 @@ struct HTMLReport {
     body += "<h2>\(e(run.scenario.name)): \(e(trace.violation.kind))"
     body += expected ? " <span class=\"tag\">(as expected)</span>" : ""
     body += "</h2>\n"
-    body += "<p class=\"message\">\(e(trace.violation.message))</p>\n"
+    body += "<p class=\"message\">\(e(trace.displayMessage ?? trace.violation.message))</p>\n"
     body += "<p class=\"compact\">trace <code>\(e(trace.trace.description))</code></p>\n"
     let columns = trace.threadNames.count
     body += "<div class=\"lanes\" style=\"grid-template-columns: 3em repeat(\(columns), minmax(16em, 1fr))\">\n"
@@ -169,7 +169,8 @@ struct HTMLReport {
     body += "<p class=\"verdict\">\(e(trace.violation.kind)) \(at)</p>\n"
     for culprit in trace.culprits {
       body += "<div class=\"culprit\"><p><b>\(e(culprit.thread))</b> "
-      body += culprit.operation.map { "\(culprit.waitsFor.isEmpty ? "at" : "blocked at") <code>\(e($0))</code>" } ?? "had returned"
+      body += culprit.operation.map { "\(culprit.blocked == true ? "blocked at" : "at") <code>\(e($0))</code>" } ?? "had returned"
+      body += culprit.role.map { " (\(e($0)))" } ?? ""
       body += "</p>"
       if !culprit.waitsFor.isEmpty {
         body += "<ul class=\"waits\">" + culprit.waitsFor.map { "<li>waits for <code>\(e($0))</code></li>" }.joined() + "</ul>"

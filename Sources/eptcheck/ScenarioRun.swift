@@ -207,6 +207,10 @@ struct RenderedTrace: Sendable {
     var heldLocks: [String]
     /// For a deadlock: each lock its step waits for, with who holds it (`l0: held(t1)`).
     var waitsFor: [String] = []
+    /// For the second side of a race: which access this is (`the other access, step 11`).
+    var role: String? = nil
+    /// Whether the thread could not move (a deadlock).
+    var blocked: Bool? = nil
   }
 
   var violation: Violation
@@ -219,4 +223,7 @@ struct RenderedTrace: Sendable {
   var violationStep: Int
   /// The threads the violation is about (see `TraceRenderer.culprits`).
   var culprits: [Culprit] = []
+  /// The violation's message with the cells it names in kernel terms (`spt[9]` as `mirror
+  /// L1[gfn 1]`), for the text and HTML reports; JSON keeps the message as raised.
+  var displayMessage: String? = nil
 }

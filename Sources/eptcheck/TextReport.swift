@@ -126,7 +126,8 @@ struct TextReport {
   /// then the threads the violation is about, with their call stacks and held locks.
   func renderTrace(_ trace: RenderedTrace, scenario: ScenarioInfo) -> String {
     let title = "\(scenario.name): \(trace.violation.kind)".escapingControlCharacters()
-    var out = paint(title, "1") + ": \(trace.violation.message.escapingControlCharacters())\n"
+    let message = trace.displayMessage ?? trace.violation.message
+    var out = paint(title, "1") + ": \(message.escapingControlCharacters())\n"
     out += "  trace \(trace.trace) (\(trace.steps.count) steps, \(trace.trace.contextSwitches) context switches)\n"
     let columns = trace.threadNames.count
     let threadNames = trace.threadNames.map { $0.escapingControlCharacters() }
@@ -136,7 +137,8 @@ struct TextReport {
     let hasInvisible =
       trace.invisibleAtStart.contains { !$0.isEmpty } || trace.steps.contains { $0.invisible != nil }
     if hasInvisible {
-      out += "  (+ marks invisible steps: no other thread can touch what they touch, so they run inside the step above)\n"
+      out += fitted(
+        "  (+ marks invisible steps: no other thread can touch what they touch, so they run inside the step above)")
     }
     if trace.invisibleAtStart.contains(where: { !$0.isEmpty }) {
       cells.append(
@@ -202,7 +204,8 @@ struct TextReport {
   /// --states`).
   func renderSteps(_ trace: RenderedTrace, scenario: ScenarioInfo) -> String {
     let title = "\(scenario.name): \(trace.violation.kind)".escapingControlCharacters()
-    var out = paint(title, "1") + ": \(trace.violation.message.escapingControlCharacters())\n"
+    let message = trace.displayMessage ?? trace.violation.message
+    var out = paint(title, "1") + ": \(message.escapingControlCharacters())\n"
     out += "  trace \(trace.trace) (\(trace.steps.count) steps, \(trace.trace.contextSwitches) context switches)\n"
     let indexWidth = String(trace.steps.count).count + 1
     let lineWidth = width.map { max($0 - indexWidth - 4, 20) } ?? Self.widestLane
@@ -237,9 +240,15 @@ struct TextReport {
       out += "  => \(trace.violation.kind.escapingControlCharacters()) \(at)\n"
     }
     for culprit in trace.culprits {
-      out += renderCulprit(culprit).map { "  " + $0.escapingControlCharacters() + "\n" }.joined()
+      out += renderCulprit(culprit).map { fitted("  " + $0.escapingControlCharacters()) }.joined()
     }
     return out
+  }
+
+  /// A line of a trace outside its lanes, wrapped to the width when there is one.
+  func fitted(_ line: String) -> String {
+    guard let width else { return line + "\n" }
+    return Self.wrap(line, to: width).map { $0 + "\n" }.joined()
   }
 
   /// A thread a violation is about, as the kernel prints one: where it was, lockdep's list of
@@ -248,7 +257,8 @@ struct TextReport {
     var lines: [String] = []
     let name = culprit.thread
     if let operation = culprit.operation {
-      lines.append("\(name) \(culprit.waitsFor.isEmpty ? "at" : "blocked at") \(operation)")
+      let role = culprit.role.map { " (\($0))" } ?? ""
+      lines.append("\(name) \(culprit.blocked == true ? "blocked at" : "at") \(operation)\(role)")
     } else {
       lines.append("\(name) had returned")
     }

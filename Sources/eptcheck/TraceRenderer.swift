@@ -34,6 +34,7 @@ struct TraceRenderer {
       threadNames: (0..<system.threadCount).map { system.threadName($0) }, steps: steps,
       invisibleAtStart: system.invisibleStepsAtStart.map { $0.map(Self.describe) },
       violationStep: at)
+    rendered.displayMessage = system.inKernelTerms(violation.message, in: outcome.states.reversed())
     if violation.kind != "none" {
       rendered.culprits = culprits(trace, outcome.states, at: at, kind: violation.kind)
     }
@@ -53,14 +54,42 @@ struct TraceRenderer {
         operation: info.map { "\(Self.describe($0))" },
         stack: system.callStack(of: thread, in: state).map(Self.describe),
         heldLocks: system.heldLocks(of: thread, in: state),
-        waitsFor: waiting ? info.map { system.locksNamed(in: $0.operation, in: state) } ?? [] : [])
+        waitsFor: waiting ? info.map { system.locksNamed(in: $0.operation, in: state) } ?? [] : [],
+        blocked: waiting ? true : nil)
     }
     if at < trace.steps.count {
-      return [culprit(trace.steps[at].thread, states[at], waiting: false)]
+      let racer = trace.steps[at].thread
+      var found = [culprit(racer, states[at], waiting: false)]
+      // A race has two sides, as KCSAN prints them: the other thread's latest step that
+      // touched what the racing step touches.
+      if kind == "race", let other = otherAccess(trace, states, at: at) {
+        var side = culprit(trace.steps[other].thread, states[other], waiting: false)
+        side.role = "the other access, step \(other + 1)"
+        found.append(side)
+      }
+      return found
     }
     guard let last = states.last else { return [] }
     return (0..<system.threadCount).filter { system.stepInfo(of: $0, in: last) != nil }.map {
       culprit($0, last, waiting: kind == "deadlock")
+    }
+  }
+
+  /// The step before `at` of another thread that touched an object the step at `at` touches;
+  /// nil when none did.
+  func otherAccess(_ trace: Trace, _ states: [ScenarioSystem.State], at: Int) -> Int? {
+    func objects(_ step: Int) -> Set<Int> {
+      switch system.status(of: trace.steps[step].thread, in: states[step]) {
+      case .enabled(let footprint, _), .blocked(let footprint):
+        return Set(footprint.objects.map(\.object))
+      case .finished:
+        return []
+      }
+    }
+    let touched = objects(at)
+    let racer = trace.steps[at].thread
+    return (0..<at).reversed().first {
+      trace.steps[$0].thread != racer && !objects($0).isDisjoint(with: touched)
     }
   }
 

@@ -80,6 +80,24 @@ extension ScenarioSystem {
     return name
   }
 
+  /// `text` with every shared cell it names as an element (`spt[9]`, `sept_state[3]`) in
+  /// kernel terms, as `kernelName(ofCell:in:)` names it in `states`: for a violation's message.
+  public func inKernelTerms(_ text: String, in states: [State]) -> String {
+    var result = ""
+    var rest = Substring(text)
+    while let match = rest.firstMatch(of: /[A-Za-z_][A-Za-z0-9_]*\[\d+\]/) {
+      result += rest[..<match.range.lowerBound]
+      let name = String(match.output)
+      if let cell = program.cells.firstIndex(where: { $0.name == name }) {
+        result += kernelName(ofCell: cell, in: states)
+      } else {
+        result += name
+      }
+      rest = rest[match.range.upperBound...]
+    }
+    return result + rest
+  }
+
   /// The constants an enum-valued cell takes its names from, by the cell's array name.
   static let enumFamilies: [(cell: String, matches: @Sendable (String) -> Bool)] = [
     ("sept_state", { $0.hasPrefix("SEPT_") }),
