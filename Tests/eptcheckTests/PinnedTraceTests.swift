@@ -36,6 +36,7 @@ import Testing
         "  vcpu1 at race.ept:9 WRITE_ONCE(*sptep, FROZEN_SPTE) (the other access, step 11)",
         "     __tdp_mmu_set_spte_atomic (race.ept:9)",
         "     __tdp_mmu_set_spte_atomic (race.ept:12)",
+        "        tdx_sept_set_private_spte() → -EBUSY         |",
       ]),
     Pin(
       name: "deadlock", title: "deadlock_trigger: deadlock: ",

@@ -232,7 +232,8 @@ extension ScenarioSystem {
   }
 
   /// The SEAMCALLs (`tdh_` functions) that returned during `thread`'s step from `state`, each
-  /// with its status by name, in the order they returned. Empty when the step ran none to its
+  /// with its status by name, and the functions that returned a negative errno (`-EBUSY`), in
+  /// the order they returned. Empty when the step ran none to its
   /// end, or when the traced re-run does not end where `after` says the step ends.
   public func seamcallReturns(of thread: Int, choice: Int, before state: State, after: State)
     -> [(function: String, status: String)]
@@ -244,7 +245,12 @@ extension ScenarioSystem {
     return returns.compactMap { r in
       guard program.functions.indices.contains(r.function) else { return nil }
       let name = program.functions[r.function].name
-      return name.hasPrefix("tdh_") ? (name, statusName(r.value)) : nil
+      if name.hasPrefix("tdh_") { return (name, statusName(r.value)) }
+      // Any other function that fails with an errno says so by name (`-EBUSY`).
+      if r.value.tag == .int, r.value.bits < 0, statusName(r.value).hasPrefix("-E") {
+        return (name, statusName(r.value))
+      }
+      return nil
     }
   }
 }
