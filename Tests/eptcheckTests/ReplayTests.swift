@@ -94,4 +94,26 @@ import Testing
     #expect(short.status == 0)
     #expect(short.stdout.hasSuffix("replayed: 2 steps, no violation\n"))
   }
+
+  /// The report records the spec relative to itself and its hash: moved together they replay;
+  /// a spec changed since gets a warning before the replay.
+  @Test func aChangedSpecIsNamed() throws {
+    let directory = try EptCheckBinary.temporaryDirectory()
+    let spec = directory.appendingPathComponent("lost_update.ept")
+    try FileManager.default.copyItem(
+      at: EptCheckBinary.packageRoot.appendingPathComponent(Self.lostUpdate), to: spec)
+    let report = directory.appendingPathComponent("r.jsonl").path
+    _ = try EptCheckBinary.run(["lost_update.ept", "--format", "json", "--output", "r.jsonl"], in: directory)
+    let text = try String(contentsOfFile: report, encoding: .utf8)
+    #expect(text.contains(#""directoryFromReport":".""#))
+    #expect(text.contains(#""specFromReport":["lost_update.ept"]"#))
+    let replayed = try EptCheckBinary.run(["replay", report])
+    #expect(replayed.status == 0)
+    #expect(replayed.stderr == "")
+    try (String(contentsOf: spec, encoding: .utf8) + "// changed\n").write(to: spec, atomically: true, encoding: .utf8)
+    let changed = try EptCheckBinary.run(["replay", report])
+    #expect(changed.status == 0)
+    #expect(changed.stderr.hasPrefix("warning: lost_update.ept changed since the report was written (spec hash "))
+    #expect(changed.stderr.hasSuffix("); the trace may not replay\n"))
+  }
 }
