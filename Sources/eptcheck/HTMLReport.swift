@@ -46,31 +46,38 @@ struct HTMLReport {
     }
     var body = ""
     body += "<h1>eptcheck \(e(header.version))</h1>\n"
-    body += "<p class=\"run\">\(e(header.paths.joined(separator: ", "))): strategy \(e(header.strategy))"
+    body +=
+      "<p class=\"run\">\(e(header.paths.joined(separator: ", "))): strategy \(e(header.strategy))"
     body += header.depth.map { ", depth \($0)" } ?? ""
     body += String(format: ", %.2fs", header.elapsed)
     if let signal = header.interrupted { body += ", interrupted by \(e(signal))" }
     body += "</p>\n"
-    body += "<table class=\"scenarios\"><tr><th>verdict</th><th>scenario</th><th>expects</th><th>states or executions</th><th>steps</th><th>coverage</th><th>traces</th></tr>\n"
+    body +=
+      "<table class=\"scenarios\"><tr><th>verdict</th><th>scenario</th><th>expects</th><th>states or executions</th><th>steps</th><th>coverage</th><th>traces</th></tr>\n"
     for index in ordered {
       let run = runs[index]
       let s = run.result.statistics
       var verdict = run.verdict.word
       if let why = run.verdict.reason { verdict += ": " + why }
       let traces = run.traces(showExpected: true)
-      let name = traces.isEmpty
+      let name =
+        traces.isEmpty
         ? e(run.scenario.name)
         : "<a href=\"#\(Self.anchor(index, 0))\">\(e(run.scenario.name))</a>"
       var explored = "\(s.executions) executions"
       if case .stateful = run.result.strategy { explored = "\(s.distinctStates) states" }
-      body += "<tr class=\"\(run.verdict.word.lowercased())\"><td>\(e(verdict))</td><td>\(name)</td>"
+      body +=
+        "<tr class=\"\(run.verdict.word.lowercased())\"><td>\(e(verdict))</td><td>\(name)</td>"
       var expects = JSONLinesReport.expectationText(run.scenario.expectation)
-      if !run.scenario.alsoExpected.isEmpty { expects += " (also \(run.scenario.alsoExpected.joined(separator: ", ")))" }
+      if !run.scenario.alsoExpected.isEmpty {
+        expects += " (also \(run.scenario.alsoExpected.joined(separator: ", ")))"
+      }
       body += "<td>\(e(expects))</td>"
       body += "<td>\(explored)</td><td>\(s.transitions)</td><td>\(e(run.completeness))</td><td>"
       body += traces.enumerated().map { k, trace in
         let cls = run.expects(trace.violation) ? "expected" : "unexpected"
-        return "<a class=\"\(cls)\" href=\"#\(Self.anchor(index, k))\">\(e(trace.violation.kind))</a>"
+        return
+          "<a class=\"\(cls)\" href=\"#\(Self.anchor(index, k))\">\(e(trace.violation.kind))</a>"
       }.joined(separator: " ")
       body += "</td></tr>\n"
     }
@@ -109,21 +116,24 @@ struct HTMLReport {
   func section(_ trace: RenderedTrace, run: ScenarioRun, anchor: String) -> String {
     let e = Self.escape
     let expected = run.expects(trace.violation)
-    var body = "<section class=\"trace \(expected ? "expected" : "unexpected")\" id=\"\(anchor)\">\n"
+    var body =
+      "<section class=\"trace \(expected ? "expected" : "unexpected")\" id=\"\(anchor)\">\n"
     body += "<h2>\(e(run.scenario.name)): \(e(trace.violation.kind))"
     body += expected ? " <span class=\"tag\">(as expected)</span>" : ""
     body += "</h2>\n"
     body += "<p class=\"message\">\(e(trace.displayMessage ?? trace.violation.message))</p>\n"
     body += "<p class=\"compact\">trace <code>\(e(trace.trace.description))</code></p>\n"
     let columns = trace.threadNames.count
-    body += "<div class=\"lanes\" style=\"grid-template-columns: 3em repeat(\(columns), minmax(16em, 1fr))\">\n"
+    body +=
+      "<div class=\"lanes\" style=\"grid-template-columns: 3em repeat(\(columns), minmax(16em, 1fr))\">\n"
     body += "<div class=\"lane-head\">#</div>"
     for name in trace.threadNames { body += "<div class=\"lane-head\">\(e(name))</div>" }
     body += "\n"
     if trace.invisibleAtStart.contains(where: { !$0.isEmpty }) {
       body += "<div class=\"index\">0</div>"
       for steps in trace.invisibleAtStart {
-        body += "<div class=\"step\"><ul class=\"invisible\" title=\"invisible steps, run before the first step\">"
+        body +=
+          "<div class=\"step\"><ul class=\"invisible\" title=\"invisible steps, run before the first step\">"
           + steps.map { "<li><code>+ \(e($0))</code></li>" }.joined() + "</ul></div>"
       }
       body += "\n"
@@ -136,7 +146,8 @@ struct HTMLReport {
           continue
         }
         let violating = step.index == trace.violationStep + 1
-        body += "<div class=\"step\(violating ? " violating" : "")\" id=\"\(anchor)-step-\(step.index)\" data-step=\"\(step.index)\">"
+        body +=
+          "<div class=\"step\(violating ? " violating" : "")\" id=\"\(anchor)-step-\(step.index)\" data-step=\"\(step.index)\">"
         body += "<div class=\"function\">\(e(step.function))"
         if let kernel = step.kernelFunction, kernel != step.function {
           body += " <span class=\"kernel\">[\(e(kernel))]</span>"
@@ -145,17 +156,23 @@ struct HTMLReport {
         if let location = step.location {
           body += "<div class=\"location\">\(e(location.file)):\(location.line)</div>"
         }
-        if !step.operation.isEmpty { body += "<div class=\"operation\"><code>\(e(step.operation))</code></div>" }
+        if !step.operation.isEmpty {
+          body += "<div class=\"operation\"><code>\(e(step.operation))</code></div>"
+        }
         if step.choice != 0 { body += "<div class=\"choice\">choice \(step.choice)</div>" }
         if let invisible = step.invisible {
-          body += "<ul class=\"invisible\" title=\"invisible steps, run inside this one\">"
+          body +=
+            "<ul class=\"invisible\" title=\"invisible steps, run inside this one\">"
             + invisible.map { "<li><code>+ \(e($0))</code></li>" }.joined() + "</ul>"
         }
         if let returned = step.returned {
-          body += "<ul class=\"returned\">" + returned.map { "<li><code>\(e($0))</code></li>" }.joined() + "</ul>"
+          body +=
+            "<ul class=\"returned\">" + returned.map { "<li><code>\(e($0))</code></li>" }.joined()
+            + "</ul>"
         }
         if !step.changes.isEmpty {
-          body += "<ul class=\"changes\">" + step.changes.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
+          body +=
+            "<ul class=\"changes\">" + step.changes.map { "<li>\(e($0))</li>" }.joined() + "</ul>"
         }
         body += "</div>"
       }
@@ -169,18 +186,28 @@ struct HTMLReport {
     body += "<p class=\"verdict\">\(e(trace.violation.kind)) \(at)</p>\n"
     for culprit in trace.culprits {
       body += "<div class=\"culprit\"><p><b>\(e(culprit.thread))</b> "
-      body += culprit.operation.map { "\(culprit.blocked == true ? "blocked at" : "at") <code>\(e($0))</code>" } ?? "had returned"
+      body +=
+        culprit.operation.map {
+          "\(culprit.blocked == true ? "blocked at" : "at") <code>\(e($0))</code>"
+        } ?? "had returned"
       body += culprit.role.map { " (\(e($0)))" } ?? ""
       body += "</p>"
       if !culprit.waitsFor.isEmpty {
-        body += "<ul class=\"waits\">" + culprit.waitsFor.map { "<li>waits for <code>\(e($0))</code></li>" }.joined() + "</ul>"
+        body +=
+          "<ul class=\"waits\">"
+          + culprit.waitsFor.map { "<li>waits for <code>\(e($0))</code></li>" }.joined() + "</ul>"
       }
-      body += culprit.heldLocks.isEmpty
+      body +=
+        culprit.heldLocks.isEmpty
         ? "<p>no locks held by \(e(culprit.thread)).</p>"
         : "<p>\(culprit.heldLocks.count) lock\(culprit.heldLocks.count == 1 ? "" : "s") held by \(e(culprit.thread)):</p><ul class=\"locks\">"
-          + culprit.heldLocks.enumerated().map { "<li><code>#\($0.offset): \(e($0.element))</code></li>" }.joined() + "</ul>"
+          + culprit.heldLocks.enumerated().map {
+            "<li><code>#\($0.offset): \(e($0.element))</code></li>"
+          }.joined() + "</ul>"
       if !culprit.stack.isEmpty {
-        body += "<p>Call Trace:</p><ul class=\"stack\">" + culprit.stack.map { "<li><code>\(e($0))</code></li>" }.joined() + "</ul>"
+        body +=
+          "<p>Call Trace:</p><ul class=\"stack\">"
+          + culprit.stack.map { "<li><code>\(e($0))</code></li>" }.joined() + "</ul>"
       }
       body += "</div>\n"
     }

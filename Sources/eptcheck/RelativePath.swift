@@ -8,10 +8,13 @@ enum RelativePath {
   static func from(directoryOf file: String, to target: String) -> String {
     let cwd = FileManager.default.currentDirectoryPath
     func absolute(_ path: String) -> [String] {
-      let full = (path as NSString).isAbsolutePath ? path : (cwd as NSString).appendingPathComponent(path)
+      let full =
+        (path as NSString).isAbsolutePath ? path : (cwd as NSString).appendingPathComponent(path)
       return (full as NSString).standardizingPath.split(separator: "/").map(String.init)
     }
-    let from = absolute((file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent)
+    let from = absolute(
+      (file as NSString).deletingLastPathComponent.isEmpty
+        ? "." : (file as NSString).deletingLastPathComponent)
     let to = absolute(target)
     var common = 0
     while common < from.count, common < to.count, from[common] == to[common] { common += 1 }

@@ -7,7 +7,8 @@ extension EptCheck {
   /// `eptcheck replay`: runs a saved counterexample again, step by step, and shows it.
   struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Replay a saved trace: a trace file, a violation of a JSON report, or a compact trace.",
+      abstract:
+        "Replay a saved trace: a trace file, a violation of a JSON report, or a compact trace.",
       discussion: """
         A report (--format json) holds every violation of a run: --violation N picks the Nth, \
         --scenario NAME the first of that scenario. The spec is found where the run's report \
@@ -97,14 +98,17 @@ extension EptCheck {
           version: EptCheck.version, paths: specPaths, strategy: "replay", depth: nil, jobs: 1,
           shard: nil, elapsed: 0)
         var result = ExplorationResult(
-          statistics: Statistics(), counterexamples: [
+          statistics: Statistics(),
+          counterexamples: [
             Counterexample(violation: rendered.violation, trace: selected)
           ], completion: .complete, strategy: .dfs, depthBound: nil)
         result.statistics.executions = 1
         result.statistics.transitions = selected.steps.count
-        let run = ScenarioRun(scenario: info, result: result, traces: [rendered], requireComplete: false)
+        let run = ScenarioRun(
+          scenario: info, result: result, traces: [rendered], requireComplete: false)
         try ReportOutput.write(
-          format == .json ? JSONLinesReport().render([run], header) : HTMLReport().render([run], header))
+          format == .json
+            ? JSONLinesReport().render([run], header) : HTMLReport().render([run], header))
       }
     }
   }

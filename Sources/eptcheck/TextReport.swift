@@ -84,9 +84,15 @@ struct TextReport {
   /// The closing line: how many scenarios behaved, and what was explored, in states for the
   /// stateful searches and executions for the others.
   func summary(_ runs: [ScenarioRun], _ header: ReportHeader) -> String {
-    let failed = runs.filter { if case .unexpected = $0.verdict { return true } else { return false } }.count
-    let inconclusive = runs.filter { if case .inconclusive = $0.verdict { return true } else { return false } }.count
-    let partial = runs.filter { if case .partial = $0.verdict { return true } else { return false } }.count
+    let failed = runs.filter {
+      if case .unexpected = $0.verdict { return true } else { return false }
+    }.count
+    let inconclusive = runs.filter {
+      if case .inconclusive = $0.verdict { return true } else { return false }
+    }.count
+    let partial = runs.filter {
+      if case .partial = $0.verdict { return true } else { return false }
+    }.count
     var states = 0
     var executions = 0
     var anyStateless = false
@@ -101,14 +107,17 @@ struct TextReport {
     var explored: [String] = []
     if states > 0 || !anyStateless { explored.append("\(states) states") }
     if anyStateless { explored.append("\(executions) executions") }
-    var out = "\(runs.count) scenarios: \(runs.count - failed - inconclusive - partial) as expected, "
+    var out =
+      "\(runs.count) scenarios: \(runs.count - failed - inconclusive - partial) as expected, "
     out += "\(failed) not as expected, \(inconclusive) inconclusive; "
     if partial > 0 { out += "\(partial) partial, to merge; " }
     out += explored.joined(separator: " and ") + " in " + String(format: "%.2fs", header.elapsed)
     out += " (\(header.strategy)" + (header.depth.map { ", depth \($0)" } ?? "") + ")"
     if let signal = header.interrupted {
       out += "; interrupted by \(signal)"
-      if header.scenariosNotChecked > 0 { out += ", \(header.scenariosNotChecked) scenarios not started" }
+      if header.scenariosNotChecked > 0 {
+        out += ", \(header.scenariosNotChecked) scenarios not started"
+      }
     }
     return out
   }
@@ -128,17 +137,20 @@ struct TextReport {
     let title = "\(scenario.name): \(trace.violation.kind)".escapingControlCharacters()
     let message = trace.displayMessage ?? trace.violation.message
     var out = paint(title, "1") + ": \(message.escapingControlCharacters())\n"
-    out += "  trace \(trace.trace) (\(trace.steps.count) steps, \(trace.trace.contextSwitches) context switches)\n"
+    out +=
+      "  trace \(trace.trace) (\(trace.steps.count) steps, \(trace.trace.contextSwitches) context switches)\n"
     let columns = trace.threadNames.count
     let threadNames = trace.threadNames.map { $0.escapingControlCharacters() }
     var cells: [[[String]]] = []  // row -> column -> lines
     // Invisible steps (run inside the step before them, see docs/language.md) are listed with a
     // `+`; those a thread runs before its first step form row 0.
     let hasInvisible =
-      trace.invisibleAtStart.contains { !$0.isEmpty } || trace.steps.contains { $0.invisible != nil }
+      trace.invisibleAtStart.contains { !$0.isEmpty }
+      || trace.steps.contains { $0.invisible != nil }
     if hasInvisible {
       out += fitted(
-        "  (+ marks invisible steps: no other thread can touch what they touch, so they run inside the step above)")
+        "  (+ marks invisible steps: no other thread can touch what they touch, so they run inside the step above)"
+      )
     }
     if trace.invisibleAtStart.contains(where: { !$0.isEmpty }) {
       cells.append(
@@ -149,7 +161,8 @@ struct TextReport {
       var head = step.function
       if let kernel = step.kernelFunction, kernel != step.function { head += " [\(kernel)]" }
       lines.append(head)
-      var where_ = step.location.map { "\(($0.file as NSString).lastPathComponent):\($0.line)" } ?? ""
+      var where_ =
+        step.location.map { "\(($0.file as NSString).lastPathComponent):\($0.line)" } ?? ""
       if !step.operation.isEmpty { where_ += (where_.isEmpty ? "" : " ") + step.operation }
       if step.choice != 0 { where_ += " (choice \(step.choice))" }
       if !where_.isEmpty { lines.append(where_) }
@@ -182,16 +195,22 @@ struct TextReport {
       threadNames.enumerated().map { c, name in
         name.count > widths[c] ? String(name.prefix(widths[c] - 1)) + "…" : name
       })
-    out += "  " + String(repeating: "-", count: indexWidth + 1 + widths.reduce(0, +) + 3 * (columns - 1)) + "\n"
+    out +=
+      "  " + String(repeating: "-", count: indexWidth + 1 + widths.reduce(0, +) + 3 * (columns - 1))
+      + "\n"
     let first = cells.count - trace.steps.count  // 1 when row 0 lists invisible steps at start
     for (r, row) in cells.enumerated() {
-      let wrapped = row.enumerated().map { c, lines in lines.flatMap { Self.wrap($0, to: widths[c]) } }
+      let wrapped = row.enumerated().map { c, lines in
+        lines.flatMap { Self.wrap($0, to: widths[c]) }
+      }
       let height = wrapped.map(\.count).max() ?? 0
       for k in 0..<height {
         out += line(k == 0 ? "\(r + 1 - first)" : "", wrapped.map { k < $0.count ? $0[k] : "" })
       }
     }
-    let at = trace.violationStep >= trace.steps.count ? "at the end of the execution" : "at step \(trace.violationStep + 1)"
+    let at =
+      trace.violationStep >= trace.steps.count
+      ? "at the end of the execution" : "at step \(trace.violationStep + 1)"
     out += "  => \(trace.violation.kind.escapingControlCharacters()) \(at)\n"
     for culprit in trace.culprits {
       out += renderCulprit(culprit).map { "  " + $0.escapingControlCharacters() + "\n" }.joined()
@@ -206,11 +225,14 @@ struct TextReport {
     let title = "\(scenario.name): \(trace.violation.kind)".escapingControlCharacters()
     let message = trace.displayMessage ?? trace.violation.message
     var out = paint(title, "1") + ": \(message.escapingControlCharacters())\n"
-    out += "  trace \(trace.trace) (\(trace.steps.count) steps, \(trace.trace.contextSwitches) context switches)\n"
+    out +=
+      "  trace \(trace.trace) (\(trace.steps.count) steps, \(trace.trace.contextSwitches) context switches)\n"
     let indexWidth = String(trace.steps.count).count + 1
     let lineWidth = width.map { max($0 - indexWidth - 4, 20) } ?? Self.widestLane
     for (thread, steps) in trace.invisibleAtStart.enumerated() where !steps.isEmpty {
-      out += "  " + "0".padded(to: indexWidth) + " " + trace.threadNames[thread].escapingControlCharacters() + " (before its first step)\n"
+      out +=
+        "  " + "0".padded(to: indexWidth) + " "
+        + trace.threadNames[thread].escapingControlCharacters() + " (before its first step)\n"
       for step in steps {
         for piece in Self.wrap("+ " + step, to: lineWidth) {
           out += "  " + "".padded(to: indexWidth) + " " + piece.escapingControlCharacters() + "\n"
@@ -221,7 +243,8 @@ struct TextReport {
       var head = "\(step.threadName): \(step.function)"
       if let kernel = step.kernelFunction, kernel != step.function { head += " [\(kernel)]" }
       var lines = [head]
-      var where_ = step.location.map { "\(($0.file as NSString).lastPathComponent):\($0.line)" } ?? ""
+      var where_ =
+        step.location.map { "\(($0.file as NSString).lastPathComponent):\($0.line)" } ?? ""
       if !step.operation.isEmpty { where_ += (where_.isEmpty ? "" : " ") + step.operation }
       if step.choice != 0 { where_ += " (choice \(step.choice))" }
       if !where_.isEmpty { lines.append("  " + where_) }
@@ -231,11 +254,14 @@ struct TextReport {
       for (k, line) in lines.enumerated() {
         for (p, piece) in Self.wrap(line, to: lineWidth).enumerated() {
           let index = k == 0 && p == 0 ? "\(step.index)" : ""
-          out += "  " + index.padded(to: indexWidth) + " " + piece.escapingControlCharacters() + "\n"
+          out +=
+            "  " + index.padded(to: indexWidth) + " " + piece.escapingControlCharacters() + "\n"
         }
       }
     }
-    let at = trace.violationStep >= trace.steps.count ? "at the end of the execution" : "at step \(trace.violationStep + 1)"
+    let at =
+      trace.violationStep >= trace.steps.count
+      ? "at the end of the execution" : "at step \(trace.violationStep + 1)"
     if trace.violation.kind != "none" {
       out += "  => \(trace.violation.kind.escapingControlCharacters()) \(at)\n"
     }
@@ -289,7 +315,9 @@ struct TextReport {
       let share = available / open.count
       let small = open.filter { natural[$0] <= share }
       if small.isEmpty {
-        for (k, c) in open.enumerated() { widths[c] = max(16, share + (k < available % open.count ? 1 : 0)) }
+        for (k, c) in open.enumerated() {
+          widths[c] = max(16, share + (k < available % open.count ? 1 : 0))
+        }
         break
       }
       for c in small {

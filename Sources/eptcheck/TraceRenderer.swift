@@ -1,5 +1,5 @@
-import Foundation
 import Explorer
+import Foundation
 import Spec
 
 /// Replays a counterexample against its scenario and describes every step in kernel terms.
@@ -26,9 +26,11 @@ struct TraceRenderer {
             of: step.thread, choice: step.choice, before: before, after: outcome.states[index + 1]
           ).map { "\($0.function)() → \($0.status)" }.nilIfEmpty))
     }
-    let violation = trace.violation ?? outcome.violations.first?.violation
+    let violation =
+      trace.violation ?? outcome.violations.first?.violation
       ?? Violation(kind: "none", message: "the trace ends without a violation")
-    let at = outcome.violations.first(where: { $0.violation == violation })?.step ?? trace.steps.count
+    let at =
+      outcome.violations.first(where: { $0.violation == violation })?.step ?? trace.steps.count
     var rendered = RenderedTrace(
       violation: violation, trace: trace,
       threadNames: (0..<system.threadCount).map { system.threadName($0) }, steps: steps,
@@ -47,7 +49,9 @@ struct TraceRenderer {
   func culprits(_ trace: Trace, _ states: [ScenarioSystem.State], at: Int, kind: String)
     -> [RenderedTrace.Culprit]
   {
-    func culprit(_ thread: Int, _ state: ScenarioSystem.State, waiting: Bool) -> RenderedTrace.Culprit {
+    func culprit(_ thread: Int, _ state: ScenarioSystem.State, waiting: Bool)
+      -> RenderedTrace.Culprit
+    {
       let info = system.stepInfo(of: thread, in: state)
       return RenderedTrace.Culprit(
         thread: system.threadName(thread),
@@ -97,7 +101,9 @@ struct TraceRenderer {
   /// kernel function it models when that differs.
   static func describe(_ frame: ScenarioSystem.StackFrame) -> String {
     var text = frame.function
-    if let kernel = frame.kernel, kernel.function != frame.function { text += " [\(kernel.function)]" }
+    if let kernel = frame.kernel, kernel.function != frame.function {
+      text += " [\(kernel.function)]"
+    }
     return text + " (\((frame.location.file as NSString).lastPathComponent):\(frame.location.line))"
   }
 

@@ -28,8 +28,10 @@ struct TraceSource {
         var trace = Trace(compact: argument)
       {
         guard scenario != nil else {
-          throw Failure.usage("a compact trace needs --scenario NAME to say which scenario it is for")
-            .exit()
+          throw Failure.usage(
+            "a compact trace needs --scenario NAME to say which scenario it is for"
+          )
+          .exit()
         }
         trace.scenario = scenario
         return TraceSource(run: nil, traces: [trace], directory: nil)
@@ -46,11 +48,13 @@ struct TraceSource {
     if let text = String(data: data, encoding: .utf8) {
       for line in text.split(separator: "\n") {
         let bytes = Data(line.utf8)
-        if source.run == nil, let record = try? decoder.decode(JSONLinesReport.RunRecord.self, from: bytes),
+        if source.run == nil,
+          let record = try? decoder.decode(JSONLinesReport.RunRecord.self, from: bytes),
           record.kind == "run"
         {
           source.run = record
-        } else if let record = try? decoder.decode(JSONLinesReport.ViolationRecord.self, from: bytes),
+        } else if let record = try? decoder.decode(
+          JSONLinesReport.ViolationRecord.self, from: bytes),
           record.kind == "violation"
         {
           try check(record.trace, argument)
@@ -105,10 +109,14 @@ struct TraceSource {
     // From the run's own directory the trace's paths, and the messages that name them, read
     // as they did in the run.
     if let from = run?.directoryFromReport, let directory, let spec = trace.spec {
-      let base = (from as NSString).isAbsolutePath ? from : (directory as NSString).appendingPathComponent(from)
+      let base =
+        (from as NSString).isAbsolutePath
+        ? from : (directory as NSString).appendingPathComponent(from)
       let paths = spec.split(separator: ",").map(String.init)
       if !paths.contains(where: { ($0 as NSString).isAbsolutePath }),
-        paths.allSatisfy({ FileManager.default.fileExists(atPath: (base as NSString).appendingPathComponent($0)) }),
+        paths.allSatisfy({
+          FileManager.default.fileExists(atPath: (base as NSString).appendingPathComponent($0))
+        }),
         FileManager.default.changeCurrentDirectoryPath(base)
       {
         return paths

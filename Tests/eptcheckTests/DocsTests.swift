@@ -21,7 +21,8 @@ import Testing
   @Test func theReadmeWalkthroughIsCurrent() throws {
     let readme = try Self.read("README.md")
     let match = try #require(
-      readme.firstMatch(of: /<!-- walkthrough: eptcheck (.*?) -->\n\n((?s).*?)\n<!-- end walkthrough -->/))
+      readme.firstMatch(
+        of: /<!-- walkthrough: eptcheck (.*?) -->\n\n((?s).*?)\n<!-- end walkthrough -->/))
     let arguments = match.1.split(separator: " ").map(String.init)
     var block = match.2.split(separator: "\n", omittingEmptySubsequences: false).map {
       $0.hasPrefix("    ") ? String($0.dropFirst(4)) : String($0)
@@ -30,7 +31,8 @@ import Testing
     #expect(block.first == "$ eptcheck " + arguments.joined(separator: " "))
     let result = try EptCheckBinary.run(arguments)
     #expect(result.status == 0)
-    let printed = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let printed = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(
+      String.init)
     let shown = Array(block.dropFirst())
     #expect(shown.count > 40)
     #expect(
@@ -65,7 +67,9 @@ import Testing
       let target = String(match.1)
       #expect(!target.hasPrefix("http"), "\(document): \(target) leaves the repository")
       let parts = target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)
-      let path = parts[0].isEmpty ? document : (directory as NSString).appendingPathComponent(String(parts[0]))
+      let path =
+        parts[0].isEmpty
+        ? document : (directory as NSString).appendingPathComponent(String(parts[0]))
       let resolved = Self.root.appendingPathComponent(path).standardizedFileURL
       #expect(
         resolved.path.hasPrefix(Self.root.standardizedFileURL.path)
@@ -88,7 +92,9 @@ import Testing
         (directory as NSString).appendingPathComponent(name), name, "specs/" + name, "docs/" + name,
       ]
       #expect(
-        candidates.contains { FileManager.default.fileExists(atPath: Self.root.appendingPathComponent($0).path) },
+        candidates.contains {
+          FileManager.default.fileExists(atPath: Self.root.appendingPathComponent($0).path)
+        },
         "\(document) names \(name), which is not in the repository")
     }
     if document == "README.md" { #expect(checked >= 10) }
@@ -114,8 +120,10 @@ import Testing
     var records: [[String: Any]] = []
     let runs: [[String]] = [
       ["--kernel", "7.1", "--scenario", "b1_zap_busy_vcpu_running", "--show-expected"],
-      ["--kernel", "7.1", "--strategy", "dpor", "--depth", "12", "--jobs", "2", "--scenario",
-       "b4_map_loop_on_dead_vm", "--require-complete"],
+      [
+        "--kernel", "7.1", "--strategy", "dpor", "--depth", "12", "--jobs", "2", "--scenario",
+        "b4_map_loop_on_dead_vm", "--require-complete",
+      ],
       ["--shard", "1/2", "--strategy", "dpor", "--scenario", "two_faults_one_gfn"],
       ["Tests/eptcheckTests/Fixtures/new_kind.ept", "--hash-compaction"],
     ]
@@ -123,17 +131,25 @@ import Testing
       let report = directory.appendingPathComponent("r\(k).jsonl").path
       _ = try EptCheckBinary.run(arguments + ["--format", "json", "--output", report])
       for line in try String(contentsOfFile: report, encoding: .utf8).split(separator: "\n") {
-        records.append(try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]))
+        records.append(
+          try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]))
       }
     }
     let interrupted = directory.appendingPathComponent("int.jsonl").path
     _ = try EptCheckBinary.run(
-      ["--strategy", "dfs", "--format", "json", "--output", interrupted, "Tests/eptcheckTests/Fixtures/endless.ept"],
+      [
+        "--strategy", "dfs", "--format", "json", "--output", interrupted,
+        "Tests/eptcheckTests/Fixtures/endless.ept",
+      ],
       killAfter: 60, signal: (SIGINT, after: 1.5))
     for line in try String(contentsOfFile: interrupted, encoding: .utf8).split(separator: "\n") {
-      records.append(try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]))
+      records.append(
+        try #require(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]))
     }
-    #expect(Set(records.compactMap { $0["kind"] as? String }) == ["run", "scenario", "violation", "summary"])
+    #expect(
+      Set(records.compactMap { $0["kind"] as? String }) == [
+        "run", "scenario", "violation", "summary",
+      ])
     for key in Self.keys(records).sorted() {
       #expect(doc.contains("`\(key)`"), "docs/json.md does not name the field '\(key)'")
     }
@@ -143,6 +159,7 @@ import Testing
         #expect(doc.contains("`\(value)`"), "docs/json.md does not name \(field) value '\(value)'")
       }
     }
-    #expect(records.contains { $0["kind"] as? String == "run" && $0["strategy"] as? String == "auto" })
+    #expect(
+      records.contains { $0["kind"] as? String == "run" && $0["strategy"] as? String == "auto" })
   }
 }

@@ -35,9 +35,12 @@ import Testing
     #expect(result.status == 130)
     let lines = result.stdout.split(separator: "\n").map(String.init)
     #expect(lines.first?.hasPrefix("inconclusive endless  dfs: ") == true)
-    #expect(lines.first?.hasSuffix(", interrupted (interrupted before the search finished)") == true)
+    #expect(
+      lines.first?.hasSuffix(", interrupted (interrupted before the search finished)") == true)
     #expect(
       lines.last?.hasSuffix("(dfs); interrupted by SIGTERM, 1 scenarios not started") == true)
-    #expect(lines.last?.hasPrefix("1 scenarios: 0 as expected, 0 not as expected, 1 inconclusive; ") == true)
+    #expect(
+      lines.last?.hasPrefix("1 scenarios: 0 as expected, 0 not as expected, 1 inconclusive; ")
+        == true)
   }
 }

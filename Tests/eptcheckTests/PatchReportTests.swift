@@ -39,7 +39,8 @@ import Testing
   @Test func aVariantWithANewKindFailsAndLeadsWithIt() throws {
     let result = try EptCheckBinary.run(["\(Self.fixtures)/new_kind.ept"])
     #expect(result.status == 1)
-    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(
+      String.init)
     #expect(
       lines[0].hasPrefix("FAIL         deadlock_and_lost_update  stateful: 90 states, 98 steps, "))
     #expect(

@@ -30,7 +30,8 @@ import Testing
         "     tdx_sept_set_private_spte (tdx.ept:34)",
       ]),
     Pin(
-      name: "race", title: "race_trigger: race: ", arguments: ["Tests/SpecTests/CheckFixtures/race.ept"],
+      name: "race", title: "race_trigger: race: ",
+      arguments: ["Tests/SpecTests/CheckFixtures/race.ept"],
       mustShow: [
         "  vcpu0 at race.ept:12 WRITE_ONCE(*sptep, old_spte)",
         "  vcpu1 at race.ept:9 WRITE_ONCE(*sptep, FROZEN_SPTE) (the other access, step 11)",
@@ -66,7 +67,8 @@ import Testing
       contentsOf: EptCheckBinary.packageRoot.appendingPathComponent(
         "Tests/eptcheckTests/Fixtures/traces/\(pin.name).txt"), encoding: .utf8)
     let result = try EptCheckBinary.run(pin.arguments + ["--show-expected", "--width", "100"])
-    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(
+      String.init)
     let start = try #require(lines.firstIndex { $0.hasPrefix(pin.title) })
     let end = lines[start...].firstIndex(of: "") ?? lines.endIndex
     let shown = lines[start..<end].joined(separator: "\n") + "\n"
@@ -75,7 +77,10 @@ import Testing
     for line in pin.mustShow { #expect(pinned.contains(line), "\(pin.name) lacks: \(line)") }
     // The message names the slot as the lanes do (the raised message says spt[9]).
     if pin.name == "race" {
-      #expect(pinned[0].hasSuffix(": WRITE_ONCE(*sptep, old_spte) writes mirror L1[gfn 1], which vcpu1 froze and still owns"))
+      #expect(
+        pinned[0].hasSuffix(
+          ": WRITE_ONCE(*sptep, old_spte) writes mirror L1[gfn 1], which vcpu1 froze and still owns"
+        ))
     }
     // Nothing but the violation's message is wider than the width asked for.
     #expect(pinned.dropFirst().allSatisfy { $0.count <= 100 })

@@ -89,8 +89,12 @@ import Testing
         """)
     let unnamed = try EptCheckBinary.run(["replay", "0,1,1,0", Self.lostUpdate])
     #expect(unnamed.status == 64)
-    #expect(unnamed.stderr == "error: a compact trace needs --scenario NAME to say which scenario it is for\n")
-    let short = try EptCheckBinary.run(["replay", "0,1", "--scenario", "lost_update", Self.lostUpdate])
+    #expect(
+      unnamed.stderr
+        == "error: a compact trace needs --scenario NAME to say which scenario it is for\n")
+    let short = try EptCheckBinary.run([
+      "replay", "0,1", "--scenario", "lost_update", Self.lostUpdate,
+    ])
     #expect(short.status == 0)
     #expect(short.stdout.hasSuffix("replayed: 2 steps, no violation\n"))
   }
@@ -103,17 +107,21 @@ import Testing
     try FileManager.default.copyItem(
       at: EptCheckBinary.packageRoot.appendingPathComponent(Self.lostUpdate), to: spec)
     let report = directory.appendingPathComponent("r.jsonl").path
-    _ = try EptCheckBinary.run(["lost_update.ept", "--format", "json", "--output", "r.jsonl"], in: directory)
+    _ = try EptCheckBinary.run(
+      ["lost_update.ept", "--format", "json", "--output", "r.jsonl"], in: directory)
     let text = try String(contentsOfFile: report, encoding: .utf8)
     #expect(text.contains(#""directoryFromReport":".""#))
     #expect(text.contains(#""specFromReport":["lost_update.ept"]"#))
     let replayed = try EptCheckBinary.run(["replay", report])
     #expect(replayed.status == 0)
     #expect(replayed.stderr == "")
-    try (String(contentsOf: spec, encoding: .utf8) + "// changed\n").write(to: spec, atomically: true, encoding: .utf8)
+    try (String(contentsOf: spec, encoding: .utf8) + "// changed\n").write(
+      to: spec, atomically: true, encoding: .utf8)
     let changed = try EptCheckBinary.run(["replay", report])
     #expect(changed.status == 0)
-    #expect(changed.stderr.hasPrefix("warning: lost_update.ept changed since the report was written (spec hash "))
+    #expect(
+      changed.stderr.hasPrefix(
+        "warning: lost_update.ept changed since the report was written (spec hash "))
     #expect(changed.stderr.hasSuffix("); the trace may not replay\n"))
   }
 }

@@ -29,7 +29,9 @@ extension Compiler {
       }
       if c == UInt8(ascii: "/"), i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "*") {
         i += 2
-        while i + 1 < bytes.count, !(bytes[i] == UInt8(ascii: "*") && bytes[i + 1] == UInt8(ascii: "/")) { i += 1 }
+        while i + 1 < bytes.count,
+          !(bytes[i] == UInt8(ascii: "*") && bytes[i + 1] == UInt8(ascii: "/"))
+        { i += 1 }
         i += 2
         continue
       }

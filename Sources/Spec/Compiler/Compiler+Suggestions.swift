@@ -13,10 +13,11 @@ extension Compiler {
 
   /// The same for an unknown variable or constant: the nearest shared variable or constant.
   func suggestName(_ name: String) -> String {
-    let candidates = globals.compactMap { key, entry -> String? in
-      if case .function = entry.0 { return nil }
-      return key
-    } + Array(library.constants.keys)
+    let candidates =
+      globals.compactMap { key, entry -> String? in
+        if case .function = entry.0 { return nil }
+        return key
+      } + Array(library.constants.keys)
     return Suggestion.didYouMean(name, among: candidates.sorted())
   }
 

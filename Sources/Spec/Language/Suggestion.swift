@@ -31,7 +31,8 @@ public enum Suggestion {
     for i in 1...x.count {
       var current = [i] + Array(repeating: 0, count: y.count)
       for j in 1...y.count {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+        current[j] = min(
+          previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
       }
       previous = current
     }

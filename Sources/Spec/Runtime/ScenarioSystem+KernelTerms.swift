@@ -220,10 +220,13 @@ extension ScenarioSystem {
     for (cell, info) in program.cells.enumerated() where info.kind != .value {
       let name = info.name
       guard let range = operation.range(of: name) else { continue }
-      let before = range.lowerBound == operation.startIndex
+      let before =
+        range.lowerBound == operation.startIndex
         ? nil : operation[operation.index(before: range.lowerBound)]
       let after = range.upperBound == operation.endIndex ? nil : operation[range.upperBound]
-      let boundary: (Character?) -> Bool = { c in c.map { !($0.isLetter || $0.isNumber || $0 == "_") } ?? true }
+      let boundary: (Character?) -> Bool = { c in
+        c.map { !($0.isLetter || $0.isNumber || $0 == "_") } ?? true
+      }
       if boundary(before), boundary(after) {
         result.append("\(name): \(describe(state.cells[cell], info))")
       }
