@@ -29,10 +29,14 @@ public enum ResidentMemory {
     #endif
   }
 
-  /// The most resident memory the process has held so far, in bytes (`getrusage`).
+  /// The most resident memory the process has held so far, in bytes: on Linux `VmHWM` of
+  /// `/proc/self/status`, because `getrusage`'s `ru_maxrss` survives `exec` and so reports the
+  /// parent's peak when a large process (a test runner, an IDE) started this one; elsewhere
+  /// `getrusage`.
   public static func peak() -> Int? {
     var usage = rusage()
     #if os(Linux)
+      if let highWater = highWaterMark() { return highWater }
       guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return nil }
       return Int(usage.ru_maxrss) * 1024
     #else
@@ -40,4 +44,23 @@ public enum ResidentMemory {
       return Int(usage.ru_maxrss)
     #endif
   }
+
+  #if os(Linux)
+    /// `VmHWM` of `/proc/self/status` in bytes: this process's own peak resident set.
+    static func highWaterMark() -> Int? {
+      let descriptor = open("/proc/self/status", O_RDONLY)
+      guard descriptor >= 0 else { return nil }
+      defer { close(descriptor) }
+      var buffer = [UInt8](repeating: 0, count: 4096)
+      let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+      guard count > 0 else { return nil }
+      for line in buffer[0..<count].split(separator: UInt8(ascii: "\n")) {
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("VmHWM:") else { continue }
+        let digits = text.dropFirst("VmHWM:".count).filter(\.isNumber)
+        return Int(digits).map { $0 * 1024 }
+      }
+      return nil
+    }
+  #endif
 }

@@ -102,10 +102,26 @@ extension EptCheck {
     @Flag(name: .customLong("no-shrink"), help: "Show counterexamples as found, unshrunk.")
     var noShrink = false
 
+    @Flag(
+      name: .customLong("show-expected"),
+      help: """
+        Print the counterexamples of results that are as expected too (a bug variant's own \
+        violation); by default only those that are not as expected are printed in full.
+        """)
+    var showExpected = false
+
+    @Option(
+      help: """
+        Fit traces in N columns, wrapping long statements (default: COLUMNS, else the \
+        terminal's width; no limit when writing to a file or a pipe).
+        """)
+    var width: Int?
+
     @OptionGroup var specPaths: SpecPaths
 
     func validate() throws {
       if let depth, depth < 1 { throw ValidationError("--depth must be at least 1, not \(depth)") }
+      if let width, width < 40 { throw ValidationError("--width must be at least 40, not \(width)") }
       if jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
       if executions < 1 { throw ValidationError("--executions must be at least 1") }
       if pctDepth < 1 { throw ValidationError("--pct-depth must be at least 1") }
@@ -122,7 +138,8 @@ extension EptCheck {
         let known = Set(spec.scenarios.map(\.name))
         for name in scenarios where !known.contains(name) {
           let list = spec.scenarios.map(\.name).joined(separator: ", ")
-          throw Failure.usage("unknown scenario '\(name)'; the specs define: \(list)").exit()
+          let hint = Suggestion.didYouMean(name, among: spec.scenarios.map(\.name))
+          throw Failure.usage("unknown scenario '\(name)'\(hint); the specs define: \(list)").exit()
         }
         selected = spec.scenarios.filter { scenarios.contains($0.name) }
       }
@@ -130,26 +147,41 @@ extension EptCheck {
         throw Failure.usage("no scenarios to check in \(specPaths.resolved.joined(separator: ", "))")
           .exit()
       }
-      let checker = ScenarioChecker(
+      var checker = ScenarioChecker(
         spec: spec, specName: specPaths.resolved.joined(separator: ","),
         configuration: explorerConfiguration, fallbackToDPOR: strategy == .auto,
         requireComplete: requireComplete, depthBound: depth, jobs: jobs, shard: shard)
+      let journal = RunJournal(scenarios: selected)
+      checker.journal = journal
       let progress = ProgressDisplay(terminal: .standardError)
       let started = Date()
-      let runs = checker.check(selected, progress: progress)
-      progress.clear()
-      let header = ReportHeader(
-        version: EptCheck.version, paths: specPaths.resolved, strategy: chosenStrategy.rawValue,
-        depth: depth, jobs: jobs, shard: shard?.description, requireComplete: requireComplete,
-        elapsed: Date().timeIntervalSince(started), specHash: spec.contentHash,
-        stateBudget: explorerConfiguration.stateBudget, hashCompaction: hashCompaction)
-      let report: String
-      switch format {
-      case .text: report = TextReport(color: output == nil && Terminal.standardOutput.allowsColor).render(runs, header)
-      case .json: report = JSONLinesReport().render(runs, header)
-      case .html: report = HTMLReport().render(runs, header)
+      let command = self
+      let contentHash = spec.contentHash
+      // A signal ends the run with the report of what it explored (exit 130); the journal
+      // lets only one of the handler and the finished run write it.
+      let handlers = Interruption.install { number in
+        guard journal.claim() else { return }
+        progress.clear()
+        let runs = journal.runsSoFar(
+          strategy: command.explorerConfiguration.strategy, depthBound: command.depth)
+        var header = command.header(elapsed: Date().timeIntervalSince(started), specHash: contentHash)
+        header.interrupted = Interruption.name(number)
+        header.scenariosNotChecked = journal.count - runs.count
+        try? ReportOutput.write(command.render(runs, header), to: command.output)
+        Terminal.standardError.write(
+          "eptcheck: interrupted by \(Interruption.name(number)) after \(String(format: "%.2fs", header.elapsed)); "
+            + "\(runs.filter { !$0.interrupted }.count) of \(journal.count) scenarios finished\n")
+        Foundation.exit(Interruption.exitCode)
       }
-      try ReportOutput.write(report, to: output)
+      let runs = checker.check(selected, progress: progress)
+      guard journal.claim() else {
+        // The signal handler is writing the report and ends the process.
+        while true { sleep(1) }
+      }
+      withExtendedLifetime(handlers) {}
+      progress.clear()
+      let header = header(elapsed: Date().timeIntervalSince(started), specHash: spec.contentHash)
+      try ReportOutput.write(render(runs, header), to: output)
       if runs.contains(where: { if case .unexpected = $0.verdict { return true } else { return false } }) {
         throw Outcome.unexpected
       }
@@ -158,11 +190,54 @@ extension EptCheck {
       }
     }
 
+    /// What the report says about the run as a whole.
+    func header(elapsed: Double, specHash: String) -> ReportHeader {
+      ReportHeader(
+        version: EptCheck.version, paths: specPaths.resolved, strategy: chosenStrategy.rawValue,
+        depth: depth, jobs: jobs, shard: shard?.description, requireComplete: requireComplete,
+        elapsed: elapsed, specHash: specHash,
+        stateBudget: explorerConfiguration.stateBudget, hashCompaction: hashCompaction,
+        kernel: specPaths.release,
+        specFromReport: output.map { report in
+          specPaths.resolved.map { RelativePath.from(directoryOf: report, to: $0) }
+        },
+        directoryFromReport: output.map { RelativePath.from(directoryOf: $0, to: ".") })
+    }
+
+    /// The report in the format asked for.
+    func render(_ runs: [ScenarioRun], _ header: ReportHeader) -> String {
+      switch format {
+      case .text:
+        var text = TextReport(color: output == nil && Terminal.standardOutput.allowsColor)
+        text.showExpected = showExpected
+        text.width = Terminal.reportWidth(option: width, stream: output == nil ? .standardOutput : nil)
+        text.rerun = { rerunCommand(for: $0.scenario.name) }
+        return text.render(runs, header)
+      case .json: return JSONLinesReport().render(runs, header)
+      case .html: return HTMLReport().render(runs, header)
+      }
+    }
+
     var chosenStrategy: StrategyName { strategy }
 
     /// The share of `--memory-limit` that `auto` lets the stateful search's process grow to
     /// before dpor takes over: the other half is left for dpor and for scenarios checked at once.
     static func autoStateMemoryBudget(_ limit: MemorySize) -> Int { limit.bytes / 2 }
+    /// The command that checks one scenario again as this run did, for the closing block of the
+    /// text report.
+    func rerunCommand(for scenario: String) -> String {
+      var words = ["eptcheck"]
+      if let kernel = specPaths.kernel { words += ["--kernel", kernel] }
+      if strategy != .auto { words += ["--strategy", strategy.rawValue] }
+      if let depth { words += ["--depth", "\(depth)"] }
+      if let stateBudget { words += ["--state-budget", "\(stateBudget)"] }
+      if hashCompaction { words.append("--hash-compaction") }
+      if requireComplete { words.append("--require-complete") }
+      if let shard { words += ["--shard", shard.description] }
+      words += ["--scenario", scenario]
+      words += specPaths.paths
+      return words.map(ShellWord.quoted).joined(separator: " ")
+    }
 
     /// The configuration for the strategy asked for; `auto` starts with the stateful search and
     /// `ScenarioChecker` falls back to DPOR when the state budget runs out.

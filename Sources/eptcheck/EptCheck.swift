@@ -16,7 +16,12 @@ struct EptCheck: ParsableCommand {
 
       Exit codes: 0 every scenario as expected; 1 a scenario not as expected; 2 inconclusive \
       (a timeout, the memory limit or state budget reached, or a bound hit under \
-      --require-complete); 64 bad usage; 65 bad spec, trace or shard report; 74 write error.
+      --require-complete); 64 bad usage; 65 bad spec, trace or shard report; 74 write error; \
+      130 interrupted (SIGINT or SIGTERM: the report of what was explored is written, the \
+      scenario being checked marked interrupted).
+
+      Shell completion: eptcheck --generate-completion-script bash (or zsh, fish) prints a \
+      script to source from your shell's start-up file.
       """,
     version: version,
     subcommands: [

@@ -32,11 +32,11 @@ enum Failure: Error, CustomStringConvertible {
     }
   }
 
-  /// Prints the failure to stderr and leaves with its exit code.
-  func exit() -> ExitCode {
+  /// Prints the failure to stderr and leaves with its exit code, or with `code` when given.
+  func exit(code: ExitCode? = nil) -> ExitCode {
     let shown = description.escapingControlCharacters(keepingNewlines: true)
     Terminal.standardError.write(shown + "\n")
-    return exitCode
+    return code ?? exitCode
   }
 }
 

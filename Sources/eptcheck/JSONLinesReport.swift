@@ -23,6 +23,14 @@ struct JSONLinesReport {
     var specHash: String?
     var stateBudget: Int?
     var hashCompaction: Bool?
+    /// The kernel release checked (`--kernel`); nil for mainline.
+    var kernel: String? = nil
+    /// The spec paths relative to the report file's directory, so that `eptcheck replay` finds
+    /// them from any directory; nil when the report went to standard output.
+    var specFromReport: [String]? = nil
+    /// The directory the run was made in, relative to the report file's directory: replay
+    /// works from there, so that paths in messages read as they did in the run.
+    var directoryFromReport: String? = nil
   }
 
   struct ScenarioRecord: Codable {
@@ -31,6 +39,9 @@ struct JSONLinesReport {
     var name: String
     var location: SourceLocation
     var expectation: String
+    /// The kinds besides the expected one that a bug variant allows (`expect violation a, b;`);
+    /// nil when none.
+    var alsoExpected: [String]?
     var verdict: String
     var reason: String?
     var completeness: String
@@ -58,6 +69,9 @@ struct JSONLinesReport {
     /// The invisible steps each thread ran before the first step; nil when none did.
     var invisibleAtStart: [[String]]?
     var steps: [RenderedTrace.Step]
+    /// The threads the violation is about: where each stood, its call stack and held locks,
+    /// and for a deadlock what it waits for; nil when none is (a `finally` check).
+    var culprits: [RenderedTrace.Culprit]? = nil
   }
 
   struct SummaryRecord: Codable {
@@ -72,6 +86,9 @@ struct JSONLinesReport {
     var executions: Int
     var transitions: Int
     var elapsed: Double
+    /// The signal that ended the run early, and how many scenarios it never started.
+    var interrupted: String? = nil
+    var notStarted: Int? = nil
   }
 
   static func expectationText(_ expectation: Expectation) -> String {
@@ -95,15 +112,18 @@ struct JSONLinesReport {
         eptcheck: header.version, paths: header.paths, strategy: header.strategy,
         depth: header.depth, jobs: header.jobs, shard: header.shard,
         requireComplete: header.requireComplete, specHash: header.specHash,
-        stateBudget: header.stateBudget, hashCompaction: header.hashCompaction))
+        stateBudget: header.stateBudget, hashCompaction: header.hashCompaction,
+        kernel: header.kernel, specFromReport: header.specFromReport,
+        directoryFromReport: header.directoryFromReport))
     for run in runs {
       let reason = run.verdict.reason
       emit(
         ScenarioRecord(
           name: run.scenario.name, location: run.scenario.location,
           expectation: Self.expectationText(run.scenario.expectation),
+          alsoExpected: run.scenario.alsoExpected.isEmpty ? nil : run.scenario.alsoExpected,
           verdict: run.verdict.word.lowercased(), reason: reason,
-          completeness: ScenarioRun.completeness(run.result), verified: run.result.isVerified,
+          completeness: run.completeness, verified: run.result.isVerified,
           strategy: run.result.strategy.name, part: run.part,
           statistics: run.result.statistics,
           violations: run.result.counterexamples.map(\.violation),
@@ -114,7 +134,7 @@ struct JSONLinesReport {
             scenario: run.scenario.name, part: run.part, violation: trace.violation, trace: trace.trace,
             compact: trace.trace.description,
             invisibleAtStart: trace.invisibleAtStart.allSatisfy(\.isEmpty) ? nil : trace.invisibleAtStart,
-            steps: trace.steps))
+            steps: trace.steps, culprits: trace.culprits.isEmpty ? nil : trace.culprits))
       }
     }
     let unexpected = runs.filter { if case .unexpected = $0.verdict { return true } else { return false } }.count
@@ -126,7 +146,8 @@ struct JSONLinesReport {
         unexpected: unexpected, inconclusive: inconclusive, partial: partial == 0 ? nil : partial,
         executions: runs.reduce(0) { $0 + $1.result.statistics.executions },
         transitions: runs.reduce(0) { $0 + $1.result.statistics.transitions },
-        elapsed: header.elapsed))
+        elapsed: header.elapsed, interrupted: header.interrupted,
+        notStarted: header.interrupted == nil ? nil : header.scenariosNotChecked))
     return lines.joined(separator: "\n") + "\n"
   }
 }

@@ -40,7 +40,7 @@ extension EptCheck {
         guard let data = FileManager.default.contents(atPath: path),
           let text = String(data: data, encoding: .utf8)
         else {
-          throw Failure.badTrace("\(path): \(TraceFile.whyUnreadable(path))").exit()
+          throw Failure.badTrace("\(path): \(TraceSource.whyUnreadable(path))").exit()
         }
         for (number, line) in text.split(separator: "\n").enumerated() {
           let bytes = Data(line.utf8)
@@ -247,7 +247,9 @@ extension EptCheck {
       } else {
         throw MergeError(message: "scenario '\(first.name)': unknown expectation '\(first.expectation)'")
       }
-      let verdict = ScenarioRun.judge(expectation, result, requireComplete: run?.requireComplete ?? false)
+      let verdict = ScenarioRun.judge(
+        expectation, result, requireComplete: run?.requireComplete ?? false,
+        alsoExpected: first.alsoExpected ?? [])
       var record = first
       record.part = nil
       record.verdict = verdict.word.lowercased()

@@ -7,36 +7,75 @@ extension EptCheck {
   /// `eptcheck replay`: runs a saved counterexample again, step by step, and shows it.
   struct Replay: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Replay a saved trace (a trace file, or a violation record of --format json).")
+      abstract:
+        "Replay a saved trace: a trace file, a violation of a JSON report, or a compact trace.",
+      discussion: """
+        A report (--format json) holds every violation of a run: --violation N picks the Nth, \
+        --scenario NAME the first of that scenario. The spec is found where the run's report \
+        recorded it, relative to the report file, so a report can be replayed from any \
+        directory. A compact trace (0,1,1/2,0: thread 1's second step made choice 2) needs \
+        --scenario. --states prints the shared variables each step changed, one step after \
+        another, like SPIN's -t -p -g.
+        """)
 
-    @Argument(help: "The trace: a trace JSON file, or a JSON Lines report with a violation record.")
+    @Argument(
+      help: """
+        The trace: a trace JSON file, a JSON Lines report, or a compact trace such as 0,1,1,0.
+        """)
     var trace: String
+
+    @Argument(help: "Spec files or directories (default: the spec recorded in the report).")
+    var paths: [String] = []
+
+    @Option(help: "Replay the Nth violation of the report (1-based, in report order).")
+    var violation: Int?
+
+    @Option(help: "Replay the first violation of this scenario (required for a compact trace).")
+    var scenario: String?
+
+    @Flag(help: "Print each step after the other with the shared variables it changed.")
+    var states = false
 
     @Option(help: "Report format.")
     var format: Check.Format = .text
 
-    @Argument(help: "Spec files or directories (default: the spec recorded in the trace).")
-    var paths: [String] = []
+    @Option(help: "Fit the trace in N columns (default: COLUMNS, else the terminal's width).")
+    var width: Int?
 
-    @Option(help: "The kernel release the trace was found on (default: mainline).")
+    @Option(help: "The kernel release the trace was found on (default: the report's, or mainline).")
     var kernel: String?
 
+    func validate() throws {
+      if let violation, violation < 1 {
+        throw ValidationError("--violation must be at least 1, not \(violation)")
+      }
+    }
+
     func run() throws {
-      let loaded = try TraceFile.read(trace)
-      let paths = !paths.isEmpty ? paths : (loaded.spec?.split(separator: ",").map(String.init) ?? ["specs"])
+      let source = try TraceSource.read(trace, scenario: scenario)
+      let selected = try source.select(violation: violation, scenario: scenario, path: trace)
+      let release = kernel ?? source.run?.kernel
+      let specPaths = !paths.isEmpty ? paths : source.specPaths(for: selected)
       let spec = try SpecPaths.load(
-        paths, kernel: kernel == LoadedSpec.mainline ? nil : kernel, warnings: false)
-      guard let name = loaded.scenario else {
+        specPaths, kernel: release == LoadedSpec.mainline ? nil : release, warnings: false)
+      if paths.isEmpty, let recorded = source.run?.specHash, recorded != spec.contentHash {
+        Terminal.standardError.write(
+          "warning: \(specPaths.joined(separator: ", ")) changed since the report was written "
+            + "(spec hash \(recorded), now \(spec.contentHash)); the trace may not replay\n")
+      }
+      guard let name = selected.scenario else {
         throw Failure.badTrace("\(trace): the trace names no scenario").exit()
       }
-      guard let scenario = spec.scenarios.first(where: { $0.name == name }) else {
+      guard let info = spec.scenarios.first(where: { $0.name == name }) else {
         throw Failure.badTrace(
-          "\(trace): the trace is for scenario '\(name)', which \(paths.joined(separator: ", ")) does not define"
+          "\(trace): the trace is for scenario '\(name)', which \(specPaths.joined(separator: ", ")) does not define"
+            + Suggestion.didYouMean(name, among: spec.scenarios.map(\.name))
         ).exit()
       }
+      let system = spec.system(for: info)
       let rendered: RenderedTrace
       do {
-        rendered = try TraceRenderer(system: spec.system(for: scenario)).render(loaded)
+        rendered = try TraceRenderer(system: system).render(selected)
       } catch {
         throw Failure.badTrace(
           "\(trace): the trace does not replay against scenario '\(name)': \(error.description)"
@@ -44,64 +83,33 @@ extension EptCheck {
       }
       switch format {
       case .text:
-        try ReportOutput.write(
-          TextReport(color: Terminal.standardOutput.allowsColor).renderTrace(rendered, scenario: scenario)
-            + "reproduced: \("\(rendered.violation)".escapingControlCharacters())\n")
+        var text = TextReport(color: Terminal.standardOutput.allowsColor)
+        text.width = Terminal.reportWidth(option: width, stream: .standardOutput)
+        let body =
+          states
+          ? text.renderSteps(rendered, scenario: info) : text.renderTrace(rendered, scenario: info)
+        let outcome =
+          rendered.violation.kind == "none"
+          ? "replayed: \(rendered.steps.count) steps, no violation"
+          : "reproduced: \(rendered.violation)"
+        try ReportOutput.write(body + "\(outcome)".escapingControlCharacters() + "\n")
       case .json, .html:
         let header = ReportHeader(
-          version: EptCheck.version, paths: paths, strategy: "replay", depth: nil, jobs: 1,
+          version: EptCheck.version, paths: specPaths, strategy: "replay", depth: nil, jobs: 1,
           shard: nil, elapsed: 0)
         var result = ExplorationResult(
-          statistics: Statistics(), counterexamples: [
-            Counterexample(violation: rendered.violation, trace: loaded)
+          statistics: Statistics(),
+          counterexamples: [
+            Counterexample(violation: rendered.violation, trace: selected)
           ], completion: .complete, strategy: .dfs, depthBound: nil)
         result.statistics.executions = 1
-        result.statistics.transitions = loaded.steps.count
-        let run = ScenarioRun(scenario: scenario, result: result, traces: [rendered], requireComplete: false)
+        result.statistics.transitions = selected.steps.count
+        let run = ScenarioRun(
+          scenario: info, result: result, traces: [rendered], requireComplete: false)
         try ReportOutput.write(
-          format == .json ? JSONLinesReport().render([run], header) : HTMLReport().render([run], header))
+          format == .json
+            ? JSONLinesReport().render([run], header) : HTMLReport().render([run], header))
       }
     }
-  }
-}
-
-/// Reads a trace from a trace JSON file or from the first violation record of a JSON Lines report.
-enum TraceFile {
-  /// Why a path gives no data, in a few words.
-  static func whyUnreadable(_ path: String) -> String {
-    var isDirectory: ObjCBool = false
-    if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-      return "no such file, or it cannot be read"
-    }
-    return isDirectory.boolValue ? "is a directory, not a file" : "cannot be read"
-  }
-
-  static func read(_ path: String) throws -> Trace {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw Failure.badTrace("\(path): \(TraceFile.whyUnreadable(path))").exit()
-    }
-    let decoder = JSONDecoder()
-    var trace: Trace? = try? decoder.decode(Trace.self, from: data)
-    if trace == nil, let text = String(data: data, encoding: .utf8) {
-      for line in text.split(separator: "\n") {
-        if let record = try? decoder.decode(JSONLinesReport.ViolationRecord.self, from: Data(line.utf8)),
-          record.kind == "violation"
-        {
-          trace = record.trace
-          break
-        }
-      }
-    }
-    guard let trace else {
-      throw Failure.badTrace(
-        "\(path): not a trace: expected a trace JSON object or a JSON Lines report with a violation record"
-      ).exit()
-    }
-    guard trace.version == Trace.formatVersion else {
-      throw Failure.badTrace(
-        "\(path): trace format version \(trace.version) is not supported (this eptcheck reads version \(Trace.formatVersion))"
-      ).exit()
-    }
-    return trace
   }
 }

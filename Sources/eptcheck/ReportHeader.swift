@@ -13,4 +13,14 @@ struct ReportHeader: Sendable, Codable {
   /// The state budget of the stateful search, when it had one.
   var stateBudget: Int? = nil
   var hashCompaction: Bool = false
+  /// The kernel release checked; nil for mainline.
+  var kernel: String? = nil
+  /// The spec paths relative to the report file's directory (see `RelativePath`).
+  var specFromReport: [String]? = nil
+  /// The working directory of the run relative to the report file's directory.
+  var directoryFromReport: String? = nil
+  /// The signal that ended the run early (`SIGINT`, `SIGTERM`); nil when it ran to the end.
+  var interrupted: String? = nil
+  /// The scenarios an interrupted run never started.
+  var scenariosNotChecked = 0
 }

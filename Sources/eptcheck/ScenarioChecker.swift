@@ -26,6 +26,8 @@ struct ScenarioChecker: Sendable {
   var jobs = 1
   /// `--shard I/N`, if given.
   var shard: ShardSpec? = nil
+  /// Where the check records what it has done, for a report of an interrupted run.
+  var journal: RunJournal? = nil
 
   init(
     spec: LoadedSpec, specName: String, configuration: Configuration, fallbackToDPOR: Bool,
@@ -50,16 +52,25 @@ struct ScenarioChecker: Sendable {
     DispatchQueue.concurrentPerform(iterations: workers) { _ in
       while let k = next.take(below: scenarios.count) {
         let owned = shard.map { k % $0.count == $0.index - 1 } ?? true
-        results[k] = checkOne(scenarios[k], owned: owned, progress: progress)
+        journal?.started(k)
+        let run = checkOne(scenarios[k], owned: owned, progress: progress, index: k)
+        journal?.finished(k, run)
+        results[k] = run
       }
     }
     return results.values
   }
 
   /// Checks one scenario, or returns `nil` when it runs whole and another shard owns it.
-  func checkOne(_ scenario: ScenarioInfo, owned: Bool = true, progress: ProgressDisplay) -> ScenarioRun? {
+  func checkOne(
+    _ scenario: ScenarioInfo, owned: Bool = true, progress: ProgressDisplay, index: Int = 0
+  ) -> ScenarioRun? {
     var configuration = self.configuration
-    configuration.progress = { progress.update(scenario: scenario.name, $0) }
+    let journal = self.journal
+    configuration.progress = {
+      progress.update(scenario: scenario.name, $0)
+      journal?.progress(index, $0)
+    }
     // Under auto every shard tries the stateful search, to learn whether dpor takes over.
     if !Self.isSplit(configuration.strategy), !owned, !fallbackToDPOR { return nil }
     var outcome = explore(scenario, configuration)

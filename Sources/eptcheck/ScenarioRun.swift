@@ -41,6 +41,11 @@ struct ScenarioRun: Sendable {
   var part: String?
   /// The process's peak resident memory when the check ended, in bytes.
   var peakResidentBytes: Int? = nil
+  /// Whether a signal (SIGINT, SIGTERM) ended the run while this scenario was being checked.
+  var interrupted = false
+
+  /// How much of the behaviour the run covered, as reports print it.
+  var completeness: String { interrupted ? "interrupted" : ScenarioRun.completeness(result) }
 
   /// The limits a run was given, named in the verdict of a run that reached one.
   struct Limits: Sendable, Equatable {
@@ -55,7 +60,8 @@ struct ScenarioRun: Sendable {
     part: String? = nil, limits: Limits = Limits()
   ) {
     var verdict = ScenarioRun.judge(
-      scenario.expectation, result, requireComplete: requireComplete, limits: limits)
+      scenario.expectation, result, requireComplete: requireComplete, limits: limits,
+      alsoExpected: scenario.alsoExpected)
     if let part { verdict = ScenarioRun.judgePart(part, scenario.expectation, verdict) }
     self.init(scenario: scenario, result: result, traces: traces, verdict: verdict)
     self.part = part
@@ -78,9 +84,12 @@ struct ScenarioRun: Sendable {
     }
   }
 
+  /// The verdict on `result`. A bug variant passes when it finds its kind and nothing beyond
+  /// it and `alsoExpected` (the consequences `expect violation a, b;` lists): a kind the bug
+  /// does not explain is news, and a patch that adds one must not hide behind the old bug.
   static func judge(
     _ expectation: Expectation, _ result: ExplorationResult, requireComplete: Bool,
-    limits: Limits = Limits()
+    limits: Limits = Limits(), alsoExpected: [String] = []
   ) -> Verdict {
     let kinds = result.counterexamples.map(\.violation.kind)
     let stopped = stopReason(result, limits)
@@ -97,7 +106,12 @@ struct ScenarioRun: Sendable {
       }
       return .asExpected
     case .violation(let kind):
-      if kinds.contains(kind) { return .asExpected }
+      let beyond = Array(Set(kinds).subtracting([kind] + alsoExpected)).sorted()
+      if kinds.contains(kind) {
+        if beyond.isEmpty { return .asExpected }
+        return .unexpected(
+          "expected violation \(kind), also found \(beyond.joined(separator: ", "))")
+      }
       if let stopped { return .inconclusive("\(stopped) before finding \(kind)") }
       // A search that was cut (at the depth bound, or where a retry loop passed its bound) or
       // sampled cannot tell that the violation is not there: a bound reached is no evidence.
@@ -111,6 +125,20 @@ struct ScenarioRun: Sendable {
       return .unexpected(
         "expected violation \(kind), found \(Array(Set(kinds)).sorted().joined(separator: ", "))")
     }
+  }
+
+  /// Whether a counterexample shows what the scenario expects: the kind of `expect violation`
+  /// or one of its consequences. Traces that do not are what a report leads with.
+  func expects(_ violation: Violation) -> Bool {
+    switch scenario.expectation {
+    case .ok: return false
+    case .violation(let kind): return violation.kind == kind || scenario.alsoExpected.contains(violation.kind)
+    }
+  }
+
+  /// The counterexamples the scenario does not expect, then (with `showExpected`) the others.
+  func traces(showExpected: Bool) -> [RenderedTrace] {
+    traces.filter { !expects($0.violation) } + (showExpected ? traces.filter { expects($0.violation) } : [])
   }
 
   /// What cut the search short, if a limit did: the wall clock, memory or the state budget.
@@ -167,6 +195,26 @@ struct RenderedTrace: Sendable {
     /// none.
     var invisible: [String]? = nil
     var changes: [String]
+    /// The SEAMCALLs that returned in this step, each with its status by name
+    /// (`tdh_mem_page_aug() → TDX_OPERAND_BUSY | TDX_OPERAND_ID_SEPT`); nil when none did.
+    var returned: [String]? = nil
+  }
+
+  /// A thread a violation is about, where it stood: lockdep's and a stack dump's view of it.
+  struct Culprit: Sendable, Codable, Equatable {
+    var thread: String
+    /// The step it was at (`file:line operation`); nil once it had returned.
+    var operation: String?
+    /// Its call stack, innermost first (`function (file:line)`).
+    var stack: [String]
+    /// The locks it held, as lockdep lists them (`mmu_lock (read)`).
+    var heldLocks: [String]
+    /// For a deadlock: each lock its step waits for, with who holds it (`l0: held(t1)`).
+    var waitsFor: [String] = []
+    /// For the second side of a race: which access this is (`the other access, step 11`).
+    var role: String? = nil
+    /// Whether the thread could not move (a deadlock).
+    var blocked: Bool? = nil
   }
 
   var violation: Violation
@@ -177,4 +225,9 @@ struct RenderedTrace: Sendable {
   var invisibleAtStart: [[String]] = []
   /// The violation as the replay raised it, at which step (`steps.count` for the final state).
   var violationStep: Int
+  /// The threads the violation is about (see `TraceRenderer.culprits`).
+  var culprits: [Culprit] = []
+  /// The violation's message with the cells it names in kernel terms (`spt[9]` as `mirror
+  /// L1[gfn 1]`), for the text and HTML reports; JSON keeps the message as raised.
+  var displayMessage: String? = nil
 }

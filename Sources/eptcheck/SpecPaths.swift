@@ -46,6 +46,9 @@ extension SpecPaths {
     do {
       spec = try LoadedSpec.load(paths: paths, kernel: kernel)
     } catch {
+      if let hint = oneFileOfADirectory(paths, error, kernel: kernel) {
+        throw Failure.badSpec(SpecError(diagnostics: [hint])).exit()
+      }
       throw Failure.badSpec(error).exit()
     }
     if warnings {
@@ -60,5 +63,39 @@ extension SpecPaths {
   /// Loads the paths for the selected kernel release.
   func load(warnings: Bool = true) throws -> LoadedSpec {
     try Self.load(resolved, kernel: release, warnings: warnings)
+  }
+}
+
+extension SpecPaths {
+  /// The one error to show for a file given alone whose errors are all names its sibling files
+  /// define: load the directory. nil when that is not the trouble (the directory does not load
+  /// either, or the file has errors of its own).
+  static func oneFileOfADirectory(_ paths: [String], _ error: SpecError, kernel: String?)
+    -> Diagnostic?
+  {
+    guard paths.count == 1, let file = paths.first, file.hasSuffix(".ept") else { return nil }
+    let errors = error.errors
+    let unknown = errors.filter {
+      $0.message.hasPrefix("unknown name '") || $0.message.hasPrefix("unknown function '")
+        || $0.message.hasPrefix("unknown type '")
+    }
+    guard !unknown.isEmpty else { return nil }
+    let directory = (file as NSString).deletingLastPathComponent.isEmpty
+      ? "." : (file as NSString).deletingLastPathComponent
+    let siblings = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+      .filter { $0.hasSuffix(".ept") && $0 != (file as NSString).lastPathComponent }
+    guard !siblings.isEmpty, (try? LoadedSpec.load(paths: [directory], kernel: kernel)) != nil
+    else { return nil }
+    var names: [String] = []
+    for diagnostic in unknown {
+      let parts = diagnostic.message.split(separator: "'")
+      if parts.count >= 2, !names.contains(String(parts[1])) { names.append(String(parts[1])) }
+    }
+    let shown = names.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (names.count > 3 ? ", ..." : "")
+    var hint = unknown[0]
+    hint.message =
+      "\(file) is one file of the spec in \(directory)/ and uses names its other files define "
+      + "(\(shown); \(errors.count) errors in all): load the directory instead: eptcheck \(directory)"
+    return hint
   }
 }

@@ -16,6 +16,24 @@ struct Terminal: Sendable {
     return isTTY && environment["NO_COLOR"] == nil && environment["TERM"] != "dumb"
   }
 
+  /// The terminal's width in columns, if the stream is a terminal that says.
+  var columns: Int? {
+    guard isTTY else { return nil }
+    var size = winsize()
+    guard ioctl(descriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return Int(size.ws_col)
+  }
+
+  /// How wide a report's traces may be: `--width` when given, else `COLUMNS` when set, else the
+  /// terminal's width; nil (no limit: a file or a pipe gets every line whole) otherwise.
+  static func reportWidth(option: Int?, stream: Terminal?) -> Int? {
+    if let option { return option }
+    if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 {
+      return columns
+    }
+    return stream?.columns
+  }
+
   /// Whether in-place redrawing is possible (a terminal that is not `dumb`).
   var allowsRedraw: Bool { isTTY && ProcessInfo.processInfo.environment["TERM"] != "dumb" }
 

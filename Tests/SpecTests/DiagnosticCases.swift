@@ -194,6 +194,36 @@ enum DiagnosticCases {
       "2:30: unknown violation kind 'livelock'; expected one of assertion, lock-misuse, unbounded-retry, deadlock, spec-error, divergence, frozen-leftover, race, zap-policy, tdx-error, use-after-free"
     ),
     (
+      "void f() {}\nscenario s { thread t = f(); expect violation race, livelock; }",
+      "2:53: unknown violation kind 'livelock'; expected one of assertion, lock-misuse, unbounded-retry, deadlock, spec-error, divergence, frozen-leftover, race, zap-policy, tdx-error, use-after-free"
+    ),
+    // The kernel's jumps, and names a typo away from a known one.
+    (
+      "void f() { goto out; }" + tail,
+      "1:12: 'goto out' is not supported; write a forward jump (the kernel's 'goto out') as 'break' out of a loop or an 'if' around the code it skips, and a backward one (the kernel's 'retry: body; if (again) goto retry;') as 'do { body; } while (again) bound N;'"
+    ),
+    (
+      "void f() { retry: ; }" + tail,
+      "1:12: labels are not supported ('retry:'); write the jump to it as a loop, 'break' or an 'if' (see 'goto' in docs/language.md)"
+    ),
+    (
+      "shared int counter;\nvoid f() { WRTIE_ONCE(counter, 1); }" + tail,
+      "2:12: unknown function 'WRTIE_ONCE'; did you mean 'WRITE_ONCE'?"
+    ),
+    ("shared int counter;\nvoid f() { countr = 1; }" + tail, "2:12: unknown name 'countr'; did you mean 'counter'?"),
+    (
+      "void fault() {}\nscenario s { thread t = falt(); expect ok; }",
+      "2:25: unknown function 'falt'; did you mean 'fault'?"
+    ),
+    (
+      "void f() {}\nscenario s { thread t = f(); expect violation dedlock; }",
+      "2:30: unknown violation kind 'dedlock' (did you mean 'deadlock'?); expected one of assertion, lock-misuse, unbounded-retry, deadlock, spec-error, divergence, frozen-leftover, race, zap-policy, tdx-error, use-after-free"
+    ),
+    (
+      "void f() {}\nscenario s { thread t = f(); expect violation race, ; }",
+      "2:53: expected a violation kind after ',' in 'expect violation', found ';'"
+    ),
+    (
       "void f() {}\nscenario s { thread t = f(); thread t = f(); expect ok; }",
       "2:37: duplicate thread name 't' in scenario 's'"
     ),

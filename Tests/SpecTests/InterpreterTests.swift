@@ -44,6 +44,21 @@ import Testing
     return "\(globals)\nvoid f(int me) {\n\(body)\n}\nscenario s { \(ts) expect ok; }\n"
   }
 
+  /// The kernel's branch hints are `!!(x)`: a condition copied from the kernel checks as written.
+  @Test func likelyAndUnlikelyAreTheirConditions() throws {
+    var run = try Run(
+      Self.oneThread(
+        "shared int x = 5; shared int y;",
+        """
+        if (likely(READ_ONCE(x) == 5) && !unlikely(0))
+            WRITE_ONCE(y, likely(7) + unlikely(0) + 2 * unlikely(me + 1));
+        """))
+    run.step(0)
+    run.step(0)
+    #expect(run.value("y") == 3)
+    #expect(run.isFinished(0))
+  }
+
   @Test func marksAndPlainAccesses() throws {
     var run = try Run(
       Self.oneThread(

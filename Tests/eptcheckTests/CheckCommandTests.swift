@@ -20,8 +20,9 @@ import Testing
     #expect(
       lines.last?.hasPrefix(
         "\(count) scenarios: \(count) as expected, 0 not as expected, 0 inconclusive;") == true)
-    // Every bug variant is found on the release that had it, and its counterexample printed.
-    let release = try EptCheckBinary.run(["--depth", "12", "--kernel", "7.1"])
+    // Every bug variant is found on the release that had it; its counterexample is printed
+    // under --show-expected (a result as expected is one line by default).
+    let release = try EptCheckBinary.run(["--depth", "12", "--kernel", "7.1", "--show-expected"])
     #expect(release.status == 0)
     #expect(release.stdout.contains("s_a_nonleaf_before_link: divergence: "))
     #expect(release.stdout.contains("b1_zap_busy_vcpu_running: tdx-error: "))
@@ -115,6 +116,15 @@ import Testing
     )
   }
 
+  /// `--help` names shell completion and every exit code, 130 for an interrupted run included.
+  @Test func helpMentionsCompletionAndTheExitCodes() throws {
+    let result = try EptCheckBinary.run(["--help"])
+    #expect(result.status == 0)
+    let help = result.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    #expect(help.contains("eptcheck --generate-completion-script bash (or zsh, fish)"))
+    #expect(help.contains("74 write error; 130 interrupted (SIGINT or SIGTERM"))
+  }
+
   @Test func versionIsPrinted() throws {
     let result = try EptCheckBinary.run(["--version"])
     #expect(result.status == 0)
@@ -177,7 +187,8 @@ import Testing
     let html = try String(contentsOfFile: page, encoding: .utf8)
     #expect(html.hasPrefix("<!DOCTYPE html>"))
     #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("<script"))
-    let sections = html.components(separatedBy: "<section class=\"trace\">").dropFirst()
+    // Sections are `trace expected` or `trace unexpected`.
+    let sections = html.components(separatedBy: "<section class=\"trace ").dropFirst()
     #expect(!sections.isEmpty)
     for section in sections {
       let compact = try #require(
@@ -302,7 +313,7 @@ import Testing
     #expect(sections.count == variants.count)
     #expect(variants.count >= 9)
     for file in variants {
-      let result = try EptCheckBinary.run(["specs/bugs/\(file)"])
+      let result = try EptCheckBinary.run(["specs/bugs/\(file)", "--show-expected", "--width", "100"])
       #expect(result.status == 0)
       // The report without the verdict line and the summary, which carry timings.
       let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)

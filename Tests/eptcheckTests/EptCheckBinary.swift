@@ -22,16 +22,19 @@ struct EptCheckBinary {
 
   /// Runs the binary. `stdoutPath` sends standard output to a file instead of a pipe (say,
   /// `/dev/full`); `killAfter` kills a run that hangs, so that a hang fails the test instead of
-  /// the suite (the status is then the signal's, 128 + 15).
+  /// the suite (the status is then the signal's, 128 + 15); `signal` sends a signal once, as a
+  /// user's Ctrl-C would.
   static func run(
     _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
-    stdoutPath: String? = nil, killAfter: Double? = nil
+    stdoutPath: String? = nil, killAfter: Double? = nil, signal: (Int32, after: Double)? = nil
   ) throws -> Result {
     let process = Process()
     process.executableURL = url
     process.arguments = arguments
     process.currentDirectoryURL = directory ?? packageRoot
     var env = ProcessInfo.processInfo.environment
+    // Reports size their traces to COLUMNS; a test gets a fixed width only when it asks.
+    env["COLUMNS"] = nil
     for (key, value) in environment { env[key] = value }
     process.environment = env
     let out = Pipe()
@@ -43,6 +46,12 @@ struct EptCheckBinary {
     }
     process.standardError = err
     try process.run()
+    if let (number, delay) = signal {
+      let running = process
+      DispatchQueue.global().asyncAfter(deadline: .now() + delay) {
+        if running.isRunning { kill(running.processIdentifier, number) }
+      }
+    }
     if let killAfter {
       let running = process
       DispatchQueue.global().asyncAfter(deadline: .now() + killAfter) {

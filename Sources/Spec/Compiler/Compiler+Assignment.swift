@@ -27,7 +27,7 @@ extension Compiler {
         if library.constants[name] != nil {
           sink.error(target.location, "cannot assign to constant '\(name)'")
         } else {
-          sink.error(target.location, "unknown name '\(name)'")
+          sink.error(target.location, "unknown name '\(name)'" + suggestName(name))
         }
         _ = expression(value)
         return
@@ -140,7 +140,7 @@ extension Compiler {
     }
     guard case .shared(let cell, let length, let type)? = globals[name]?.0 else {
       if globals[name] == nil && library.constants[name] == nil {
-        sink.error(array.location, "unknown name '\(name)'")
+        sink.error(array.location, "unknown name '\(name)'" + suggestName(name))
       } else {
         sink.error(array.location, "'\(name)' is not a shared array; it cannot be indexed")
       }

@@ -34,7 +34,7 @@ extension Compiler {
       return callBuiltin(builtin, arguments, expr, into: into, needValue: needValue)
     }
     guard let (global, _) = globals[name] else {
-      sink.error(expr.location, "unknown function '\(name)'")
+      sink.error(expr.location, "unknown function '\(name)'" + suggestFunction(name))
       for argument in arguments { _ = expression(argument.value) }
       return invalid(into: into)
     }
@@ -176,7 +176,7 @@ extension Compiler {
       }
       guard case .shared(let cell, let length, let type)? = globals[name]?.0 else {
         if globals[name] == nil && library.constants[name] == nil {
-          sink.error(expr.location, "unknown name '\(name)'")
+          sink.error(expr.location, "unknown name '\(name)'" + suggestName(name))
         } else {
           sink.error(
             expr.location,

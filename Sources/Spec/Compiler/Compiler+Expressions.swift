@@ -55,7 +55,7 @@ extension Compiler {
         if library.builtins[name] != nil || Compiler.specialForms.contains(name) {
           sink.error(expr.location, "builtin '\(name)' must be called with '(...)'")
         } else {
-          sink.error(expr.location, "unknown name '\(name)'")
+          sink.error(expr.location, "unknown name '\(name)'" + suggestName(name))
         }
         return invalid(into: into)
       }
@@ -195,7 +195,7 @@ extension Compiler {
       }
       guard case .shared(let cell, let length, let type)? = globals[name]?.0 else {
         if globals[name] == nil && library.constants[name] == nil {
-          sink.error(operand.location, "unknown name '\(name)'")
+          sink.error(operand.location, "unknown name '\(name)'" + suggestName(name))
         } else {
           sink.error(operand.location, "'&' needs a shared variable, not '\(name)'")
         }

@@ -26,7 +26,9 @@ extension Compiler {
             thread.functionLocation,
             "a thread must run a spec function, not the builtin '\(thread.function)'")
         } else {
-          sink.error(thread.functionLocation, "unknown function '\(thread.function)'")
+          sink.error(
+            thread.functionLocation,
+            "unknown function '\(thread.function)'" + suggestFunction(thread.function, specOnly: true))
         }
         continue
       }
@@ -60,7 +62,15 @@ extension Compiler {
       if case .violation(let kind) = e, !library.violationKinds.contains(kind) {
         sink.error(
           scenario.expectationLocation ?? scenario.location,
-          "unknown violation kind '\(kind)'; expected one of \(library.violationKinds.joined(separator: ", "))"
+          "unknown violation kind '\(kind)'" + suggestKind(kind)
+            + "; expected one of \(library.violationKinds.joined(separator: ", "))"
+        )
+      }
+      for (kind, location) in scenario.alsoExpected where !library.violationKinds.contains(kind) {
+        sink.error(
+          location,
+          "unknown violation kind '\(kind)'"
+            + suggestKind(kind) + "; expected one of \(library.violationKinds.joined(separator: ", "))"
         )
       }
     } else {
@@ -94,7 +104,7 @@ extension Compiler {
     scenarios.append(
       CompiledScenario(
         name: scenario.name, location: scenario.location, expectation: expectation,
-        threads: threads,
+        alsoExpected: scenario.alsoExpected.map(\.kind), threads: threads,
         initFunction: initFunction, finallyFunction: finallyFunction, finallyThreads: resultThreads)
     )
   }

@@ -201,7 +201,7 @@ extension Compiler {
       return false
     case .atomic(let body):
       if context != .function { sink.error(stmt.location, "'atomic' is only allowed in functions") }
-      let begin = emit(.atomicBegin(end: 0), stmt.location, text: "atomic { ... }")
+      let begin = emit(.atomicBegin(end: 0), stmt.location, text: atomicText(at: stmt.location))
       regionFootprints[Int32(begin)] = regionFootprint(body: body, condition: nil)
       atomicDepth += 1
       let falls = statement(body)

@@ -112,7 +112,16 @@ final class Compiler {
       cells: cells, initialCells: initialCells, scenarios: scenarios,
       vmBuggedCell: Library.vmBuggedCell, finalChecks: library.finalChecks,
       staticFootprints: staticFootprints, regionFootprints: regionFootprints,
-      checksPlainRaces: library.checksPlainRaces)
+      checksPlainRaces: library.checksPlainRaces, constants: namedConstants)
+  }
+
+  /// The constants in scope, sorted by name so that traces name a value the same way every run.
+  var namedConstants: [(name: String, value: Value)] {
+    var all: [String: Value] = library.constants.mapValues(\.1)
+    for (name, (global, _)) in globals {
+      if case .constant(let value, _) = global { all[name] = value }
+    }
+    return all.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
   }
 
   // MARK: Emission

@@ -8,11 +8,15 @@ public struct ScenarioInfo: Hashable, Sendable {
   public var threadNames: [String]
   /// The program the scenario belongs to: `"base"`, or the path of the variant file.
   public var program: String
+  /// The other kinds `expect violation a, b;` allows: consequences of the bug, which may show
+  /// beside the expected kind without failing the scenario; any kind not listed fails it.
+  public var alsoExpected: [String] = []
 
   public init(
     name: String, location: SourceLocation, expectation: Expectation, threadNames: [String],
-    program: String
+    program: String, alsoExpected: [String] = []
   ) {
+    self.alsoExpected = alsoExpected
     self.name = name
     self.location = location
     self.expectation = expectation
@@ -316,7 +320,8 @@ public final class LoadedSpec: Sendable {
         infos.append(
           ScenarioInfo(
             name: scenario.name, location: scenario.location, expectation: scenario.expectation,
-            threadNames: scenario.threads.map(\.name), program: name))
+            threadNames: scenario.threads.map(\.name), program: name,
+            alsoExpected: scenario.alsoExpected))
       }
     }
     if !bases.isEmpty {

@@ -306,12 +306,17 @@ extension Parser {
         guard current.kind == .identifier else {
           throw fail("expected a violation kind after 'expect violation', found \(current.quoted)")
         }
-        var kind = advance().text
-        while current.is("-"), peek().kind == .identifier {
-          advance()
-          kind += "-" + advance().text
-        }
+        let kind = parseKind()
         expectation = .violation(kind: kind)
+        // `expect violation divergence, tdx-error;`: kinds the bug also causes, which do not
+        // make the scenario fail; any other kind does.
+        while accept(",") {
+          guard current.kind == .identifier else {
+            throw fail("expected a violation kind after ',' in 'expect violation', found \(current.quoted)")
+          }
+          let at = location(current)
+          scenario.alsoExpected.append((parseKind(), at))
+        }
       } else {
         throw fail("expected 'ok' or 'violation <kind>' after 'expect', found \(current.quoted)")
       }
@@ -325,6 +330,16 @@ extension Parser {
       throw fail(
         "expected 'thread', 'init', 'expect' or 'finally' in a scenario, found \(token.quoted)")
     }
+  }
+
+  /// A violation kind: words joined by `-` (`use-after-free`).
+  mutating func parseKind() -> String {
+    var kind = advance().text
+    while current.is("-"), peek().kind == .identifier {
+      advance()
+      kind += "-" + advance().text
+    }
+    return kind
   }
 
   mutating func parseArguments() throws(ParseError) -> [Argument] {

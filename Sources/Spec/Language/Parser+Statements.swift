@@ -69,6 +69,13 @@ extension Parser {
       advance()
       return Stmt(kind: .block([]), location: loc)
     }
+    if token.kind == .identifier, token.text == "goto", peek().kind == .identifier {
+      throw fail(Parser.gotoRewrite(peek().text))
+    }
+    if token.kind == .identifier, peek().is(":"), !Parser.keywords.contains(token.text) {
+      throw fail(
+        "labels are not supported ('\(token.text):'); write the jump to it as a loop, 'break' or an 'if' (see 'goto' in docs/language.md)")
+    }
     if token.kind == .identifier {
       switch token.text {
       case "if":

@@ -79,6 +79,9 @@ struct ScenarioDecl: Sendable {
   var threads: [ThreadDecl]
   var expectation: Expectation?
   var expectationLocation: SourceLocation?
+  /// The kinds after the first of `expect violation a, b;`: consequences of the bug that may
+  /// show too, with where each is written.
+  var alsoExpected: [(kind: String, location: SourceLocation)] = []
   var finallyBlock: Stmt?
 }
 

@@ -49,7 +49,9 @@ extension Library {
         "assertion", "lock-misuse", "unbounded-retry", "deadlock", "spec-error", "divergence",
         "frozen-leftover", "race", "zap-policy", "tdx-error", "use-after-free",
       ])
-    for builtin in memoryBuiltins + lockBuiltins + rcuBuiltins + freeBuiltins + otherBuiltins {
+    for builtin in memoryBuiltins + lockBuiltins + rcuBuiltins + freeBuiltins + otherBuiltins
+      + branchHintBuiltins
+    {
       library.add(builtin)
     }
     return library

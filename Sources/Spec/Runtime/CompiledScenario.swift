@@ -10,6 +10,8 @@ struct CompiledScenario: Sendable {
   var name: String
   var location: SourceLocation
   var expectation: Expectation
+  /// The other kinds a bug variant's expectation allows (`expect violation a, b;`).
+  var alsoExpected: [String] = []
   var threads: [CompiledThread]
   var initFunction: Int32?
   var finallyFunction: Int32?

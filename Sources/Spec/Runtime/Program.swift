@@ -37,6 +37,9 @@ final class Program: Sendable {
   let initialCells: [Value]
   let scenarios: [CompiledScenario]
   let vmBuggedCell: Int
+  /// Every named constant the program sees (the spec's `const` declarations and the library's
+  /// errno and TDX codes), for traces that print values by their kernel names.
+  let constants: [(name: String, value: Value)]
   let finalChecks: [@Sendable (FinalCheckContext) -> Violation?]
   /// Whether racing plain accesses are violations (`Library.checksPlainRaces`).
   let checksPlainRaces: Bool
@@ -62,8 +65,9 @@ final class Program: Sendable {
     cells: [CellInfo], initialCells: [Value], scenarios: [CompiledScenario], vmBuggedCell: Int,
     finalChecks: [@Sendable (FinalCheckContext) -> Violation?],
     staticFootprints: [Int32: Footprint] = [:], regionFootprints: [Int32: RegionFootprint] = [:],
-    checksPlainRaces: Bool = false
+    checksPlainRaces: Bool = false, constants: [(name: String, value: Value)] = []
   ) {
+    self.constants = constants
     self.checksPlainRaces = checksPlainRaces
     self.regionFootprints = regionFootprints
     self.staticFootprints = staticFootprints
@@ -94,6 +98,7 @@ final class Program: Sendable {
       builtins: fresh(builtins), cells: fresh(cells), initialCells: fresh(initialCells),
       scenarios: fresh(scenarios), vmBuggedCell: vmBuggedCell, finalChecks: fresh(finalChecks),
       staticFootprints: staticFootprints.mapValues { $0 },
-      regionFootprints: regionFootprints.mapValues { $0 }, checksPlainRaces: checksPlainRaces)
+      regionFootprints: regionFootprints.mapValues { $0 }, checksPlainRaces: checksPlainRaces,
+      constants: constants)
   }
 }
