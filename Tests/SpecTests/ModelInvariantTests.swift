@@ -45,25 +45,25 @@ import Testing
     Outcome(file: "race_plain_near_miss", states: 1018, messages: []),
     // The install check fires first; guest_memfd then frees the page the TD maps (invariant 15).
     Outcome(
-      file: "fresh_install", states: 128,
+      file: "fresh_install", states: 105,
       messages: [
         "divergence: vcpu0 in check_fresh_install at specs/invariants.ept:42:9: DIVERGENCE_ON(ended_after_snapshot || in_progress) fired",
         "use-after-free: userspace in kvm_gmem_punch_hole at specs/guest_memfd.ept:50:13: USE_AFTER_FREE_ON(sept_state[sept_index(gfn, PG_LEVEL_4K)] != SEPT_FREE) fired",
       ]),
-    Outcome(file: "fresh_install_near_miss", states: 121, messages: []),
+    Outcome(file: "fresh_install_near_miss", states: 83, messages: []),
     // Freed at once, or read outside rcu_read_lock: the walking fault reads a freed table.
     Outcome(
-      file: "rcu_grace_period", states: 64,
+      file: "rcu_grace_period", states: 63,
       messages: [
         "use-after-free: vcpu1 in kvm_tdp_mmu_read_spte at specs/tdp_mmu.ept:119:9: USE_AFTER_FREE_ON(rcu_freed(&sp_rcu_head[table])) fired"
       ]),
     Outcome(
-      file: "rcu_walker", states: 80,
+      file: "rcu_walker", states: 79,
       messages: [
         "use-after-free: vcpu1 in kvm_tdp_mmu_read_spte at specs/tdp_mmu.ept:119:9: USE_AFTER_FREE_ON(rcu_freed(&sp_rcu_head[table])) fired"
       ]),
-    Outcome(file: "rcu_grace_period_near_miss", states: 120, messages: []),
-    Outcome(file: "rcu_walker_near_miss", states: 120, messages: []),
+    Outcome(file: "rcu_grace_period_near_miss", states: 119, messages: []),
+    Outcome(file: "rcu_walker_near_miss", states: 119, messages: []),
     // Both free the S-EPT page with the HKID assigned (invariant 12); only the variant that does
     // not leak it then frees a page the TDX module still owns. Since 7.2 the decision is TDX's
     // (tdx_sept_free_private_spt frees right after RECLAIM), so handle_removed_pt has no WARN_ON

@@ -42,7 +42,7 @@ import Testing
     let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(
       String.init)
     #expect(
-      lines[0].hasPrefix("FAIL         deadlock_and_lost_update  stateful: 90 states, 98 steps, "))
+      lines[0].hasPrefix("FAIL         deadlock_and_lost_update  stateful: 72 states, 83 steps, "))
     #expect(
       lines[0].hasSuffix(
         "complete; expects deadlock (expected violation deadlock, also found assertion)"))
@@ -65,7 +65,7 @@ import Testing
       ])
     #expect(
       closing[4].hasPrefix(
-        "1 scenarios: 0 as expected, 1 not as expected, 0 inconclusive; 90 states in "))
+        "1 scenarios: 0 as expected, 1 not as expected, 0 inconclusive; 72 states in "))
   }
 
   /// The closing block's command repeats the options that change the verdict.

@@ -244,6 +244,8 @@ extension ScenarioSystem {
     var ts = state.threads[thread].thread
     var cells = state.cells
     let returns = machine.executeNotingReturns(&ts, thread: thread, choice: choice, cells: &cells)
+    // The real step zeroes the dead slots where it stops (LiveSlots); so does the re-run.
+    liveSlots?.zeroDead(&ts)
     guard ts == after.threads[thread].thread, cells == after.cells else { return [] }
     return returns.compactMap { r in
       guard program.functions.indices.contains(r.function) else { return nil }
