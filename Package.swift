@@ -32,7 +32,7 @@ let package = Package(
     .testTarget(name: "KernelSourceTests", dependencies: ["KernelSource"]),
     .testTarget(
       name: "SpecTests", dependencies: ["Spec", "Explorer", "ExplorerTestSupport"],
-      exclude: ["Fixtures", "CheckFixtures"]),
+      exclude: ["Fixtures", "CheckFixtures", "LockFixtures"]),
     .testTarget(name: "eptcheckTests", dependencies: ["eptcheck"], exclude: ["Fixtures"]),
   ]
 )

@@ -88,14 +88,25 @@ import Testing
   }
 
   /// The bug corpus runs on the releases that had the bugs, none on mainline; every release runs
-  /// mainline's own scenarios too, which must pass there.
+  /// mainline's own scenarios too, which must pass there. The findings (specs/findings/: what
+  /// the model finds wrong in mainline's own code, docs/model.md) run on mainline and find the
+  /// violation they expect.
   @Test func everyBugRunsOnItsReleaseAndMainlinePassesTheScenarios() {
     let bugs = Self.manifest.scenarios.filter { $0.file.contains("specs/bugs/") }
     #expect(bugs.count >= 9)
     #expect(bugs.allSatisfy { $0.kernel != LoadedSpec.mainline })
     #expect(bugs.filter { $0.kernel == "6.18" }.map(\.name) == ["b5_premap_without_sept_entry"])
-    let mainline = Self.manifest.scenarios.filter { $0.kernel == LoadedSpec.mainline }
+    let mainline = Self.manifest.scenarios.filter {
+      $0.kernel == LoadedSpec.mainline && !$0.file.contains("specs/findings/")
+    }
     #expect(mainline.allSatisfy { $0.expect == "ok" && $0.stateful.verdict == "pass" })
+    let findings = Self.manifest.scenarios.filter { $0.file.contains("specs/findings/") }
+    #expect(
+      findings.map(\.name).sorted() == ["finalize_vs_punch_hole", "teardown_hkid_release_fails"])
+    #expect(
+      findings.allSatisfy {
+        $0.kernel == LoadedSpec.mainline && $0.expect != "ok" && $0.stateful.verdict == "pass"
+      })
   }
 
   @Test(arguments: manifest.scenarios.map { "\($0.kernel)/\($0.name)" })

@@ -18,12 +18,20 @@ import Testing
     "mainline/populate_and_finalize", "mainline/zap_all_vs_private_fault",
   ]
 
+  /// Scenarios whose unbounded DPOR search takes minutes in a debug build: two or three threads
+  /// that each enter the guest, with TDH.VP.ENTER, the guest's ACCEPT and the TD exit as steps of
+  /// their own (issue 15). Their stateful counts and their DPOR counts at depth 12 are in the
+  /// manifest (ManifestTests), and StrategyAgreementTests runs their unbounded DPOR with a timeout.
+  static let slowUnderUnboundedDPOR: Set<String> = [
+    "mainline/accepts_vs_zap_host_priority", "mainline/zero_step_vs_accepting_guests",
+  ]
+
   /// Mainline's scenarios and the bug corpus, as `release/name` (the releases' copies of the
   /// mainline scenarios differ from mainline's only in the functions their overlays replace).
   static let scenarios: [String] =
     ManifestTests.manifest.scenarios.filter {
       $0.kernel == LoadedSpec.mainline || $0.file.contains("specs/bugs/")
-    }.map { "\($0.kernel)/\($0.name)" }
+    }.map { "\($0.kernel)/\($0.name)" }.filter { !slowUnderUnboundedDPOR.contains($0) }
 
   static func explore(_ id: String, _ strategy: Strategy) throws
     -> RecordedExploration<ScenarioSystem>
@@ -34,6 +42,11 @@ import Testing
     return try RecordedExploration(
       spec.system(for: scenario, loopBounds: true),
       configuration: Configuration(strategy: strategy, shrink: false))
+  }
+
+  @Test func theSlowListNamesRealScenarios() {
+    let all = Set(ManifestTests.manifest.scenarios.map { "\($0.kernel)/\($0.name)" })
+    #expect(Self.slowUnderUnboundedDPOR.isSubset(of: all))
   }
 
   @Test(arguments: scenarios)

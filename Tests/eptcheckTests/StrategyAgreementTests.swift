@@ -13,6 +13,7 @@ import Testing
   /// and it must still agree with the other strategies.
   static let slowUnderUnboundedDPOR: Set<String> = [
     "b2_busy_install_amplifies_zero_step", "zero_step_vs_accepting_guests",
+    "accepts_vs_zap_host_priority",
   ]
 
   static let kernels = ["mainline", "7.1", "6.18"]

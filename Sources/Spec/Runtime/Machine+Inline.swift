@@ -85,7 +85,8 @@ extension Machine {
       case .check(let kind, let condition):
         if kind.fires(ts.slots[Int(ts.base + condition)]) {
           if kind.bugsVM { footprint.insert(object: program.vmBuggedCell, mode: .write) }
-          let v = checkViolation(kind, thread: thread, pc: pc, cells: &cells)
+          let v = checkViolation(
+            kind, thread: thread, pc: pc, value: ts.slots[Int(ts.base + condition)], cells: &cells)
           if violation == nil { violation = v }
           if kind == .assert || kind == .bugOn {
             stop(&ts)

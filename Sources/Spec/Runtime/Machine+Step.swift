@@ -186,8 +186,9 @@ extension Machine {
         return violation
       }
       ts.pc += 1
-    case .check(let kind, _):
-      violation = checkViolation(kind, thread: thread, pc: pc, cells: &cells)
+    case .check(let kind, let condition):
+      violation = checkViolation(
+        kind, thread: thread, pc: pc, value: ts.slots[Int(ts.base + condition)], cells: &cells)
       if kind == .assert || kind == .bugOn {
         stop(&ts)
         return violation
@@ -276,9 +277,11 @@ extension Machine {
       ))
   }
 
-  func checkViolation(_ kind: CheckKind, thread: Int, pc: Int32, cells: inout SharedCells)
-    -> Violation
-  {
+  /// The violation a firing check raises; `value` is the checked value, which `TDX_BUG_ON`'s
+  /// message names (`TDX_OPERAND_BUSY | TDR`).
+  func checkViolation(
+    _ kind: CheckKind, thread: Int, pc: Int32, value: Value, cells: inout SharedCells
+  ) -> Violation {
     let text = program.sites[Int(pc)].text
     switch kind {
     case .assert:
@@ -292,7 +295,10 @@ extension Machine {
     case .tdxBugOn:
       cells[program.vmBuggedCell] = .bool(true)
       return Violation(
-        kind: "tdx-error", message: message(thread, pc, "\(text) fired; the VM is bugged"))
+        kind: "tdx-error",
+        message: message(
+          thread, pc,
+          "\(text) fired (\(TDXStatus.describe(UInt64(bitPattern: value.bits)))); the VM is bugged"))
     case .invariant(let kind):
       return Violation(kind: kind.rawValue, message: message(thread, pc, "\(text) fired"))
     }
