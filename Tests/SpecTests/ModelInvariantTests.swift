@@ -35,22 +35,22 @@ import Testing
   static let expected: [Outcome] = [
     // The plain stores of the busy flag race with the other vCPU's READ_ONCE on its way in.
     Outcome(
-      file: "race_plain", states: 10519,
+      file: "race_plain", states: 10113,
       messages: [
         "race: userspace in tdh_mem_range_block_no_vcpus at Tests/SpecTests/CheckFixtures/race_plain.ept:10:27: wait_for_sept_zap = true: plain write of wait_for_sept_zap races with vcpu0's read of it (not ordered by happens-before)",
         "race: userspace in tdh_mem_range_block_no_vcpus at Tests/SpecTests/CheckFixtures/race_plain.ept:13:27: wait_for_sept_zap = false: plain write of wait_for_sept_zap races with vcpu0's read of it (not ordered by happens-before)",
         "race: vcpu0 in tdx_vcpu_run at specs/tdx.ept:323:9: READ_ONCE(wait_for_sept_zap): read of wait_for_sept_zap races with userspace's plain write of it (not ordered by happens-before)",
       ]),
     // With WRITE_ONCE no cell is tracked: tracking costs the variant about twice the states.
-    Outcome(file: "race_plain_near_miss", states: 3416, messages: []),
+    Outcome(file: "race_plain_near_miss", states: 3052, messages: []),
     // The install check fires first; guest_memfd then frees the page the TD maps (invariant 15).
     Outcome(
-      file: "fresh_install", states: 133,
+      file: "fresh_install", states: 107,
       messages: [
         "divergence: vcpu0 in check_fresh_install at specs/invariants.ept:50:9: DIVERGENCE_ON(ended_after_snapshot || in_progress) fired",
-        "use-after-free: userspace in kvm_gmem_punch_hole at specs/guest_memfd.ept:21:13: USE_AFTER_FREE_ON(sept_state[sept_index(gfn, PG_LEVEL_4K)] != SEPT_FREE) fired",
+        "use-after-free: userspace in kvm_gmem_punch_hole at specs/guest_memfd.ept:50:13: USE_AFTER_FREE_ON(sept_state[sept_index(gfn, PG_LEVEL_4K)] != SEPT_FREE) fired",
       ]),
-    Outcome(file: "fresh_install_near_miss", states: 131, messages: []),
+    Outcome(file: "fresh_install_near_miss", states: 85, messages: []),
     // Freed at once, or read outside rcu_read_lock: the walking fault reads a freed table.
     Outcome(
       file: "rcu_grace_period", states: 63,

@@ -190,7 +190,11 @@ import Testing
       spec.system(for: scenario, loopBounds: false),
       configuration: Configuration(strategy: .stateful(shortest: false), shrink: false))
     #expect(result.completion == .complete)
-    return result.counterexamples.map(\.violation.message).sorted()
+    // The probe issues SEAMCALLs without KVM's mirror update, so KVM's end-of-execution
+    // correspondence check (the `@invariant` check_final_invariants) says nothing about the
+    // module's locks here; every other violation counts.
+    return result.counterexamples.map(\.violation.message)
+      .filter { !$0.hasPrefix("check_final_invariants at ") }.sorted()
   }
 
   @Test func theSpecLoadsWithoutWarnings() {

@@ -26,7 +26,7 @@ import Testing
         "  => divergence at step 12",
         "    2 locks held by vcpu0:",
         "     #1: mmu_lock (read)",
-        "     tdh_mem_page_aug (tdx_module.ept:120)",
+        "     tdh_mem_page_aug (tdx_module.ept:227)",
         "     tdx_sept_set_private_spte (tdx.ept:34)",
       ]),
     Pin(
@@ -43,7 +43,7 @@ import Testing
       name: "deadlock", title: "deadlock_trigger: deadlock: ",
       arguments: ["Tests/SpecTests/CheckFixtures/deadlock.ept"],
       mustShow: [
-        "  vcpu0 blocked at mmu.ept:141 read_lock(&mmu_lock)",
+        "  vcpu0 blocked at mmu.ept:143 read_lock(&mmu_lock)",
         "    waits for mmu_lock: write(userspace)",
         "    2 locks held by userspace:",
         "     #0: slots_lock",
