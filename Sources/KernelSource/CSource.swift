@@ -2,8 +2,11 @@
 /// and character literals and preprocessor lines ignored while looking for the definition.
 ///
 /// This is no C parser. It finds `name(...) {` at file scope (brace depth 0), which is how every
-/// function in the kernel files the model mirrors is written; a prototype (`name(...);`), a call
-/// inside another function, or a function-like macro is not a definition.
+/// function in the kernel files the model mirrors is written; a prototype (`name(...);`) or a call
+/// inside another function is not a definition. A function-like macro (`#define name(...)`) is
+/// one only where the file defines no function of that name: the kernel writes a few of the
+/// helpers the model mirrors as macros (`tdh_do_no_vcpus` in `arch/x86/kvm/vmx/tdx.c`), and a
+/// macro that merely shadows a function is not the code that runs.
 public struct CSource: Sendable {
   /// The text with comments replaced by spaces (newlines kept), as bytes.
   let code: [UInt8]
@@ -21,6 +24,61 @@ public struct CSource: Sendable {
   /// The definitions of `function`, in file order: each the text from its first specifier
   /// (`static`, the return type) to its closing brace, and the line it starts on.
   public func definitions(of function: String) -> [(text: String, line: Int)] {
+    let functions = functionDefinitions(of: function)
+    return functions.isEmpty ? macroDefinitions(of: function) : functions
+  }
+
+  /// The `#define name(...)` directives, in file order: each from its `#` to the end of its last
+  /// line, with the backslash of every continued line removed (so that re-wrapping the macro
+  /// only changes its layout), and the line it starts on.
+  func macroDefinitions(of function: String) -> [(text: String, line: Int)] {
+    let name = Array(function.utf8)
+    guard !name.isEmpty else { return [] }
+    var result: [(String, Int)] = []
+    var i = 0
+    while i < code.count {
+      // `i` is at the start of a line.
+      var j = i
+      while j < code.count && (code[j] == 0x20 || code[j] == 0x09) { j += 1 }
+      var end = j
+      while end < code.count
+        && !(code[end] == UInt8(ascii: "\n") && (end == 0 || code[end - 1] != UInt8(ascii: "\\")))
+      {
+        end += 1
+      }
+      if j < code.count, code[j] == UInt8(ascii: "#") {
+        var k = j + 1
+        while k < end && (code[k] == 0x20 || code[k] == 0x09) { k += 1 }
+        let keyword = Array("define".utf8)
+        if k + keyword.count <= end, code[k..<(k + keyword.count)].elementsEqual(keyword) {
+          k += keyword.count
+          let afterKeyword = k
+          while k < end && (code[k] == 0x20 || code[k] == 0x09) { k += 1 }
+          let nameStart = k
+          while k < end && Self.isIdentifierByte(code[k]) { k += 1 }
+          if nameStart > afterKeyword, code[nameStart..<k].elementsEqual(name),
+            k < end, code[k] == UInt8(ascii: "(")
+          {
+            var text: [UInt8] = []
+            var m = j
+            while m < end {
+              if code[m] == UInt8(ascii: "\\"), m + 1 < end, code[m + 1] == UInt8(ascii: "\n") {
+                m += 1
+                continue
+              }
+              text.append(code[m])
+              m += 1
+            }
+            result.append((String(decoding: text, as: UTF8.self), line(of: j)))
+          }
+        }
+      }
+      i = end + 1
+    }
+    return result
+  }
+
+  private func functionDefinitions(of function: String) -> [(text: String, line: Int)] {
     let name = Array(function.utf8)
     guard !name.isEmpty else { return [] }
     var result: [(String, Int)] = []

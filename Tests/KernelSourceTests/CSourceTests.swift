@@ -64,6 +64,61 @@ import Testing
     #expect(CSource(text: text).definitions(of: "f").map(\.line) == [2, 4])
   }
 
+  /// `tdh_do_no_vcpus` in arch/x86/kvm/vmx/tdx.c is a statement-expression macro, not a function.
+  static let macroFile = """
+    #define TDX_RETRIES 10
+    #define tdh_retry (x)
+    /* #define tdh_retry(a) in a comment */
+    #define tdh_retry(tdh_func, kvm, args...)\t\\
+    ({\t\t\t\t\t\t\\
+    \tu64 __err = tdh_func(args);\t/* first try */\t\\
+    \tif (busy(__err))\t\t\t\\
+    \t\t__err = tdh_func(args);\t\t\\
+    \t__err;\t\t\t\t\t\\
+    })
+
+    static int use(struct kvm *kvm)
+    {
+    \treturn tdh_retry(tdh_mem_track, kvm, &td);
+    }
+    """
+
+  @Test func aFunctionLikeMacroIsTheDefinitionWhenNoFunctionHasTheName() {
+    let definitions = CSource(text: Self.macroFile).definitions(of: "tdh_retry")
+    #expect(definitions.map(\.line) == [4])
+    #expect(
+      definitions.first?.text == """
+        #define tdh_retry(tdh_func, kvm, args...)\t
+        ({\t\t\t\t\t\t
+        \tu64 __err = tdh_func(args);\t               \t
+        \tif (busy(__err))\t\t\t
+        \t\t__err = tdh_func(args);\t\t
+        \t__err;\t\t\t\t\t
+        })
+        """)
+  }
+
+  @Test func aRewrappedMacroKeepsItsFingerprintAndAChangedOneDoesNot() {
+    func fingerprint(_ text: String) -> FunctionFingerprint {
+      FunctionFingerprint(definitions: CSource(text: text).definitions(of: "tdh_retry").map(\.text))
+    }
+    let original = fingerprint(Self.macroFile)
+    let rewrapped = fingerprint(
+      "#define tdh_retry(tdh_func, kvm, args...) ({ u64 __err = tdh_func(args); \\\n"
+        + "  if (busy(__err)) __err = tdh_func(args); __err; })\n")
+    let changed = fingerprint(
+      "#define tdh_retry(tdh_func, kvm, args...) ({ u64 __err = tdh_func(args); \\\n"
+        + "  if (busy(__err)) __err = 0; __err; })\n")
+    #expect(rewrapped == original)
+    #expect(changed != original)
+  }
+
+  @Test(arguments: ["TDX_RETRIES", "use", "tdh_mem_track"])
+  func objectLikeMacrosAndCallsAreNoMacroDefinitions(name: String) {
+    let definitions = CSource(text: Self.macroFile).definitions(of: name)
+    #expect(definitions.map(\.line) == (name == "use" ? [12] : []))
+  }
+
   @Test(arguments: ["static int f(void) {", "/* never closed", "\"never closed", "f(", "#"])
   func truncatedInputFindsNothingAndDoesNotTrap(text: String) {
     #expect(CSource(text: text).definitions(of: "f").isEmpty)
