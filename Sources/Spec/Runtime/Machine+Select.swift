@@ -5,10 +5,12 @@ extension Machine {
   /// its guard holds, the `else` (index `count`) when no guard does.
   ///
   /// Why every alternative is a choice, enabled or not: the engine's contract lets a step's
-  /// choices depend only on its thread. Were they the enabled alternatives alone, DPOR, reversing
-  /// a race of the select with a step that changes a guard, would plant a choice that may not
-  /// exist in the reversed order, and drop it (`OptimalDPOR.takeChild`). Choices of a disabled
-  /// alternative repeat an enabled one: more steps, never more states.
+  /// footprint, and so the choices it is reasoned about with, depend only on its thread. Were
+  /// they the enabled alternatives alone, DPOR, reversing a race of the select with a step that
+  /// changes a guard, could plant a choice that does not exist in the reversed order, and it
+  /// drops such a branch (`OptimalDPOR.takeChild`). (That variant passed SelectDifferentialTests
+  /// too, but no argument shows another branch always covers the dropped one.) Choices of a
+  /// disabled alternative repeat an enabled one: more steps, never more states.
   func selectAlternative(
     _ ts: ThreadState, guards: Int32, count: Int32, hasElse: Bool, choice: Int
   ) -> Int? {

@@ -38,8 +38,8 @@ enum Op: Sendable {
   /// `guards..<guards+count`, and an `else` (`hasElse`) is one more alternative, enabled when no
   /// guard holds. The step offers one choice per alternative; choice `c` takes the first enabled
   /// alternative from `c` on, wrapping around, and writes its index to `chosen`. Blocked while no
-  /// alternative is enabled. (A choice count that changed with the guards would make DPOR drop a
-  /// planted choice that is out of range in the reversed order; see `Machine.selectAlternative`.)
+  /// alternative is enabled. (A choice count that changed with the guards would step outside the
+  /// engine's contract; see `Machine.selectAlternative`.)
   case selectEnd(guards: Int32, count: Int32, chosen: Int32, hasElse: Bool)
 }
 
