@@ -227,6 +227,37 @@ import Testing
       ])
   }
 
+  /// The chosen alternative's number and the guards' values are temporaries: dead once the
+  /// body is entered, so the two alternatives, both writing 1 to `y`, rejoin in one state at
+  /// the write of `z` (LiveSlots), where keeping the slots makes it two. As LiveSlotsTests'
+  /// `if`: 2 states at the select, 3 at the writes of `y` (the second alternative only after
+  /// the setter), 2 at the write of `z`, 2 finished; 10 when the write of `z` after the setter
+  /// remembers which alternative ran.
+  @Test func alternativesRejoinInOneState() throws {
+    let source = """
+      shared int x; shared int y; shared int z;
+      void worker() {
+          select {
+              when (READ_ONCE(x) == 0) { int t = 1; WRITE_ONCE(y, t); }
+              when (READ_ONCE(x) == 1) { WRITE_ONCE(y, 1); }
+          }
+          WRITE_ONCE(z, 1);
+      }
+      void setter() { WRITE_ONCE(x, 1); }
+      scenario s { thread w = worker(); thread s = setter(); expect ok; }
+      """
+    let spec = try LoadedSpec.load(source: source, file: "rejoin.ept", library: .standard)
+    var states: [Bool: Int] = [:]
+    for live in [true, false] {
+      let system = spec.system(
+        for: spec.scenarios[0], loopBounds: false, invisibleSteps: false, liveVariables: live)
+      let result = try Explorer.explore(
+        system, configuration: Configuration(strategy: .stateful(shortest: false), shrink: false))
+      states[live] = result.statistics.distinctStates
+    }
+    #expect(states == [true: 9, false: 10])
+  }
+
   /// Two guests each pick an action whose guard a setter enables. With `choose` and then an
   /// `await` the state between the two is stored; with `select` it does not exist. Guards that
   /// stay true once true make the two programs behave alike: same final values.
