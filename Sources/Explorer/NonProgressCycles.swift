@@ -78,7 +78,7 @@ struct NonProgressCycles {
     var stack: [Int32] = []
     var next: Int32 = 0
     var result: [[Int32]] = []
-    /// Each node on the depth-first path with its next edge to look at in `edgeStore` (`-1`:
+    /// Each node on the depth-first path with the entry of its next edge to look at (`-1`:
     /// none left).
     var work: [(node: Int32, edge: Int32)] = []
     for root in 0..<n where index[root] < 0 {
@@ -92,8 +92,8 @@ struct NonProgressCycles {
         var k = e
         var descended = false
         while k >= 0 {
-          let edge = graph.edgeStore[Int(k)]
-          k = graph.nextEdge[Int(k)]
+          let edge = graph.edge(at: k)
+          k = graph.edgeIndex(after: k)
           if edge.progress { continue }
           guard let w = local(edge.target) else { continue }
           if index[w] < 0 {

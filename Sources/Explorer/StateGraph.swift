@@ -21,26 +21,34 @@ struct StateGraph: Sendable {
   var index: StateIndex
   /// For each state: the state it was first reached from and the step, or `-1` for the initial
   /// state. Following these gives a path from the initial state.
-  var parent: [(state: Int32, thread: UInt8, choice: UInt16)] = []
-  /// The outgoing edges the search executed, of all states in one array, each state's chained
-  /// in the order added (`firstEdge`, `nextEdge`): 12 bytes an edge and 8 a state, where an
-  /// array per state cost 56 bytes before its first edge (reference, header, allocation).
-  private(set) var edgeStore: [Edge] = []
-  /// The next edge of the same state in `edgeStore`, or `-1`.
-  private(set) var nextEdge: [Int32] = []
-  /// For each state, its first and last edge in `edgeStore`, or `-1`.
-  private(set) var firstEdge: [Int32] = []
-  private var lastEdge: [Int32] = []
+  var parent = ChunkedArray<(state: Int32, thread: UInt8, choice: UInt16)>()
+  /// The outgoing edges the search executed, of all states in three parallel arrays (an entry's
+  /// target, thread and progress bit, choice: 7 bytes), each state's in the order added. Edges
+  /// of one state added one after another form a *batch*, which ends in a *link* entry (thread
+  /// byte `link`) whose target is where the state's next batch starts (`-1`: none yet). Most
+  /// states get one or two batches (an expansion, the sleeping edges), so this costs about 7
+  /// bytes an edge and 10 a batch, where a chain of single edges cost 12 bytes an edge (the
+  /// large workload stores five edges a state). An array per state cost 56 bytes before its
+  /// first edge (reference, header, allocation).
+  private(set) var edgeTargets = ChunkedArray<Int32>()
+  /// Bits 0–6 the thread, bit 7 whether the step was progress; `link` for a link entry.
+  private var edgeThreads = ChunkedArray<UInt8>()
+  private var edgeChoices = ChunkedArray<UInt16>()
+  private static let link: UInt8 = 0xFF
+  /// For each state, the entry of its first edge, or `-1`.
+  private(set) var firstEdge = ChunkedArray<Int32>()
+  /// For each state, the link entry ending its last batch, or `-1`.
+  private var lastEdge = ChunkedArray<Int32>()
   /// The depth each state was first (or most shallowly) reached at.
-  var depth: [Int32] = []
+  var depth = ChunkedArray<Int32>()
   /// For each state, the threads that can run there (bit `t` for thread `t`).
-  var enabledThreads: [UInt16] = []
+  var enabledThreads = ChunkedArray<UInt16>()
   /// For each state, the sleep set of its latest expansion (bit `t` for thread `t`): the enabled
   /// threads whose steps it did not execute (see `StatefulSearch`).
-  var sleep: [UInt16] = []
+  var sleep = ChunkedArray<UInt16>()
   /// For each state, whether some of its sleeping steps may lack the edges the cycle search
   /// needs (see `StatefulSearch`).
-  var lacksEdges: [Bool] = []
+  var lacksEdges = ChunkedArray<Bool>()
   /// Whether the search has seen a cycle and so runs every sleeping non-progress step as it
   /// expands a state, for its edge.
   var recordsSleepingEdges = false
@@ -67,42 +75,78 @@ struct StateGraph: Sendable {
 
   /// Adds an edge of `state`, after the ones it has.
   mutating func addEdge(from state: Int32, _ edge: Edge) {
-    let k = Int32(edgeStore.count)
-    edgeStore.append(edge)
-    nextEdge.append(-1)
     let s = Int(state)
-    if lastEdge[s] < 0 { firstEdge[s] = k } else { nextEdge[Int(lastEdge[s])] = k }
-    lastEdge[s] = k
+    let n = Int32(edgeTargets.count)
+    let last = lastEdge[s]
+    let threadByte = edge.thread & 0x7F | (edge.progress ? 0x80 : 0)
+    if last >= 0, last == n - 1 {
+      // The state's batch is the last one stored: the edge takes its link's place.
+      edgeTargets[Int(last)] = edge.target
+      edgeThreads[Int(last)] = threadByte
+      edgeChoices[Int(last)] = edge.choice
+    } else {
+      edgeTargets.append(edge.target)
+      edgeThreads.append(threadByte)
+      edgeChoices.append(edge.choice)
+      if last >= 0 { edgeTargets[Int(last)] = Int32(edgeTargets.count - 1) } else { firstEdge[s] = Int32(edgeTargets.count - 1) }
+    }
+    edgeTargets.append(-1)
+    edgeThreads.append(Self.link)
+    edgeChoices.append(0)
+    lastEdge[s] = Int32(edgeTargets.count - 1)
+  }
+
+  /// The edge stored at entry `k` (not a link).
+  @inline(__always) func edge(at k: Int32) -> Edge {
+    let t = edgeThreads[Int(k)]
+    return Edge(
+      target: edgeTargets[Int(k)], thread: t & 0x7F, choice: edgeChoices[Int(k)],
+      progress: t & 0x80 != 0)
+  }
+
+  /// The entry of the edge after the one at entry `k` of the same state, or `-1`.
+  @inline(__always) func edgeIndex(after k: Int32) -> Int32 {
+    let j = Int(k) + 1
+    return edgeThreads[j] == Self.link ? edgeTargets[j] : Int32(j)
   }
 
   /// Whether the search executed some step of `state`.
   func hasEdges(_ state: Int32) -> Bool { firstEdge[Int(state)] >= 0 }
 
   /// The edges of `state`, in the order added.
-  func edges(of state: Int32) -> Edges { Edges(graph: self, first: firstEdge[Int(state)]) }
+  func edges(of state: Int32) -> Edges {
+    Edges(
+      targets: edgeTargets, threads: edgeThreads, choices: edgeChoices,
+      cursor: firstEdge[Int(state)])
+  }
 
-  /// The edges of one state, following the chain through `edgeStore`.
+  /// The edges of one state, batch by batch. It holds the arrays it reads, not the graph: a
+  /// copy of the graph retains and releases every array of it, a few percent of the large
+  /// workload when it was made for every lookup.
   struct Edges: Sequence, IteratorProtocol {
-    let graph: StateGraph
+    let targets: ChunkedArray<Int32>
+    let threads: ChunkedArray<UInt8>
+    let choices: ChunkedArray<UInt16>
     var cursor: Int32
-
-    init(graph: StateGraph, first: Int32) {
-      self.graph = graph
-      self.cursor = first
-    }
 
     mutating func next() -> Edge? {
       guard cursor >= 0 else { return nil }
-      let edge = graph.edgeStore[Int(cursor)]
-      cursor = graph.nextEdge[Int(cursor)]
+      let k = Int(cursor)
+      let t = threads[k]
+      let edge = Edge(target: targets[k], thread: t & 0x7F, choice: choices[k], progress: t & 0x80 != 0)
+      cursor = threads[k + 1] == StateGraph.link ? targets[k + 1] : Int32(k + 1)
       return edge
     }
   }
 
   /// The stored edge of `state` for one step, if the search executed it.
   func edge(from state: Int32, thread: Int, choice: Int) -> Edge? {
-    for edge in edges(of: state) where Int(edge.thread) == thread && Int(edge.choice) == choice {
-      return edge
+    var k = firstEdge[Int(state)]
+    while k >= 0 {
+      if Int(edgeThreads[Int(k)] & 0x7F) == thread && Int(edgeChoices[Int(k)]) == choice {
+        return edge(at: k)
+      }
+      k = edgeIndex(after: k)
     }
     return nil
   }
@@ -141,9 +185,9 @@ struct StateIndex: Sendable {
   private var slots: [Int32] = Array(repeating: -1, count: 1024)
   /// The fingerprints by state number when exact: both halves side by side, so that confirming
   /// a probe costs one cache miss, not one per half (a tenth of a run on the large workload).
-  private var keys: [Fingerprint] = []
+  private var keys = ChunkedArray<Fingerprint>()
   /// The first 64 bits of each fingerprint under hash compaction.
-  private var compactKeys: [UInt64] = []
+  private var compactKeys = ChunkedArray<UInt64>()
 
   init(compacted: Bool) { self.compacted = compacted }
 

@@ -79,10 +79,16 @@
 /// again when it is later reached at a smaller depth.
 @usableFromInline struct StatefulSearch<System: TransitionSystem> {
   @usableFromInline let context: RunContext<System>
+  /// `context.system` and the depth bound, held here: reading them through the class copies
+  /// the system (retaining everything it holds) or the configuration at every use.
+  let system: System
+  let bound: Int?
   let shortest: Bool
 
   @usableFromInline init(context: RunContext<System>, shortest: Bool) {
     self.context = context
+    self.system = context.system
+    self.bound = context.configuration.depthBound
     self.shortest = shortest
   }
 
@@ -113,7 +119,6 @@
   }
 
   @usableFromInline func run() {
-    let system = context.system
     var graph = StateGraph(compacted: context.configuration.hashCompaction)
     let initial = system.initialState
     let root = graph.add(Fingerprint(initial), parent: -1, thread: 0, choice: 0, depth: 0, sleep: 0)
@@ -140,8 +145,6 @@
 
   /// Takes requested expansions off `frontier` until none is left.
   private func expand(_ frontier: inout [Pending], _ graph: inout StateGraph) {
-    let system = context.system
-    let bound = context.configuration.depthBound
     let reduces = self.reduces
     var footprints = [Footprint](repeating: .empty, count: system.threadCount)
     var choiceCounts = [Int](repeating: 0, count: system.threadCount)
@@ -280,7 +283,7 @@
   /// requested expansions cover.
   private func needsVisit(_ id: Int32, sleep: UInt16, depth: Int, _ graph: StateGraph) -> Bool {
     if graph.sleep[Int(id)] & ~sleep != 0 { return true }
-    if context.configuration.depthBound != nil, depth < Int(graph.depth[Int(id)]) { return true }
+    if bound != nil, depth < Int(graph.depth[Int(id)]) { return true }
     return false
   }
 
@@ -293,7 +296,7 @@
     guard needsVisit(id, sleep: sleep, depth: depth, graph) else { return }
     let i = Int(id)
     graph.sleep[i] &= sleep
-    if context.configuration.depthBound != nil, depth < Int(graph.depth[i]) {
+    if bound != nil, depth < Int(graph.depth[i]) {
       graph.depth[i] = Int32(depth)
       graph.parent[i] = (parent, UInt8(thread), UInt16(choice))
     }
@@ -306,7 +309,6 @@
     of id: Int32, _ asleep: UInt16, _ state: System.State, _ graph: inout StateGraph,
     _ frontier: inout [Pending]
   ) {
-    let system = context.system
     let depth = Int(graph.depth[Int(id)]) + 1
     var sleeping = asleep
     while sleeping != 0 {
@@ -343,9 +345,9 @@
   /// cycle has been seen, always; otherwise only if the stored graph has a cycle of non-progress
   /// steps (point 1 above).
   private func needsCompletion(_ graph: StateGraph) -> Bool {
-    guard graph.lacksEdges.contains(true) else { return false }
-    if context.configuration.depthBound != nil || graph.recordsSleepingEdges { return true }
-    return !NonProgressCycles(graph: graph, threadCount: context.system.threadCount)
+    guard graph.lacksEdges.contains(where: { $0 }) else { return false }
+    if bound != nil || graph.recordsSleepingEdges { return true }
+    return !NonProgressCycles(graph: graph, threadCount: system.threadCount)
       .components(within: nil).isEmpty
   }
 
@@ -355,8 +357,6 @@
   /// store new states, which then wait on `frontier` to be expanded.
   private func completeSleepingEdges(_ graph: inout StateGraph, _ frontier: inout [Pending]) -> Bool
   {
-    let system = context.system
-    let bound = context.configuration.depthBound
     // Only the paths to the states that lack edges are walked.
     var wanted = [Bool](repeating: false, count: graph.count)
     for s in 0..<graph.count where graph.lacksEdges[s] {

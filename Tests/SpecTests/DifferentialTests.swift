@@ -17,8 +17,10 @@ import Testing
     let v = rng.pick(["x", "y", "a[0]", "a[1]"])
     let w = rng.pick(["x", "y", "a[0]", "a[1]"])
     let c = rng.below(3)
-    var kind = rng.below(14)
-    while !allowed.contains(kind) { kind = rng.below(14) }
+    // Kind 14 (select) came later: programs without it draw from the old range, unchanged.
+    let kinds = allowed.contains(14) ? 15 : 14
+    var kind = rng.below(kinds)
+    while !allowed.contains(kind) { kind = rng.below(kinds) }
     switch kind {
     case 0: return "WRITE_ONCE(\(v), \(c));"
     case 1: return "r = READ_ONCE(\(v));"
@@ -33,8 +35,28 @@ import Testing
     case 10: return "write_lock(&m); \(v) = 2; write_unlock(&m);"
     case 11: return "atomic_inc(&\(v));"
     case 12: return "r = choose(2); WRITE_ONCE(\(v), r);"
+    case 14: return select(&rng, v, w, c)
     default: return "r = r + \(c);"
     }
+  }
+
+  /// A `select` of one to three guarded alternatives over shared reads, sometimes with `else`;
+  /// bodies write, read, or change only locals.
+  static func select(_ rng: inout Rng, _ v: String, _ w: String, _ c: Int) -> String {
+    let guards = [
+      "READ_ONCE(\(v)) == \(c)", "\(w) != \(c)", "READ_ONCE(\(v)) > r", "r == \(c)",
+      "READ_ONCE(\(w)) == 0 && \(v) != 1",
+    ]
+    let bodies = [
+      "WRITE_ONCE(\(w), \(c + 1));", "r = READ_ONCE(\(v));", "r = r + \(c + 1);",
+      "\(v) = r + 1;",
+    ]
+    var text = "select {"
+    for _ in 0..<(1 + rng.below(3)) {
+      text += " when (\(rng.pick(guards))) { \(rng.pick(bodies)) }"
+    }
+    if rng.below(3) == 0 { text += " else { \(rng.pick(bodies)) }" }
+    return text + " }"
   }
 
   static func program(_ rng: inout Rng, allowed: Set<Int>) -> String {
@@ -71,6 +93,8 @@ import Testing
   @Test(arguments: [
     ("no await", Set(0..<14).subtracting([7])),
     ("await", Set(0..<14)),
+    ("select", Set(0..<15)),
+    ("select only", Set([0, 1, 14])),
   ])
   func dporAgreesWithDFS(_ name: String, _ allowed: Set<Int>) throws {
     var rng = Rng(generator: SplitMix64(seed: 0xD1FF))

@@ -17,6 +17,8 @@ import Testing
     var held: Set<String> = []
     /// Whether the thread may wait for `go` (every thread but the one that sets it).
     var waits = false
+    /// Whether statements may be `select`s (a later kind: off, the programs are the old ones).
+    var selects = false
 
     mutating func below(_ n: Int) -> Int { Int(rng.next() % UInt64(n)) }
 
@@ -24,7 +26,7 @@ import Testing
 
     /// One statement; `depth` bounds nesting.
     mutating func statement(_ depth: Int) -> String {
-      switch below(depth > 0 ? 11 : 7) {
+      switch below(depth > 0 ? (selects ? 12 : 11) : 7) {
       case 0: return "WRITE_ONCE(\(variable()), \(below(3)));"
       case 1: return "r = READ_ONCE(\(variable()));"
       case 2: return "bump(&\(variable()));"
@@ -35,6 +37,11 @@ import Testing
       case 7: return locked("l", "spin_lock", "spin_unlock", depth)
       case 8: return locked("m", "read_lock", "read_unlock", depth)
       case 9: return locked("m", "write_lock", "write_unlock", depth)
+      case 11:
+        let first = "when (READ_ONCE(\(variable())) == \(below(2))) { \(block(depth - 1)) }"
+        let second = "when (\(variable()) != r) { \(block(depth - 1)) }"
+        let last = below(2) == 0 ? "else { r = 2; }" : "when (READ_ONCE(go) == 1) { r = 3; }"
+        return "select { \(first) \(second) \(last) }"
       default: return "if (READ_ONCE(\(variable())) == \(below(2))) { \(block(depth - 1)) }"
       }
     }
@@ -79,7 +86,17 @@ import Testing
 
   @Test(arguments: seeds)
   func invisibleStepsLoseNothing(_ seed: Int) throws {
+    try check(seed, selects: false)
+  }
+
+  @Test(arguments: seeds)
+  func invisibleStepsLoseNothingWithSelects(_ seed: Int) throws {
+    try check(seed, selects: true)
+  }
+
+  func check(_ seed: Int, selects: Bool) throws {
     var generator = Generator(rng: SplitMix64(seed: UInt64(seed)))
+    generator.selects = selects
     let source = generator.program()
     let spec = try LoadedSpec.load(source: source, file: "g\(seed).ept", library: .kvm)
     let scenario = try #require(spec.scenarios.first)

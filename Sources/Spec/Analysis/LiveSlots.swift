@@ -63,6 +63,9 @@ struct LiveSlots: Sendable {
         .visible(_, let argumentBase, let argumentCount, let dst, let out):
         uses[pc] = (0..<argumentCount).map { argumentBase + $0 } + (out >= 0 ? [out] : [])
         kills[pc] = dst
+      case .selectEnd(let guards, let count, let chosen, _):
+        uses[pc] = (0..<count).map { guards + $0 }
+        kills[pc] = chosen
       case .atomicBegin, .atomicEnd, .awaitBegin: break
       }
     }

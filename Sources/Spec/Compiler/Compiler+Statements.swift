@@ -229,6 +229,8 @@ extension Compiler {
       }
       nextSlot = mark
       return true
+    case .select(let arms):
+      return select(arms, stmt)
     case .assert(let condition, let message):
       let c = conditionValue(condition)
       _ = emit(

@@ -59,6 +59,12 @@ extension Compiler {
       case .await(let e):
         awaits = true
         expression(e, writes: false)
+      case .select(let arms):
+        awaits = true
+        for arm in arms {
+          if let g = arm.guardCondition { expression(g, writes: false) }
+          statement(arm.body)
+        }
       case .ifElse(let condition, let then, let otherwise):
         expression(condition, writes: false)
         statement(then)

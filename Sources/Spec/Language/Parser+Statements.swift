@@ -76,6 +76,9 @@ extension Parser {
       throw fail(
         "labels are not supported ('\(token.text):'); write the jump to it as a loop, 'break' or an 'if' (see 'goto' in docs/language.md)")
     }
+    if token.kind == .identifier, token.text == "select", peek().is("{") {
+      return try parseSelect()
+    }
     if token.kind == .identifier {
       switch token.text {
       case "if":
@@ -172,6 +175,43 @@ extension Parser {
     let statement = try parseSimpleStatement()
     try expect(";", "after the statement")
     return statement
+  }
+
+  /// `select { when (g) s ... [else s] }`. `select` and `when` are words only here, so
+  /// existing specs may keep them as names.
+  mutating func parseSelect() throws(ParseError) -> Stmt {
+    let loc = here
+    advance()
+    let open = current
+    try expect("{", "after 'select'")
+    var arms: [SelectArm] = []
+    var sawElse = false
+    while !current.is("}") {
+      if current.kind == .end {
+        throw fail("expected '}' to close the select opened at line \(open.line), found end of file")
+      }
+      let armLocation = here
+      if current.kind == .identifier, current.text == "when" {
+        if sawElse { throw fail("'when' after 'else': the 'else' of a select comes last") }
+        advance()
+        try expect("(", "after 'when'")
+        let condition = try parseExpression()
+        try expect(")", "after the guard")
+        arms.append(SelectArm(guardCondition: condition, body: try parseStatement(), location: armLocation))
+      } else if current.kind == .identifier, current.text == "else" {
+        if sawElse { throw fail("a select has at most one 'else'") }
+        sawElse = true
+        advance()
+        arms.append(SelectArm(guardCondition: nil, body: try parseStatement(), location: armLocation))
+      } else {
+        throw fail("expected 'when (...)' or 'else' in a select, found \(current.quoted)")
+      }
+    }
+    advance()
+    if arms.allSatisfy({ $0.guardCondition == nil }) {
+      sink.error(loc, "a select needs at least one 'when (...)' alternative")
+    }
+    return Stmt(kind: .select(arms), location: loc)
   }
 
   /// A declaration, assignment, increment or expression, without the trailing `;`.

@@ -16,11 +16,20 @@ struct Stmt: Sendable {
     case continueLoop
     case atomic(Stmt)
     case await(Expr)
+    /// `select { when (g) s ... [else s] }`: guarded selection, one step (see `SelectArm`).
+    case select([SelectArm])
     case assert(Expr, message: String?)
     /// A statement the parser could not read; compiles to nothing.
     case invalid
   }
 
   var kind: Kind
+  var location: SourceLocation
+}
+
+/// One alternative of a `select`: its guard (`nil` for `else`), its body, and where it starts.
+struct SelectArm: Sendable {
+  var guardCondition: Expr?
+  var body: Stmt
   var location: SourceLocation
 }

@@ -11,7 +11,7 @@ extension Machine {
   /// collecting their footprints. Used for `atomic`, `await`, `init` and `finally`.
   func runInline(
     _ ts: inout ThreadState, thread: Int, cells: inout SharedCells, end: Int32,
-    footprint: inout Footprint
+    footprint: inout Footprint, choice: Int = 0
   ) -> InlineResult {
     let depth = ts.frames.count
     var violation: Violation? = nil
@@ -102,6 +102,13 @@ extension Machine {
         }
       case .awaitEnd(let condition):
         if !ts.slots[Int(ts.base + condition)].isTrue { return .blocked }
+        ts.pc += 1
+      case .selectEnd(let guards, let count, let chosen, let hasElse):
+        guard
+          let alternative = selectAlternative(
+            ts, guards: guards, count: count, hasElse: hasElse, choice: choice)
+        else { return .blocked }
+        ts.slots[Int(ts.base + chosen)] = .int(Int64(alternative))
         ts.pc += 1
       case .atomicBegin, .awaitBegin, .atomicEnd:
         ts.pc += 1

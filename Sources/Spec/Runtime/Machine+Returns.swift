@@ -35,7 +35,7 @@ extension Machine {
       case .loopCheck(let counter, let bound, let isRetry):
         if !enterIteration(&ts, counter: counter, bound: bound) { return returns }
         parksAtNextPoint = parksAtNextPoint || isRetry
-      case .atomicEnd, .awaitEnd:
+      case .atomicEnd, .awaitEnd, .selectEnd:
         ts.pc += 1
       case let op:
         if case .ret(let src) = op {

@@ -94,6 +94,9 @@ extension Machine {
       }
       if isAwait { footprint.markBlocking() }
       if case .blocked = result { return .blocked(footprint) }
+      if case .selectEnd(_, let count, _, let hasElse) = program.ops[Int(end) - 1] {
+        return .enabled(footprint, choices: Int(count) + (hasElse ? 1 : 0))
+      }
       return .enabled(footprint, choices: 1)
     default:
       return .enabled(.empty, choices: 1)
@@ -200,7 +203,9 @@ extension Machine {
       return violation
     case .atomicBegin(let end), .awaitBegin(let end):
       ts.pc += 1
-      switch runInline(&ts, thread: thread, cells: &cells, end: end, footprint: &touched) {
+      switch runInline(
+        &ts, thread: thread, cells: &cells, end: end, footprint: &touched, choice: choice)
+      {
       case .completed(let v): violation = v
       case .blocked: break  // status said enabled; determinism rules this out
       }

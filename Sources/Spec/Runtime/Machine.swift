@@ -75,7 +75,7 @@ struct Machine: Sendable {
       case .loopCheck(let counter, let bound, let isRetry):
         if !enterIteration(&ts, counter: counter, bound: bound) { return violation }
         parksAtNextPoint = parksAtNextPoint || isRetry
-      case .atomicEnd, .awaitEnd:
+      case .atomicEnd, .awaitEnd, .selectEnd:
         ts.pc += 1
       case let op:
         if !local(op, &ts, thread: thread, cells: cells) { return violation }

@@ -34,6 +34,13 @@ enum Op: Sendable {
   /// Runs `pc+1 ..< end` as one step that is blocked until the `awaitEnd` condition holds.
   case awaitBegin(end: Int32)
   case awaitEnd(condition: Int32)
+  /// Ends the `awaitBegin` region of a `select`: the guards of its `count` `when`s are in slots
+  /// `guards..<guards+count`, and an `else` (`hasElse`) is one more alternative, enabled when no
+  /// guard holds. The step offers one choice per alternative; choice `c` takes the first enabled
+  /// alternative from `c` on, wrapping around, and writes its index to `chosen`. Blocked while no
+  /// alternative is enabled. (A choice count that changed with the guards would step outside the
+  /// engine's contract; see `Machine.selectAlternative`.)
+  case selectEnd(guards: Int32, count: Int32, chosen: Int32, hasElse: Bool)
 }
 
 enum UnaryOp: Sendable { case negate, not, complement, toBool }

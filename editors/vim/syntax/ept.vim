@@ -5,7 +5,7 @@ endif
 
 syn keyword eptConditional if else
 syn keyword eptRepeat while for do
-syn keyword eptStatement return break continue bound atomic await
+syn keyword eptStatement return break continue bound atomic await select when
 syn keyword eptKeyword assert expect ok violation override init finally shared const
 syn keyword eptStructure scenario thread variant of
 syn keyword eptType int long u64 u32 u16 u8 s64 s32 gfn_t gpa_t kvm_pfn_t hpa_t bool void ptr
