@@ -160,8 +160,8 @@ import Testing
 /// guest and a memslot deletion.
 @Suite struct SRCUStateTests {
   @Test(arguments: [
-    ("pair_guest_access_memslot_delete_same_gfn", 297),
-    ("pair_guest_accept_memslot_delete_sibling_gfn", 455),
+    ("pair_guest_access_memslot_delete_same_gfn", 5341),
+    ("pair_guest_accept_memslot_delete_sibling_gfn", 12954),
   ])
   func theRunLoopAgainstAMemslotDeletionCloses(_ scenario: String, _ states: Int) throws {
     let result = try EptCheckBinary.run(["--strategy", "stateful", "--scenario", scenario])
