@@ -81,7 +81,8 @@ import Testing
     #expect(result.status == 0)
     #expect(result.stdout.hasPrefix(
       "pass         pair_finalize_gmem_punch_hole_before_finalize  stateful: "))
-    #expect(result.stdout.contains("(expected tdx-error"))
+    #expect(result.stdout.contains(
+      ", complete; expects tdx-error (also assertion, use-after-free)\n"))
   }
 
   /// Issue 16's acceptance: the patch alone, with no scenario of its own, fails on a
