@@ -62,6 +62,10 @@ struct TextReport {
     let name = run.scenario.name.escapingControlCharacters()
     var line = "\(verdict.padded(to: color ? 4 + 9 : 12)) \(name.padded(to: nameWidth))"
     line += "  \(run.result.strategy.name): "
+    if let before = run.statefulBeforeDPOR {
+      line += "the stateful search stopped at \(before.distinctStates) states after "
+      line += String(format: "%.2fs", before.elapsed) + "; "
+    }
     if case .stateful = run.result.strategy {
       line += "\(s.distinctStates) states, "
     } else {
