@@ -171,3 +171,47 @@ import Testing
     #expect(result.stdout.contains(", complete\n"))
   }
 }
+
+/// Bad actor declarations get one error each, with file:line:col.
+@Suite struct ActorDiagnosticTests {
+  static let fixtures = "Tests/eptcheckTests/Fixtures/actors"
+
+  @Test func aFindingThatNamesNoScenarioSuggestsTheNearest() throws {
+    let result = try EptCheckBinary.run(["list", "\(Self.fixtures)/typo.ept"])
+    #expect(result.status == 65)
+    #expect(result.stderr == """
+      \(Self.fixtures)/typo.ept:6:9: error: no synthesized scenario is named 'pair_left_rigth_same_gfn'; did you mean 'pair_left_right_same_gfn'?
+      finding pair_left_rigth_same_gfn violation race;
+              ^
+
+      """)
+    // Without synthesis there is nothing to check the finding against.
+    let none = try EptCheckBinary.run(["list", "--synthesize", "none", "\(Self.fixtures)/typo.ept"])
+    #expect(none.status == 0)
+  }
+
+  @Test func aBadParameterAndABadPhaseAreOneErrorEach() throws {
+    let result = try EptCheckBinary.run(["list", "\(Self.fixtures)/bad_items.ept"])
+    #expect(result.status == 65)
+    let errors = result.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
+    #expect(errors == [
+      "\(Self.fixtures)/bad_items.ept:4:17: error: actor parameter 'size' is not one synthesis binds; use 'vcpu' or 'gfn'",
+      "\(Self.fixtures)/bad_items.ept:5:26: error: unknown phase 'later'; expected any, before_finalize or after_finalize",
+    ])
+  }
+
+  @Test func theTinyCatalogueSynthesizesItsThreePairsAndSelfPairs() throws {
+    let result = try EptCheckBinary.run([
+      "list", "Tests/eptcheckTests/Fixtures/actors/good.ept",
+    ])
+    #expect(result.status == 0)
+    let names = result.stdout.split(separator: "\n").map {
+      String($0.split(separator: " ", maxSplits: 1)[0])
+    }
+    #expect(names == [
+      "pair_left_left_same_gfn", "pair_left_left_sibling_gfn", "pair_left_left_other_table",
+      "pair_left_right_same_gfn", "pair_left_right_sibling_gfn", "pair_left_right_other_table",
+      "pair_right_right_same_gfn", "pair_right_right_sibling_gfn", "pair_right_right_other_table",
+    ])
+  }
+}

@@ -36,12 +36,14 @@ extension Parser {
       let token = current
       if acceptWord("phase") {
         let word = try identifier("a phase (any, before_finalize or after_finalize)")
-        guard let phase = ActorPhase(rawValue: word.text) else {
-          throw fail(
-            "unknown phase '\(word.text)'; expected any, before_finalize or after_finalize",
-            at: location(word))
+        // A bad word is one error; the rest of the actor still parses.
+        if let phase = ActorPhase(rawValue: word.text) {
+          actor.phase = phase
+        } else {
+          sink.error(
+            location(word),
+            "unknown phase '\(word.text)'; expected any, before_finalize or after_finalize")
         }
-        actor.phase = phase
         try expect(";", "after the phase")
       } else if acceptWord("guest") {
         actor.isGuest = true
