@@ -95,7 +95,11 @@ extension EptCheck {
         figures.append(
           try Self.measure(source: CanonicalPrograms.lastZero(n), name: "lastzero(\(n))", depth: nil))
       }
-      let spec = try specPaths.load(warnings: false)
+      // The per-scenario figures are of the hand-written scenarios; the synthesized ones are
+      // summed on a line of their own.
+      let spec = try SpecPaths.load(
+        specPaths.resolved, kernel: specPaths.release, synthesis: .none, warnings: false)
+      let synthesis = try Self.synthesis(try specPaths.load(warnings: false))
       for scenario in spec.scenarios {
         figures.append(
           try Self.measure(spec.system(for: scenario), name: scenario.name, depth: depth))
@@ -123,6 +127,9 @@ extension EptCheck {
         for figure in stateful {
           try ReportOutput.write(String(decoding: try encoder.encode(figure), as: UTF8.self) + "\n")
         }
+        if let synthesis {
+          try ReportOutput.write(String(decoding: try encoder.encode(synthesis), as: UTF8.self) + "\n")
+        }
         for target in Self.targets(figures, stateful) {
           try ReportOutput.write(String(decoding: try encoder.encode(target), as: UTF8.self) + "\n")
         }
@@ -146,6 +153,7 @@ extension EptCheck {
         out += String(format: "\n%@ on %d threads: %.2f times as fast as on one", f.workload, f.jobs, speedup)
         out += String(format: " (%.0f steps/s per thread)\n", f.stepsPerSecond / Double(f.jobs))
       }
+      if let synthesis { out += "\n" + Self.synthesisLine(synthesis) }
       if !stateful.isEmpty { out += "\n" + Self.statefulTable(stateful) }
       out += "\n" + Self.targetTable(Self.targets(figures, stateful))
       try ReportOutput.write(out)

@@ -117,6 +117,14 @@ extension EptCheck {
         """)
     var width: Int?
 
+    @Flag(
+      name: .customLong("require-coverage"),
+      help: """
+        With a patch (a variant without scenarios), treat a function it overrides that never \
+        runs against a concurrent thread in any scenario as inconclusive (exit 2).
+        """)
+    var requireCoverage = false
+
     @OptionGroup var specPaths: SpecPaths
 
     func validate() throws {
@@ -180,12 +188,16 @@ extension EptCheck {
       }
       withExtendedLifetime(handlers) {}
       progress.clear()
-      let header = header(elapsed: Date().timeIntervalSince(started), specHash: spec.contentHash)
+      var header = header(elapsed: Date().timeIntervalSince(started), specHash: spec.contentHash)
+      header.patchCoverage = PatchCoverage.measure(spec, scenarios: selected)
       try ReportOutput.write(render(runs, header), to: output)
       if runs.contains(where: { if case .unexpected = $0.verdict { return true } else { return false } }) {
         throw Outcome.unexpected
       }
       if runs.contains(where: { if case .inconclusive = $0.verdict { return true } else { return false } }) {
+        throw Outcome.inconclusive
+      }
+      if requireCoverage, let coverage = header.patchCoverage, !coverage.unraced.isEmpty {
         throw Outcome.inconclusive
       }
     }

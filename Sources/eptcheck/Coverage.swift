@@ -43,7 +43,7 @@ extension EptCheck {
         throw Failure.usage("unknown scenario '\(name)'").exit()
       }
       let selected = spec.scenarios.filter {
-        $0.program == "base" && (scenarios.isEmpty || scenarios.contains($0.name))
+        $0.program == (spec.patch ?? "base") && (scenarios.isEmpty || scenarios.contains($0.name))
       }
       if selected.isEmpty {
         let paths = specPaths.resolved.joined(separator: ", ")

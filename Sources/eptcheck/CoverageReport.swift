@@ -36,7 +36,7 @@ struct CoverageReport {
     }
     if !unraced.isEmpty {
       out += "never raced (no scenario runs them against a conflicting step of another thread):\n"
-      for e in unraced { out += row(e, "run in: \(e.executedIn.sorted().joined(separator: ", "))") }
+      for e in unraced { out += row(e, "run in: " + Self.first(e.executedIn.sorted(), 3)) }
     }
     if !unrun.isEmpty {
       out += "never run by any scenario:\n"
@@ -57,6 +57,13 @@ struct CoverageReport {
   }
 
   /// `1 scenario`, `2 scenarios`.
+  /// The first `n` names, and how many more: with synthesis a function runs in hundreds.
+  static func first(_ names: [String], _ n: Int) -> String {
+    names.count <= n
+      ? names.joined(separator: ", ")
+      : names.prefix(n).joined(separator: ", ") + " and \(names.count - n) more"
+  }
+
   static func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
   var json: String {

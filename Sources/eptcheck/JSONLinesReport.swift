@@ -55,6 +55,8 @@ struct JSONLinesReport {
     /// The most resident memory the eptcheck process had held when the scenario's check ended,
     /// in bytes (`getrusage`'s `ru_maxrss`; with `--jobs`, the whole process's).
     var peakResidentBytes: Int?
+    /// true for a scenario built from the actor catalogue; absent for a hand-written one.
+    var synthesized: Bool? = nil
   }
 
   struct ViolationRecord: Codable {
@@ -89,6 +91,16 @@ struct JSONLinesReport {
     /// The signal that ended the run early, and how many scenarios it never started.
     var interrupted: String? = nil
     var notStarted: Int? = nil
+    /// How many of the scenarios were synthesized; absent when none were.
+    var synthesized: Int? = nil
+  }
+
+  /// `patch-coverage`: the functions a patch overrides, whether each ran and raced.
+  struct PatchCoverageRecord: Codable {
+    var version = JSONLinesReport.formatVersion
+    var kind = "patch-coverage"
+    var patch: String
+    var functions: [PatchCoverage.Function]
   }
 
   static func expectationText(_ expectation: Expectation) -> String {
@@ -127,7 +139,8 @@ struct JSONLinesReport {
           strategy: run.result.strategy.name, part: run.part,
           statistics: run.result.statistics,
           violations: run.result.counterexamples.map(\.violation),
-          peakResidentBytes: run.peakResidentBytes))
+          peakResidentBytes: run.peakResidentBytes,
+          synthesized: run.scenario.isSynthesized ? true : nil))
       for trace in run.traces {
         emit(
           ViolationRecord(
@@ -147,7 +160,12 @@ struct JSONLinesReport {
         executions: runs.reduce(0) { $0 + $1.result.statistics.executions },
         transitions: runs.reduce(0) { $0 + $1.result.statistics.transitions },
         elapsed: header.elapsed, interrupted: header.interrupted,
-        notStarted: header.interrupted == nil ? nil : header.scenariosNotChecked))
+        notStarted: header.interrupted == nil ? nil : header.scenariosNotChecked,
+        synthesized: runs.contains(where: \.scenario.isSynthesized)
+          ? runs.filter(\.scenario.isSynthesized).count : nil))
+    if let coverage = header.patchCoverage {
+      emit(PatchCoverageRecord(patch: coverage.patch, functions: coverage.functions))
+    }
     return lines.joined(separator: "\n") + "\n"
   }
 }

@@ -24,7 +24,8 @@ extension EptCheck {
         let expectation = JSONLinesReport.expectationText(scenario.expectation)
         out += "\(scenario.name.padded(to: width))  expect \(expectation.padded(to: 28))"
         out += "  threads: \(scenario.threadNames.joined(separator: ", "))"
-        out += "  (\(scenario.location.file):\(scenario.location.line))\n"
+        out += "  (\(scenario.isSynthesized ? "synthesized, " : "")"
+        out += "\(scenario.location.file):\(scenario.location.line))\n"
       }
       try ReportOutput.write(out)
     }

@@ -57,7 +57,9 @@ extension EptCheck {
       let release = kernel ?? source.run?.kernel
       let specPaths = !paths.isEmpty ? paths : source.specPaths(for: selected)
       let spec = try SpecPaths.load(
-        specPaths, kernel: release == LoadedSpec.mainline ? nil : release, warnings: false)
+        specPaths, kernel: release == LoadedSpec.mainline ? nil : release,
+        // Every synthesized scenario, so that a trace of any of them replays.
+        synthesis: .triples, warnings: false)
       if paths.isEmpty, let recorded = source.run?.specHash, recorded != spec.contentHash {
         Terminal.standardError.write(
           "warning: \(specPaths.joined(separator: ", ")) changed since the report was written "

@@ -23,4 +23,6 @@ struct ReportHeader: Sendable, Codable {
   var interrupted: String? = nil
   /// The scenarios an interrupted run never started.
   var scenariosNotChecked = 0
+  /// How the patch's overridden functions were covered, when a patch was checked.
+  var patchCoverage: PatchCoverage? = nil
 }

@@ -74,6 +74,7 @@ struct ScenarioChecker: Sendable {
     // Under auto every shard tries the stateful search, to learn whether dpor takes over.
     if !Self.isSplit(configuration.strategy), !owned, !fallbackToDPOR { return nil }
     var outcome = explore(scenario, configuration)
+    var statefulBeforeDPOR: Statistics? = nil
     let limits = ScenarioRun.Limits(
       memory: configuration.memoryLimit.map(MemorySize.init(bytes:)),
       states: configuration.stateBudget,
@@ -81,6 +82,7 @@ struct ScenarioChecker: Sendable {
     if fallbackToDPOR, case .success(let result) = outcome,
       result.completion == .exceededStateBudget
     {
+      statefulBeforeDPOR = result.statistics
       configuration.strategy = .dpor
       configuration.stateBudget = nil
       configuration.stateMemoryBudget = nil
@@ -122,6 +124,7 @@ struct ScenarioChecker: Sendable {
       scenario: scenario, result: result, traces: traces, requireComplete: requireComplete,
       part: part, limits: limits)
     run.peakResidentBytes = ResidentMemory.peak()
+    run.statefulBeforeDPOR = statefulBeforeDPOR
     return run
   }
 

@@ -41,6 +41,9 @@ struct ScenarioRun: Sendable {
   var part: String?
   /// The process's peak resident memory when the check ended, in bytes.
   var peakResidentBytes: Int? = nil
+  /// Under `auto`, when dpor took over: what the stateful search stored and spent before its
+  /// budget ran out, so that a scenario whose states do not close says where its time went.
+  var statefulBeforeDPOR: Statistics? = nil
   /// Whether a signal (SIGINT, SIGTERM) ended the run while this scenario was being checked.
   var interrupted = false
 

@@ -14,7 +14,21 @@ struct SpecPaths: ParsableArguments {
       discussion: "`eptcheck list --kernels` lists them.", valueName: "release"))
   var kernel: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Scenarios to build from the actor catalogue besides the hand-written ones: none, pairs or triples.",
+      discussion: "Default: \(SpecPaths.defaultSynthesis.rawValue) on mainline, none on an older release.",
+      valueName: "level"))
+  var synthesize: Synthesis?
+
   var resolved: [String] { paths.isEmpty ? ["specs"] : paths }
+
+  /// What a run synthesizes unless told: the most the time bound of issue 16 allows.
+  static let defaultSynthesis = Synthesis.pairs
+
+  /// The synthesis level: as given, else the default on mainline and none on a release overlay,
+  /// whose known bugs the bug variants check.
+  var synthesis: Synthesis { synthesize ?? (release == nil ? Self.defaultSynthesis : .none) }
 
   /// The kernel release selected, nil for mainline.
   var release: String? { kernel == LoadedSpec.mainline ? nil : kernel }
@@ -39,12 +53,14 @@ struct SpecPaths: ParsableArguments {
 extension SpecPaths {
   /// Loads the specs, printing their warnings to stderr; a spec that does not load is a failure
   /// (exit code 65) with its diagnostics.
-  static func load(_ paths: [String], kernel: String? = nil, warnings: Bool = true) throws
+  static func load(
+    _ paths: [String], kernel: String? = nil, synthesis: Synthesis = .none, warnings: Bool = true
+  ) throws
     -> LoadedSpec
   {
     let spec: LoadedSpec
     do {
-      spec = try LoadedSpec.load(paths: paths, kernel: kernel)
+      spec = try LoadedSpec.load(paths: paths, kernel: kernel, synthesis: synthesis)
     } catch {
       if let hint = oneFileOfADirectory(paths, error, kernel: kernel) {
         throw Failure.badSpec(SpecError(diagnostics: [hint])).exit()
@@ -62,7 +78,7 @@ extension SpecPaths {
 
   /// Loads the paths for the selected kernel release.
   func load(warnings: Bool = true) throws -> LoadedSpec {
-    try Self.load(resolved, kernel: release, warnings: warnings)
+    try Self.load(resolved, kernel: release, synthesis: synthesis, warnings: warnings)
   }
 }
 
@@ -99,3 +115,5 @@ extension SpecPaths {
     return hint
   }
 }
+
+extension Synthesis: ExpressibleByArgument {}

@@ -43,6 +43,7 @@ struct TextReport {
         if let rerun { out += "    \(rerun(run).escapingControlCharacters())\n" }
       }
     }
+    if let coverage = header.patchCoverage { out += coverage.text }
     out += "\n" + summary(runs, header) + "\n"
     return out
   }
@@ -61,6 +62,10 @@ struct TextReport {
     let name = run.scenario.name.escapingControlCharacters()
     var line = "\(verdict.padded(to: color ? 4 + 9 : 12)) \(name.padded(to: nameWidth))"
     line += "  \(run.result.strategy.name): "
+    if let before = run.statefulBeforeDPOR {
+      line += "the stateful search stopped at \(before.distinctStates) states after "
+      line += String(format: "%.2fs", before.elapsed) + "; "
+    }
     if case .stateful = run.result.strategy {
       line += "\(s.distinctStates) states, "
     } else {
@@ -107,8 +112,12 @@ struct TextReport {
     var explored: [String] = []
     if states > 0 || !anyStateless { explored.append("\(states) states") }
     if anyStateless { explored.append("\(executions) executions") }
-    var out =
-      "\(runs.count) scenarios: \(runs.count - failed - inconclusive - partial) as expected, "
+    let synthesized = runs.filter(\.scenario.isSynthesized).count
+    var out = "\(runs.count) scenarios"
+    if synthesized > 0 {
+      out += " (\(runs.count - synthesized) hand-written, \(synthesized) synthesized)"
+    }
+    out += ": \(runs.count - failed - inconclusive - partial) as expected, "
     out += "\(failed) not as expected, \(inconclusive) inconclusive; "
     if partial > 0 { out += "\(partial) partial, to merge; " }
     out += explored.joined(separator: " and ") + " in " + String(format: "%.2fs", header.elapsed)

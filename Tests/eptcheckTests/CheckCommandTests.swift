@@ -11,6 +11,8 @@ import Testing
     #expect(listed.first?.hasPrefix("kernel: mainline: Linux 7.2") == true)
     let count = listed.count - 1
     #expect(count >= 15)
+    let handWritten = try EptCheckBinary.run(["list", "--synthesize", "none"]).stdout
+      .split(separator: "\n").count - 1
     let result = try EptCheckBinary.run(["--depth", "12"])
     #expect(result.status == 0)
     let lines = result.stdout.split(separator: "\n")
@@ -19,7 +21,8 @@ import Testing
     #expect(scenarioLines.allSatisfy { $0.hasPrefix("pass ") })
     #expect(
       lines.last?.hasPrefix(
-        "\(count) scenarios: \(count) as expected, 0 not as expected, 0 inconclusive;") == true)
+        "\(count) scenarios (\(handWritten) hand-written, \(count - handWritten) synthesized): "
+          + "\(count) as expected, 0 not as expected, 0 inconclusive;") == true)
     // Every bug variant is found on the release that had it; its counterexample is printed
     // under --show-expected (a result as expected is one line by default).
     let release = try EptCheckBinary.run(["--depth", "12", "--kernel", "7.1", "--show-expected"])

@@ -45,8 +45,8 @@ import Testing
 
   /// The Markdown files a reader opens, except the generated kernel map.
   static let documents = [
-    "README.md", "Sources/Spec/README.md", "docs/corpus.md", "docs/json.md", "docs/language.md",
-    "docs/kernel-sync.md", "docs/model.md", "docs/scale-out.md",
+    "README.md", "Sources/Spec/README.md", "docs/actors.md", "docs/corpus.md", "docs/json.md",
+    "docs/kernel-sync.md", "docs/language.md", "docs/model.md", "docs/scale-out.md",
   ]
 
   /// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens.

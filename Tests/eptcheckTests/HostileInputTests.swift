@@ -307,6 +307,19 @@ import Testing
     #expect(line.hasSuffix(", timed out (timed out before the search finished)"))
   }
 
+  /// When dpor takes over, the line says what the stateful search stored and spent first: a
+  /// scenario whose states never close (a counter that grows in a retry loop) used to show only
+  /// dpor's few executions and its 0.00s after a minute of stateful search.
+  @Test func autoSaysWhatTheStatefulSearchSpentBeforeDPOR() throws {
+    let path = try Self.spec(Self.explosion)
+    let result = try EptCheckBinary.run(
+      ["--timeout", "1", "--state-budget", "50", path], killAfter: 120)
+    #expect(result.status == 2)
+    let line = Self.firstLine(result.stdout)
+    #expect(line.hasPrefix("inconclusive explosion  dpor: the stateful search stopped at "))
+    #expect(line.contains(" states after "))
+  }
+
   // Row 10: a write error passed for a report written.
   @Test func aFullDiskIsAWriteError() throws {
     let fixture = "\(CheckCommandTests.fixtures)/long_loop.ept"

@@ -43,7 +43,7 @@ import Testing
       name: "deadlock", title: "deadlock_trigger: deadlock: ",
       arguments: ["Tests/SpecTests/CheckFixtures/deadlock.ept"],
       mustShow: [
-        "  vcpu0 blocked at mmu.ept:143 read_lock(&mmu_lock)",
+        "  vcpu0 blocked at mmu.ept:139 read_lock(&mmu_lock)",
         "    waits for mmu_lock: write(userspace)",
         "    2 locks held by userspace:",
         "     #0: slots_lock",

@@ -19,7 +19,11 @@ import Testing
     (record["statistics"] as! [String: Any])["executions"] as! Int
   }
 
-  @Test(arguments: [["--depth", "12"], ["--strategy", "dpor", "--depth", "12"]], 1...4)
+  /// The hand-written scenarios: the synthesized ones add nothing to sharding but time.
+  @Test(arguments: [
+    ["--synthesize", "none", "--depth", "12"],
+    ["--synthesize", "none", "--strategy", "dpor", "--depth", "12"],
+  ], 1...4)
   func mergedShardsEqualOneRun(options: [String], shards: Int) throws {
     // One process, split into the same subtrees as the shards (two threads); and the whole search.
     let whole = try EptCheckBinary.run(options + ["--jobs", "2", "--format", "json"])
@@ -112,7 +116,9 @@ import Testing
   }
 
   @Test(arguments: [
-    ["--depth", "12"], ["--strategy", "dpor", "--depth", "12"], ["--strategy", "dfs", "--depth", "7"],
+    ["--synthesize", "none", "--depth", "12"],
+    ["--synthesize", "none", "--strategy", "dpor", "--depth", "12"],
+    ["--synthesize", "none", "--strategy", "dfs", "--depth", "7"],
   ])
   func jobsChangeNoCount(options: [String]) throws {
     let one = try EptCheckBinary.run(options + ["--format", "json"])

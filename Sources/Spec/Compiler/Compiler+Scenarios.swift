@@ -105,7 +105,8 @@ extension Compiler {
       CompiledScenario(
         name: scenario.name, location: scenario.location, expectation: expectation,
         alsoExpected: scenario.alsoExpected.map(\.kind), threads: threads,
-        initFunction: initFunction, finallyFunction: finallyFunction, finallyThreads: resultThreads)
+        initFunction: initFunction, finallyFunction: finallyFunction, finallyThreads: resultThreads,
+        isSynthesized: scenario.isSynthesized)
     )
   }
 }

@@ -85,7 +85,11 @@ final class Compiler {
   }
 
   /// Compiles `base` files plus an optional variant file; only `scenarioFiles` contribute scenarios.
-  func compile(files: [SourceFile], variant: SourceFile?, scenarioFiles: Set<String>) -> Program? {
+  /// `synthesized` are scenarios built from the actor catalogue, each with its file.
+  func compile(
+    files: [SourceFile], variant: SourceFile?, scenarioFiles: Set<String>,
+    synthesized: [(ScenarioDecl, String)] = []
+  ) -> Program? {
     for file in files + (variant.map { [$0] } ?? []) { texts[file.path] = Array(file.text.utf8) }
     for file in files { declare(file, isVariant: false) }
     if let variant { declare(variant, isVariant: true) }
@@ -106,6 +110,7 @@ final class Compiler {
     for file in files + (variant.map { [$0] } ?? []) where scenarioFiles.contains(file.path) {
       for scenario in file.scenarios { compileScenario(scenario, file: file.path) }
     }
+    for (scenario, file) in synthesized { compileScenario(scenario, file: file) }
     if sink.hasErrors { return nil }
     return Program(
       name: programName, ops: ops, sites: sites, functions: compiled, builtins: builtins,

@@ -11,12 +11,15 @@ public struct ScenarioInfo: Hashable, Sendable {
   /// The other kinds `expect violation a, b;` allows: consequences of the bug, which may show
   /// beside the expected kind without failing the scenario; any kind not listed fails it.
   public var alsoExpected: [String] = []
+  /// Built from the actor catalogue (ScenarioSynthesis), not written in a file.
+  public var isSynthesized = false
 
   public init(
     name: String, location: SourceLocation, expectation: Expectation, threadNames: [String],
-    program: String, alsoExpected: [String] = []
+    program: String, alsoExpected: [String] = [], isSynthesized: Bool = false
   ) {
     self.alsoExpected = alsoExpected
+    self.isSynthesized = isSynthesized
     self.name = name
     self.location = location
     self.expectation = expectation
@@ -43,11 +46,18 @@ public final class LoadedSpec: Sendable {
   /// A hash of the text of every file loaded (64-bit FNV-1a, 16 hex digits), variant bases
   /// included: two runs whose hashes differ did not check the same model.
   public let contentHash: String
+  /// The patch loaded (a variant named on its own without scenarios), if any.
+  public let patch: String?
+  /// The functions the patch overrides, in its order.
+  public let overriddenFunctions: [String]
 
   private init(
     programs: [Program], scenarios: [ScenarioInfo], index: [String: (Int, Int)],
-    warnings: [Diagnostic], contentHash: String
+    warnings: [Diagnostic], contentHash: String, patch: String? = nil,
+    overriddenFunctions: [String] = []
   ) {
+    self.patch = patch
+    self.overriddenFunctions = overriddenFunctions
     self.programs = programs
     self.pointers = programs.map { PointerAnalysis(program: $0) }
     self.liveSlots = programs.map { LiveSlots(program: $0) }
@@ -102,7 +112,15 @@ public final class LoadedSpec: Sendable {
   /// files, or the name of a release overlay (`releases/<name>/`, see ReleaseOverlay). Variants
   /// found in a directory run only if they belong to that release; a variant file named on its
   /// own always runs, on its own release.
-  public static func load(paths: [String], library: Library = .kvm, kernel: String? = nil)
+  ///
+  /// `synthesis` says which scenarios the actor catalogue adds to those written in the files
+  /// (ScenarioSynthesis). A variant named on its own with no scenarios of its own is a *patch*:
+  /// it runs its base's hand-written and synthesized scenarios under its overrides, and the base
+  /// program then runs none (`overriddenFunctions` lists what it changes).
+  public static func load(
+    paths: [String], library: Library = .kvm, kernel: String? = nil,
+    synthesis: Synthesis = .none
+  )
     throws(SpecError) -> LoadedSpec
   {
     let sink = DiagnosticSink()
@@ -120,6 +138,7 @@ public final class LoadedSpec: Sendable {
     return try load(
       sources: sources, library: library, sink: sink,
       selection: ReleaseSelection(kernel: kernel == mainline ? nil : kernel, named: named),
+      synthesis: synthesis,
       resolveMissing: { base in
         var extra: [(String, String)] = []
         let quiet = DiagnosticSink()
@@ -210,12 +229,14 @@ public final class LoadedSpec: Sendable {
   {
     try load(
       sources: sources.map { ($0.path, $0.text) }, library: library, sink: DiagnosticSink(),
-      selection: ReleaseSelection(kernel: nil, named: nil), resolveMissing: { _ in [] })
+      selection: ReleaseSelection(kernel: nil, named: nil), synthesis: .none,
+      resolveMissing: { _ in [] })
   }
 
   private static func load(
     sources: [(String, String)], library: Library, sink: DiagnosticSink,
-    selection: ReleaseSelection, resolveMissing: (String) -> [(String, String)]
+    selection: ReleaseSelection, synthesis: Synthesis,
+    resolveMissing: (String) -> [(String, String)]
   ) throws(SpecError) -> LoadedSpec {
     let typeNames = Set(library.typeNames.keys)
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -223,7 +244,15 @@ public final class LoadedSpec: Sendable {
       for byte in text.utf8 + [0] { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
       sink.addSource(file: path, text: text)
       var parser = Parser(text: text, file: path, sink: sink, typeNames: typeNames)
-      return parser.parseFile()
+      var file = parser.parseFile()
+      // An actor is two functions of its file: its run block and its init block.
+      for actor in file.actors {
+        file.functions.append(ScenarioSynthesis.runFunction(actor))
+        if let initFunction = ScenarioSynthesis.initFunction(actor) {
+          file.functions.append(initFunction)
+        }
+      }
+      return file
     }
     var files = sources.sorted { $0.0 < $1.0 }.map { parse($0.0, $0.1) }
     let explicit = Set(files.map(\.path))
@@ -302,6 +331,28 @@ public final class LoadedSpec: Sendable {
       if sink.hasErrors { throw SpecError(diagnostics: sink.sorted) }
     }
 
+    for variant in variants {
+      for actor in variant.actors {
+        sink.error(actor.location, "actor '\(actor.name)' is declared in a variant; the actor catalogue belongs in the base files")
+      }
+      for finding in variant.findings {
+        sink.error(finding.location, "a finding is declared in a variant; findings of synthesized scenarios belong in the base files")
+      }
+    }
+    // A patch: a variant named on its own, with no scenarios of its own.
+    let patches = variants.filter {
+      (selection.named?.contains($0.path) ?? false) && $0.scenarios.isEmpty
+    }
+    for extra in patches.dropFirst() {
+      sink.error(
+        extra.variantOf?.location ?? SourceLocation(file: extra.path, line: 1, column: 1),
+        "more than one patch (a variant without scenarios): check \(patches[0].path) and \(extra.path) one at a time")
+    }
+    if sink.hasErrors { throw SpecError(diagnostics: sink.sorted) }
+    let patch = patches.first
+    var overridden: [String] = []
+    if let patch { overridden = patch.functions.filter(\.isOverride).map(\.name) }
+
     var programs: [Program] = []
     var infos: [ScenarioInfo] = []
     var index: [String: (Int, Int)] = [:]
@@ -321,13 +372,15 @@ public final class LoadedSpec: Sendable {
           ScenarioInfo(
             name: scenario.name, location: scenario.location, expectation: scenario.expectation,
             threadNames: scenario.threads.map(\.name), program: name,
-            alsoExpected: scenario.alsoExpected))
+            alsoExpected: scenario.alsoExpected, isSynthesized: scenario.isSynthesized))
       }
     }
     if !bases.isEmpty {
       let compiler = Compiler(library: library, sink: sink, programName: "base")
+      let runsScenarios = patch == nil && !baseScenarioFiles.isEmpty
       if let program = compiler.compile(
-        files: bases, variant: nil, scenarioFiles: baseScenarioFiles)
+        files: bases, variant: nil, scenarioFiles: patch == nil ? baseScenarioFiles : [],
+        synthesized: runsScenarios ? synthesize(bases, synthesis, sink: sink) : [])
       {
         register(program, files: bases, name: "base")
       }
@@ -335,8 +388,12 @@ public final class LoadedSpec: Sendable {
     if sink.hasErrors { throw SpecError(diagnostics: sink.sorted) }
     for variant in variants {
       let compiler = Compiler(library: library, sink: sink, programName: variant.path)
+      let base = variantBases[variant.path] ?? []
+      let isPatch = variant.path == patch?.path
       if let program = compiler.compile(
-        files: variantBases[variant.path] ?? [], variant: variant, scenarioFiles: [variant.path])
+        files: base, variant: variant,
+        scenarioFiles: isPatch ? Set(base.map(\.path) + [variant.path]) : [variant.path],
+        synthesized: isPatch ? synthesize(base, synthesis, sink: sink) : [])
       {
         register(program, files: [variant], name: variant.path)
       }
@@ -352,7 +409,55 @@ public final class LoadedSpec: Sendable {
     return LoadedSpec(
       programs: programs, scenarios: order, index: index,
       warnings: sink.sorted.filter { $0.severity == .warning },
-      contentHash: String(hash, radix: 16).leftPadded(to: 16))
+      contentHash: String(hash, radix: 16).leftPadded(to: 16), patch: patch?.path,
+      overriddenFunctions: overridden)
+  }
+
+  /// The synthesized scenarios of the catalogue in `files`, findings applied, each with the file
+  /// of its first actor.
+  private static func synthesize(_ files: [SourceFile], _ level: Synthesis, sink: DiagnosticSink)
+    -> [(ScenarioDecl, String)]
+  {
+    let actors = files.flatMap { file in file.actors.map { (actor: $0, file: file.path) } }
+    var vcpus = 2
+    for file in files {
+      for constant in file.constants where constant.name == "NR_VCPUS" {
+        if case .integer(let n) = constant.value.kind { vcpus = Int(n) }
+      }
+    }
+    let names = Set(actors.map(\.actor.name))
+    for (actor, _) in actors {
+      for partner in actor.partners ?? [] where !names.contains(partner) {
+        sink.error(
+          actor.location,
+          "actor '\(actor.name)' runs with unknown actor '\(partner)'"
+            + Suggestion.didYouMean(partner, among: names.sorted()))
+      }
+    }
+    let synthesis = ScenarioSynthesis(actors: actors, vcpus: vcpus)
+    var scenarios = synthesis.scenarios(level)
+    let fileOf = Dictionary(actors.map { ($0.actor.name, $0.file) }, uniquingKeysWith: { a, _ in a })
+    var position: [String: Int] = [:]
+    for (i, scenario) in scenarios.enumerated() { position[scenario.name] = i }
+    for file in files {
+      for finding in file.findings {
+        guard let i = position[finding.scenario] else {
+          let covered = level == .triples || (level == .pairs && finding.scenario.hasPrefix("pair_"))
+          if covered {
+            sink.error(
+              finding.location,
+              "no synthesized scenario is named '\(finding.scenario)'"
+                + Suggestion.didYouMean(finding.scenario, among: scenarios.map(\.name)))
+          }
+          continue
+        }
+        scenarios[i].expectation = .violation(kind: finding.kind)
+        scenarios[i].expectationLocation = finding.kindLocation
+        scenarios[i].alsoExpected = finding.alsoExpected
+        scenarios[i].location = finding.location
+      }
+    }
+    return scenarios.map { ($0, fileOf[$0.threads[0].function] ?? files.first?.path ?? "") }
   }
 }
 

@@ -33,7 +33,8 @@ extension Parser {
         return
       }
       if braces <= 0,
-        current.kind == .annotation || current.isWord("scenario")
+        current.kind == .annotation || current.isWord("scenario") || current.isWord("actor")
+          || current.isWord("finding")
           || current.isWord("shared") || current.isWord("override")
       {
         return
@@ -179,6 +180,16 @@ extension Parser {
     if start.isWord("scenario") {
       advance()
       result.scenarios.append(try parseScenario())
+      return
+    }
+    if start.isWord("actor"), peek().kind == .identifier {
+      advance()
+      result.actors.append(try parseActor())
+      return
+    }
+    if start.isWord("finding"), peek().kind == .identifier {
+      advance()
+      result.findings.append(try parseFinding())
       return
     }
     if start.kind == .identifier, peek().kind == .identifier, !Parser.keywords.contains(start.text)

@@ -83,6 +83,8 @@ struct ScenarioDecl: Sendable {
   /// show too, with where each is written.
   var alsoExpected: [(kind: String, location: SourceLocation)] = []
   var finallyBlock: Stmt?
+  /// Built from the actor catalogue (ScenarioSynthesis), not written in a file.
+  var isSynthesized = false
 }
 
 struct SourceFile: Sendable {
@@ -93,4 +95,7 @@ struct SourceFile: Sendable {
   var shareds: [SharedDecl] = []
   var constants: [ConstDecl] = []
   var scenarios: [ScenarioDecl] = []
+  /// The actor catalogue's declarations (ActorDecl.swift).
+  var actors: [ActorDecl] = []
+  var findings: [FindingDecl] = []
 }

@@ -17,4 +17,6 @@ struct CompiledScenario: Sendable {
   var finallyFunction: Int32?
   /// The threads whose return values `finally` sees, in parameter order.
   var finallyThreads: [Int] = []
+  /// Built from the actor catalogue.
+  var isSynthesized = false
 }
