@@ -12,21 +12,17 @@ import Testing
   /// The attributions with no fingerprint in the record, and why (docs/kernel-sync.md).
   static let unrecorded: [KernelReference: String] = {
     let notKernelSource = "the TDX module's ABI, not kernel source"
-    let wrongFile = "not defined in the attributed file (docs/kernel-sync.md lists the right one)"
+    let noHeader =
+      "a static inline of a header the reconstructed 7.2 tree does not hold; record from a real 7.2 tree"
     let noMMUSource =
       "no 7.x arch/x86/kvm/mmu source is stored; record from a real 7.2 tree"
     var list: [KernelReference: String] = [
       .init(file: "TDX module", function: "TD guest"): notKernelSource,
       .init(file: "TDX module", function: "TDG.MEM.PAGE.ACCEPT"): notKernelSource,
       .init(file: "TDX module", function: "guest access"): notKernelSource,
-      .init(file: "virt/kvm/kvm_main.c", function: "srcu_read_lock"): wrongFile
-        + ": static inline in include/linux/srcu.h",
-      .init(file: "virt/kvm/kvm_main.c", function: "srcu_read_unlock"): wrongFile
-        + ": static inline in include/linux/srcu.h",
-      .init(file: "virt/kvm/kvm_main.c", function: "mmu_invalidate_retry_gfn"): wrongFile
-        + ": static inline in include/linux/kvm_host.h",
-      .init(file: "virt/kvm/guest_memfd.c", function: "kvm_gmem_invalidate_begin"):
-        "renamed kvm_gmem_invalidate_start in 7.2 (190cc5370a8b)",
+      .init(file: "include/linux/srcu.h", function: "srcu_read_lock"): noHeader,
+      .init(file: "include/linux/srcu.h", function: "srcu_read_unlock"): noHeader,
+      .init(file: "include/linux/kvm_host.h", function: "mmu_invalidate_retry_gfn"): noHeader,
       .init(file: "virt/kvm/guest_memfd.c", function: "kvm_gmem_evict_inode"):
         "no such function in guest_memfd.c since its inodes have their own super_operations"
         + " (kvm_gmem_destroy_inode, kvm_gmem_free_inode)",
@@ -98,15 +94,15 @@ import Testing
       "listed as unrecorded, but recorded: drop it from the list")
   }
 
-  /// The record's exact extent, so that a change to it is a decision: 54 functions in five files.
+  /// The record's exact extent, so that a change to it is a decision: 55 functions in five files.
   @Test func theRecordCoversExactlyTheFilesWithASource() throws {
     let byFile = Dictionary(grouping: try Self.recorded(), by: \.file).mapValues(\.count)
     #expect(
       byFile == [
         "arch/x86/kvm/vmx/tdx.c": 22, "arch/x86/virt/vmx/tdx/tdx.c": 15,
-        "arch/x86/kvm/x86.c": 3, "virt/kvm/kvm_main.c": 9, "virt/kvm/guest_memfd.c": 5,
+        "arch/x86/kvm/x86.c": 3, "virt/kvm/kvm_main.c": 9, "virt/kvm/guest_memfd.c": 6,
       ])
-    #expect(Self.unrecorded.count == 49)
+    #expect(Self.unrecorded.count == 48)
   }
 
   static func order(_ a: KernelReference, _ b: KernelReference) -> Bool {

@@ -20,7 +20,7 @@ import Testing
   @Test func pairsAreNamedOnceEachAndCounted() throws {
     let names = try Self.listed([])
     let synthesized = names.filter { $0.hasPrefix("pair_") }
-    #expect(names.count == 478)
+    #expect(names.count == 481)
     #expect(synthesized.count == 440)
     #expect(Set(names).count == names.count)
     #expect(synthesized.prefix(4) == [
@@ -49,19 +49,19 @@ import Testing
   @Test func triplesAddAVCPUInTheGuest() throws {
     let names = try Self.listed(["--synthesize", "triples"])
     let triples = names.filter { $0.hasPrefix("triple_") }
-    #expect(names.count == 558)
+    #expect(names.count == 561)
     #expect(triples.count == 80)
     #expect(triples.contains("triple_private_fault_guest_access_gmem_punch_hole_sibling_gfn"))
   }
 
   @Test func noneGivesOnlyTheHandWrittenScenarios() throws {
     let names = try Self.listed(["--synthesize", "none"])
-    #expect(names.count == 38)
+    #expect(names.count == 41)
     #expect(!names.contains { $0.hasPrefix("pair_") || $0.hasPrefix("triple_") })
     let result = try EptCheckBinary.run(["--synthesize", "none", "--depth", "12"])
     #expect(result.status == 0)
     #expect(result.stdout.split(separator: "\n").last?.hasPrefix(
-      "38 scenarios: 38 as expected, 0 not as expected, 0 inconclusive; ") == true)
+      "41 scenarios: 41 as expected, 0 not as expected, 0 inconclusive; ") == true)
   }
 
   @Test func aSynthesizedScenarioReruns() throws {
@@ -99,7 +99,7 @@ import Testing
       "  tdp_mmu_zap_leafs: races another thread (first in pair_private_fault_gmem_punch_hole_sibling_gfn)"))
     #expect(!result.stdout.contains("warning: "))
     #expect(lines.last { !$0.isEmpty }?.hasPrefix(
-      "478 scenarios (38 hand-written, 440 synthesized): 411 as expected, 67 not as expected, 0 inconclusive; ") == true)
+      "481 scenarios (41 hand-written, 440 synthesized): 413 as expected, 68 not as expected, 0 inconclusive; ") == true)
   }
 
   @Test func anUnracedOverrideIsWarnedAbout() throws {
@@ -113,7 +113,7 @@ import Testing
         tdx_flush_vp_on_cpu: runs, never against a concurrent thread
       warning: tdx_flush_vp_on_cpu (overridden in \(Self.unracedPatch)) never runs against a concurrent thread in any scenario
 
-      38 scenarios: 38 as expected, 0 not as expected, 0 inconclusive; 
+      41 scenarios: 41 as expected, 0 not as expected, 0 inconclusive; 
       """))
   }
 
