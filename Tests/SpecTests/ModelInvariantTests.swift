@@ -48,7 +48,7 @@ import Testing
       file: "fresh_install", states: 107,
       messages: [
         "divergence: vcpu0 in check_fresh_install at specs/invariants.ept:50:9: DIVERGENCE_ON(ended_after_snapshot || in_progress) fired",
-        "use-after-free: userspace in kvm_gmem_punch_hole at specs/guest_memfd.ept:50:13: USE_AFTER_FREE_ON(sept_state[sept_index(gfn, PG_LEVEL_4K)] != SEPT_FREE) fired",
+        "use-after-free: userspace in kvm_gmem_punch_hole at specs/guest_memfd.ept:51:13: USE_AFTER_FREE_ON(sept_state[sept_index(gfn, PG_LEVEL_4K)] != SEPT_FREE) fired",
       ]),
     Outcome(file: "fresh_install_near_miss", states: 85, messages: []),
     // Freed at once, or read outside rcu_read_lock: the walking fault reads a freed table.
