@@ -112,7 +112,7 @@ import Testing
       if let bound = statics.stepFootprint(at: pc), !InvisibleStepsTests.covers(bound, footprint) {
         wrong.insert("footprint at \(fine.program.sites[pc].location)")
       }
-      for (lock, _) in locks.held(by: t, at: pc) ?? [:] where state.cells[lock].bits == 0 {
+      for (lock, _) in (locks.held(by: t, at: pc) ?? LockMask.empty).locks where state.cells[lock].bits == 0 {
         wrong.insert("lock \(fine.program.cells[lock].name) at \(fine.program.sites[pc].location)")
       }
     }

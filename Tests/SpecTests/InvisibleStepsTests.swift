@@ -112,7 +112,7 @@ import Testing
       let pc = Int(state.threads[t].thread.pc)
       let site = system.program.sites[pc]
       // The locks the analysis says the thread holds here, it holds, in at least that mode.
-      for (lock, exclusive) in locks.held(by: t, at: pc) ?? [:] {
+      for (lock, exclusive) in (locks.held(by: t, at: pc) ?? LockMask.empty).locks {
         let bits = state.cells[lock].bits
         let holds: Bool
         switch system.program.cells[lock].kind {

@@ -52,7 +52,7 @@ struct InvisibleSteps: Sendable {
         for pc in pointers.opsOf[f] {
           let footprint = summary.instructionFootprint(at: pc)
           guard !footprint.isEmpty else { continue }
-          groups[locks.held(by: t, at: pc) ?? [:], default: Footprint()].formUnion(footprint)
+          groups[locks.held(by: t, at: pc) ?? LockMask.empty, default: Footprint()].formUnion(footprint)
         }
       }
       accesses.append(groups)
@@ -63,7 +63,7 @@ struct InvisibleSteps: Sendable {
       for f in functions where !program.functions[f].isProgress {
         for pc in pointers.opsOf[f] {
           guard let footprint = summary.stepFootprint(at: pc) else { continue }
-          let held = locks.held(by: t, at: pc) ?? [:]
+          let held = locks.held(by: t, at: pc) ?? LockMask.empty
           row[pc] = accesses.indices.allSatisfy { u in
             u == t
               || accesses[u].allSatisfy { theirs, other in

@@ -11,7 +11,7 @@ import Explorer
 /// every lock it may name. With more than 256 cells (footprints fold ids) no lock is known.
 struct LockSets: Sendable {
   /// Each lock held, by cell, and whether exclusively (a spinlock, or an rwlock for write).
-  typealias Held = [Int: Bool]
+  typealias Held = LockMask
 
   /// Per thread: what it holds at each instruction its code may reach.
   private let held: [[Int: Held]]
@@ -21,20 +21,18 @@ struct LockSets: Sendable {
 
   /// Whether two accesses made under `a` and `b` can never happen at once: both hold some lock,
   /// one of them exclusively.
-  static func excludes(_ a: Held, _ b: Held) -> Bool {
-    for (lock, exclusive) in a {
-      if let other = b[lock], exclusive || other { return true }
-    }
-    return false
-  }
+  static func excludes(_ a: Held, _ b: Held) -> Bool { a.excludes(b) }
 
   init(program: Program, scenario: CompiledScenario, pointers: PointerAnalysis) {
     guard program.cells.count <= 256 else {
       held = scenario.threads.map { _ in [:] }
       return
     }
+    let summary = ReleaseSummary(
+      program: program, pointers: pointers, entries: scenario.threads.map { Int($0.function) })
     held = scenario.threads.map {
-      var thread = ThreadAnalysis(program: program, pointers: pointers, entry: Int($0.function))
+      var thread = ThreadAnalysis(
+        program: program, pointers: pointers, summary: summary, entry: Int($0.function))
       thread.solve()
       return thread.atPc
     }
@@ -49,14 +47,12 @@ struct LockSets: Sendable {
     var entrySets: [Int: Held] = [:]
     var exitSets: [Int: Held] = [:]
     var atPc: [Int: Held] = [:]
-    /// The functions that call each function.
-    var callers: [Int: Set<Int>] = [:]
-    /// The locks each function, or one it calls, may release.
-    var mayRelease: [Int: Set<Int>] = [:]
+    let summary: ReleaseSummary
 
-    init(program: Program, pointers: PointerAnalysis, entry: Int) {
+    init(program: Program, pointers: PointerAnalysis, summary: ReleaseSummary, entry: Int) {
       self.program = program
       self.pointers = pointers
+      self.summary = summary
       self.entry = entry
     }
 
@@ -67,53 +63,14 @@ struct LockSets: Sendable {
     }
 
     mutating func solve() {
-      computeMayRelease()
-      entrySets[entry] = [:]
+      entrySets[entry] = LockMask.empty
       var work: Set<Int> = [entry]
       while let f = work.popFirst() {
         work.formUnion(function(f))
       }
     }
 
-    /// What each function may release, through its own unlocks and its callees'.
-    mutating func computeMayRelease() {
-      var direct: [Int: Set<Int>] = [:]
-      var calls: [Int: Set<Int>] = [:]
-      for f in pointers.opsOf.indices {
-        for pc in pointers.opsOf[f] {
-          switch program.ops[pc] {
-          case .visible(let b, _, _, _, _):
-            switch program.fastPaths[Int(b)] {
-            case .release, .sharedRelease:
-              direct[f, default: []].formUnion(pointers.cells(at: pc, argument: 0).cells)
-            default: break
-            }
-          case .call(let g, _, _, _):
-            calls[f, default: []].insert(Int(g))
-            callers[Int(g), default: []].insert(f)
-          default: break
-          }
-        }
-      }
-      for f in pointers.opsOf.indices {
-        var seen: Set<Int> = [f]
-        var stack = [f]
-        var released: Set<Int> = []
-        while let g = stack.popLast() {
-          released.formUnion(direct[g] ?? [])
-          for h in calls[g] ?? [] where seen.insert(h).inserted { stack.append(h) }
-        }
-        mayRelease[f] = released
-      }
-    }
-
-    static func meet(_ a: Held, _ b: Held) -> Held {
-      var result: Held = [:]
-      for (lock, exclusive) in a {
-        if let other = b[lock] { result[lock] = exclusive && other }
-      }
-      return result
-    }
+    static func meet(_ a: Held, _ b: Held) -> Held { a.meet(b) }
 
     /// Analyses function `f` from its entry set; returns the functions to analyse again.
     mutating func function(_ f: Int) -> Set<Int> {
@@ -132,10 +89,10 @@ struct LockSets: Sendable {
         switch program.ops[pc] {
         case .visible(let b, _, _, _, _):
           switch program.fastPaths[Int(b)] {
-          case .acquire: if let l = lock(at: pc) { state[l] = true }
-          case .sharedAcquire: if let l = lock(at: pc) { state[l] = state[l] ?? false }
+          case .acquire: if let l = lock(at: pc) { state.acquire(l) }
+          case .sharedAcquire: if let l = lock(at: pc) { state.acquireShared(l) }
           case .release, .sharedRelease:
-            for l in pointers.cells(at: pc, argument: 0).cells { state[l] = nil }
+            for l in pointers.cells(at: pc, argument: 0).cells { state.release(l) }
           default: break
           }
         case .jump(let target):
@@ -155,13 +112,13 @@ struct LockSets: Sendable {
             successors = []
             break
           }
-          for l in mayRelease[g] ?? [] { state[l] = nil }
-          state.merge(exit) { $0 || $1 }
+          for l in summary.mayRelease[g] ?? [] { state.release(l) }
+          state = state.union(exit)
         case .ret:
           let exit = exitSets[f].map { Self.meet($0, state) } ?? state
           if exitSets[f] != exit {
             exitSets[f] = exit
-            again.formUnion(callers[f] ?? [])
+            again.formUnion(summary.callers[f] ?? [])
           }
           successors = []
         default:
