@@ -142,7 +142,7 @@ struct NonProgressCycles {
     let entry = component.min { graph.depth[Int($0)] < graph.depth[Int($1)] }!
     var loop: [Trace.Step] = []
     var current = entry
-    for case let (from, edge)? in stepEdge {
+    for case (let from, let edge)? in stepEdge {
       loop += path(from: current, to: from, within: members)
       loop.append(Trace.Step(thread: Int(edge.thread), choice: Int(edge.choice)))
       current = edge.target

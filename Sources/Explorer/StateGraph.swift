@@ -88,7 +88,11 @@ struct StateGraph: Sendable {
       edgeTargets.append(edge.target)
       edgeThreads.append(threadByte)
       edgeChoices.append(edge.choice)
-      if last >= 0 { edgeTargets[Int(last)] = Int32(edgeTargets.count - 1) } else { firstEdge[s] = Int32(edgeTargets.count - 1) }
+      if last >= 0 {
+        edgeTargets[Int(last)] = Int32(edgeTargets.count - 1)
+      } else {
+        firstEdge[s] = Int32(edgeTargets.count - 1)
+      }
     }
     edgeTargets.append(-1)
     edgeThreads.append(Self.link)
@@ -133,7 +137,8 @@ struct StateGraph: Sendable {
       guard cursor >= 0 else { return nil }
       let k = Int(cursor)
       let t = threads[k]
-      let edge = Edge(target: targets[k], thread: t & 0x7F, choice: choices[k], progress: t & 0x80 != 0)
+      let edge = Edge(
+        target: targets[k], thread: t & 0x7F, choice: choices[k], progress: t & 0x80 != 0)
       cursor = threads[k + 1] == StateGraph.link ? targets[k + 1] : Int32(k + 1)
       return edge
     }

@@ -114,7 +114,9 @@
     guard let observer = context.observer else { return }
     observer(
       ExecutionRecord(
-        steps: graph.path(to: node.id).map { .init(thread: $0.thread, choice: $0.choice, footprint: .empty) },
+        steps: graph.path(to: node.id).map {
+          .init(thread: $0.thread, choice: $0.choice, footprint: .empty)
+        },
         ending: ending, finalState: node.state, violations: violations))
   }
 
@@ -300,7 +302,8 @@
       graph.depth[i] = Int32(depth)
       graph.parent[i] = (parent, UInt8(thread), UInt16(choice))
     }
-    frontier.append(Pending(id: id, state: state, depth: Int(graph.depth[i]), sleep: graph.sleep[i]))
+    frontier.append(
+      Pending(id: id, state: state, depth: Int(graph.depth[i]), sleep: graph.sleep[i]))
   }
 
   /// Runs the sleeping non-progress steps of a state being expanded, for their edges only (their

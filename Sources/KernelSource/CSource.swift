@@ -133,7 +133,8 @@ public struct CSource: Sendable {
   }
 
   private func matching(from: Int, open: Character, close: Character) -> Int? {
-    let o = open.asciiValue!, c = close.asciiValue!
+    let o = open.asciiValue!
+    let c = close.asciiValue!
     var depth = 0
     var i = from
     while i < scan.count {

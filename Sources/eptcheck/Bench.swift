@@ -93,7 +93,8 @@ extension EptCheck {
       }
       for n in [5, 8] {
         figures.append(
-          try Self.measure(source: CanonicalPrograms.lastZero(n), name: "lastzero(\(n))", depth: nil))
+          try Self.measure(
+            source: CanonicalPrograms.lastZero(n), name: "lastzero(\(n))", depth: nil))
       }
       // The per-scenario figures are of the hand-written scenarios; the synthesized ones are
       // summed on a line of their own.
@@ -128,7 +129,8 @@ extension EptCheck {
           try ReportOutput.write(String(decoding: try encoder.encode(figure), as: UTF8.self) + "\n")
         }
         if let synthesis {
-          try ReportOutput.write(String(decoding: try encoder.encode(synthesis), as: UTF8.self) + "\n")
+          try ReportOutput.write(
+            String(decoding: try encoder.encode(synthesis), as: UTF8.self) + "\n")
         }
         for target in Self.targets(figures, stateful) {
           try ReportOutput.write(String(decoding: try encoder.encode(target), as: UTF8.self) + "\n")
@@ -150,7 +152,8 @@ extension EptCheck {
       }
       for f in figures {
         guard let speedup = f.speedup else { continue }
-        out += String(format: "\n%@ on %d threads: %.2f times as fast as on one", f.workload, f.jobs, speedup)
+        out += String(
+          format: "\n%@ on %d threads: %.2f times as fast as on one", f.workload, f.jobs, speedup)
         out += String(format: " (%.0f steps/s per thread)\n", f.stepsPerSecond / Double(f.jobs))
       }
       if let synthesis { out += "\n" + Self.synthesisLine(synthesis) }
@@ -169,7 +172,11 @@ extension EptCheck {
         partition: .standard(), jobs: jobs)
       let s = result.statistics
       var label = depth.map { "\(name) (dpor, depth \($0))" } ?? "\(name) (dpor)"
-      if jobs > 1 { label = depth.map { "\(name) (dpor, depth \($0), \(jobs) jobs)" } ?? "\(name) (dpor, \(jobs) jobs)" }
+      if jobs > 1 {
+        label =
+          depth.map { "\(name) (dpor, depth \($0), \(jobs) jobs)" }
+          ?? "\(name) (dpor, \(jobs) jobs)"
+      }
       return Figure(
         workload: label, jobs: jobs, executions: s.executions,
         executionsPerTrace: traces.map { Double(s.executions) / Double($0) },

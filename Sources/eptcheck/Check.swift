@@ -129,7 +129,9 @@ extension EptCheck {
 
     func validate() throws {
       if let depth, depth < 1 { throw ValidationError("--depth must be at least 1, not \(depth)") }
-      if let width, width < 40 { throw ValidationError("--width must be at least 40, not \(width)") }
+      if let width, width < 40 {
+        throw ValidationError("--width must be at least 40, not \(width)")
+      }
       if jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
       if executions < 1 { throw ValidationError("--executions must be at least 1") }
       if pctDepth < 1 { throw ValidationError("--pct-depth must be at least 1") }
@@ -152,8 +154,10 @@ extension EptCheck {
         selected = spec.scenarios.filter { scenarios.contains($0.name) }
       }
       if selected.isEmpty {
-        throw Failure.usage("no scenarios to check in \(specPaths.resolved.joined(separator: ", "))")
-          .exit()
+        throw Failure.usage(
+          "no scenarios to check in \(specPaths.resolved.joined(separator: ", "))"
+        )
+        .exit()
       }
       var checker = ScenarioChecker(
         spec: spec, specName: specPaths.resolved.joined(separator: ","),
@@ -172,7 +176,8 @@ extension EptCheck {
         progress.clear()
         let runs = journal.runsSoFar(
           strategy: command.explorerConfiguration.strategy, depthBound: command.depth)
-        var header = command.header(elapsed: Date().timeIntervalSince(started), specHash: contentHash)
+        var header = command.header(
+          elapsed: Date().timeIntervalSince(started), specHash: contentHash)
         header.interrupted = Interruption.name(number)
         header.scenariosNotChecked = journal.count - runs.count
         try? ReportOutput.write(command.render(runs, header), to: command.output)
@@ -191,10 +196,14 @@ extension EptCheck {
       var header = header(elapsed: Date().timeIntervalSince(started), specHash: spec.contentHash)
       header.patchCoverage = PatchCoverage.measure(spec, scenarios: selected)
       try ReportOutput.write(render(runs, header), to: output)
-      if runs.contains(where: { if case .unexpected = $0.verdict { return true } else { return false } }) {
+      if runs.contains(where: {
+        if case .unexpected = $0.verdict { return true } else { return false }
+      }) {
         throw Outcome.unexpected
       }
-      if runs.contains(where: { if case .inconclusive = $0.verdict { return true } else { return false } }) {
+      if runs.contains(where: {
+        if case .inconclusive = $0.verdict { return true } else { return false }
+      }) {
         throw Outcome.inconclusive
       }
       if requireCoverage, let coverage = header.patchCoverage, !coverage.unraced.isEmpty {
@@ -222,7 +231,8 @@ extension EptCheck {
       case .text:
         var text = TextReport(color: output == nil && Terminal.standardOutput.allowsColor)
         text.showExpected = showExpected
-        text.width = Terminal.reportWidth(option: width, stream: output == nil ? .standardOutput : nil)
+        text.width = Terminal.reportWidth(
+          option: width, stream: output == nil ? .standardOutput : nil)
         text.rerun = { rerunCommand(for: $0.scenario.name) }
         return text.render(runs, header)
       case .json: return JSONLinesReport().render(runs, header)
@@ -286,7 +296,8 @@ struct ShardSpec: ExpressibleByArgument, CustomStringConvertible {
 
   init?(argument: String) {
     let parts = argument.split(separator: "/", omittingEmptySubsequences: false)
-    guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1, (1...n).contains(i)
+    guard parts.count == 2, let i = Int(parts[0]), let n = Int(parts[1]), n >= 1,
+      (1...n).contains(i)
     else { return nil }
     index = i
     count = n

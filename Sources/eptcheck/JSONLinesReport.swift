@@ -144,15 +144,23 @@ struct JSONLinesReport {
       for trace in run.traces {
         emit(
           ViolationRecord(
-            scenario: run.scenario.name, part: run.part, violation: trace.violation, trace: trace.trace,
+            scenario: run.scenario.name, part: run.part, violation: trace.violation,
+            trace: trace.trace,
             compact: trace.trace.description,
-            invisibleAtStart: trace.invisibleAtStart.allSatisfy(\.isEmpty) ? nil : trace.invisibleAtStart,
+            invisibleAtStart: trace.invisibleAtStart.allSatisfy(\.isEmpty)
+              ? nil : trace.invisibleAtStart,
             steps: trace.steps, culprits: trace.culprits.isEmpty ? nil : trace.culprits))
       }
     }
-    let unexpected = runs.filter { if case .unexpected = $0.verdict { return true } else { return false } }.count
-    let inconclusive = runs.filter { if case .inconclusive = $0.verdict { return true } else { return false } }.count
-    let partial = runs.filter { if case .partial = $0.verdict { return true } else { return false } }.count
+    let unexpected = runs.filter {
+      if case .unexpected = $0.verdict { return true } else { return false }
+    }.count
+    let inconclusive = runs.filter {
+      if case .inconclusive = $0.verdict { return true } else { return false }
+    }.count
+    let partial = runs.filter {
+      if case .partial = $0.verdict { return true } else { return false }
+    }.count
     emit(
       SummaryRecord(
         scenarios: runs.count, asExpected: runs.count - unexpected - inconclusive - partial,

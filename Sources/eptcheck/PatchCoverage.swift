@@ -20,7 +20,9 @@ struct PatchCoverage: Sendable, Codable {
   /// Walks the patch's scenarios, in order, until every overridden function has raced.
   static func measure(_ spec: LoadedSpec, scenarios: [ScenarioInfo]) -> PatchCoverage? {
     guard let patch = spec.patch, !spec.overriddenFunctions.isEmpty else { return nil }
-    var functions = spec.overriddenFunctions.map { Function(name: $0, executed: false, racedIn: nil) }
+    var functions = spec.overriddenFunctions.map {
+      Function(name: $0, executed: false, racedIn: nil)
+    }
     for scenario in scenarios where scenario.program == patch {
       if functions.allSatisfy({ $0.racedIn != nil }) { break }
       let system = spec.system(for: scenario, loopBounds: false, invisibleSteps: false)
@@ -43,11 +45,13 @@ struct PatchCoverage: Sendable, Codable {
       if let scenario = f.racedIn {
         out += "  \(f.name): races another thread (first in \(scenario))\n"
       } else {
-        out += "  \(f.name): \(f.executed ? "runs, never against a concurrent thread" : "never runs")\n"
+        out +=
+          "  \(f.name): \(f.executed ? "runs, never against a concurrent thread" : "never runs")\n"
       }
     }
     for f in unraced {
-      out += f.executed
+      out +=
+        f.executed
         ? "warning: \(f.name) (overridden in \(patch)) never runs against a concurrent thread in any scenario\n"
         : "warning: \(f.name) (overridden in \(patch)) never runs in any scenario\n"
     }

@@ -97,7 +97,9 @@ struct ScenarioChecker: Sendable {
       progress.finished(scenario: scenario.name)
       return nil
     }
-    let part = Self.isSplit(configuration.strategy) ? shard.flatMap { $0.count > 1 ? $0.description : nil } : nil
+    let part =
+      Self.isSplit(configuration.strategy)
+      ? shard.flatMap { $0.count > 1 ? $0.description : nil } : nil
     let result: ExplorationResult
     let system: ScenarioSystem
     switch outcome {
@@ -159,7 +161,8 @@ struct ScenarioChecker: Sendable {
       }
       let partition = Partition.standard(shard: (shard?.index ?? 1) - 1, of: shard?.count ?? 1)
       return .success(
-        try Explorer.explore(system, configuration: configuration, partition: partition, jobs: jobs))
+        try Explorer.explore(system, configuration: configuration, partition: partition, jobs: jobs)
+      )
     } catch {
       return .failure(error)
     }

@@ -59,7 +59,8 @@ struct ScenarioRun: Sendable {
   }
 
   init(
-    scenario: ScenarioInfo, result: ExplorationResult, traces: [RenderedTrace], requireComplete: Bool,
+    scenario: ScenarioInfo, result: ExplorationResult, traces: [RenderedTrace],
+    requireComplete: Bool,
     part: String? = nil, limits: Limits = Limits()
   ) {
     var verdict = ScenarioRun.judge(
@@ -70,7 +71,8 @@ struct ScenarioRun: Sendable {
     self.part = part
   }
 
-  init(scenario: ScenarioInfo, result: ExplorationResult, traces: [RenderedTrace], verdict: Verdict) {
+  init(scenario: ScenarioInfo, result: ExplorationResult, traces: [RenderedTrace], verdict: Verdict)
+  {
     self.scenario = scenario
     self.result = result
     self.traces = traces
@@ -135,13 +137,15 @@ struct ScenarioRun: Sendable {
   func expects(_ violation: Violation) -> Bool {
     switch scenario.expectation {
     case .ok: return false
-    case .violation(let kind): return violation.kind == kind || scenario.alsoExpected.contains(violation.kind)
+    case .violation(let kind):
+      return violation.kind == kind || scenario.alsoExpected.contains(violation.kind)
     }
   }
 
   /// The counterexamples the scenario does not expect, then (with `showExpected`) the others.
   func traces(showExpected: Bool) -> [RenderedTrace] {
-    traces.filter { !expects($0.violation) } + (showExpected ? traces.filter { expects($0.violation) } : [])
+    traces.filter { !expects($0.violation) }
+      + (showExpected ? traces.filter { expects($0.violation) } : [])
   }
 
   /// What cut the search short, if a limit did: the wall clock, memory or the state budget.

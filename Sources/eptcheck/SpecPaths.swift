@@ -17,7 +17,8 @@ struct SpecPaths: ParsableArguments {
   @Option(
     help: ArgumentHelp(
       "Scenarios to build from the actor catalogue besides the hand-written ones: none, pairs or triples.",
-      discussion: "Default: \(SpecPaths.defaultSynthesis.rawValue) on mainline, none on an older release.",
+      discussion:
+        "Default: \(SpecPaths.defaultSynthesis.rawValue) on mainline, none on an older release.",
       valueName: "level"))
   var synthesize: Synthesis?
 
@@ -96,7 +97,8 @@ extension SpecPaths {
         || $0.message.hasPrefix("unknown type '")
     }
     guard !unknown.isEmpty else { return nil }
-    let directory = (file as NSString).deletingLastPathComponent.isEmpty
+    let directory =
+      (file as NSString).deletingLastPathComponent.isEmpty
       ? "." : (file as NSString).deletingLastPathComponent
     let siblings = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
       .filter { $0.hasSuffix(".ept") && $0 != (file as NSString).lastPathComponent }
@@ -107,7 +109,8 @@ extension SpecPaths {
       let parts = diagnostic.message.split(separator: "'")
       if parts.count >= 2, !names.contains(String(parts[1])) { names.append(String(parts[1])) }
     }
-    let shown = names.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (names.count > 3 ? ", ..." : "")
+    let shown =
+      names.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (names.count > 3 ? ", ..." : "")
     var hint = unknown[0]
     hint.message =
       "\(file) is one file of the spec in \(directory)/ and uses names its other files define "

@@ -46,7 +46,8 @@ import Testing
       }
     }
 
-    mutating func locked(_ lock: String, _ take: String, _ release: String, _ depth: Int) -> String {
+    mutating func locked(_ lock: String, _ take: String, _ release: String, _ depth: Int) -> String
+    {
       guard !held.contains(lock) else { return "r = READ_ONCE(\(variable()));" }
       held.insert(lock)
       defer { held.remove(lock) }
@@ -112,7 +113,8 @@ import Testing
       if let bound = statics.stepFootprint(at: pc), !InvisibleStepsTests.covers(bound, footprint) {
         wrong.insert("footprint at \(fine.program.sites[pc].location)")
       }
-      for (lock, _) in (locks.held(by: t, at: pc) ?? LockMask.empty).locks where state.cells[lock].bits == 0 {
+      for (lock, _) in (locks.held(by: t, at: pc) ?? LockMask.empty).locks
+      where state.cells[lock].bits == 0 {
         wrong.insert("lock \(fine.program.cells[lock].name) at \(fine.program.sites[pc].location)")
       }
     }

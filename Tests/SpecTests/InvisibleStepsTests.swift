@@ -13,7 +13,9 @@ import Testing
   /// Every scenario of `specs/` and of the check fixtures, with the spec it comes from.
   static let cases: [Case] = {
     var cases: [Case] = []
-    let specs = try! LoadedSpec.load(paths: [ManifestTests.root.appendingPathComponent("specs").path])
+    let specs = try! LoadedSpec.load(paths: [
+      ManifestTests.root.appendingPathComponent("specs").path
+    ])
     for scenario in specs.scenarios { cases.append(Case(spec: specs, scenario: scenario)) }
     // The bug corpus, each variant on its own release (a variant named alone runs there).
     let bugs = ManifestTests.root.appendingPathComponent("specs/bugs")
@@ -22,10 +24,14 @@ import Testing
       let spec = try! LoadedSpec.load(paths: [bugs.appendingPathComponent(file).path])
       for scenario in spec.scenarios { cases.append(Case(spec: spec, scenario: scenario)) }
     }
-    let fixtures = try! FileManager.default.contentsOfDirectory(atPath: CheckKindTests.fixtures.path)
-      .filter { $0.hasSuffix(".ept") }.sorted()
+    let fixtures = try! FileManager.default.contentsOfDirectory(
+      atPath: CheckKindTests.fixtures.path
+    )
+    .filter { $0.hasSuffix(".ept") }.sorted()
     for file in fixtures {
-      let spec = try! LoadedSpec.load(paths: [CheckKindTests.fixtures.appendingPathComponent(file).path])
+      let spec = try! LoadedSpec.load(paths: [
+        CheckKindTests.fixtures.appendingPathComponent(file).path
+      ])
       for scenario in spec.scenarios { cases.append(Case(spec: spec, scenario: scenario)) }
     }
     return cases
@@ -48,7 +54,8 @@ import Testing
   /// Walks every state reachable from the initial one (loop bounds off, so the graph is finite).
   /// `visit` sees each state and each thread's status in it.
   static func walk(
-    _ system: ScenarioSystem, visit: (ScenarioSystem.State, Int, StepStatus) -> Void = { _, _, _ in }
+    _ system: ScenarioSystem,
+    visit: (ScenarioSystem.State, Int, StepStatus) -> Void = { _, _, _ in }
   ) -> Ends {
     var seen: Set<ScenarioSystem.State> = [system.initialState]
     var work = [system.initialState]
@@ -119,18 +126,23 @@ import Testing
         case .spinlock: holds = bits == Int64(t) + 1
         case .rwlock:
           let writes = bits == Library.writerBit | Int64(t) << 33
-          holds = writes || (!exclusive && bits & Library.writerBit == 0 && bits & (1 << Int64(t)) != 0)
+          holds =
+            writes || (!exclusive && bits & Library.writerBit == 0 && bits & (1 << Int64(t)) != 0)
         case .value, .rcu: holds = false
         }
         if !holds {
-          uncovered.insert("\(system.threadName(t)) at \(site.location) \(site.text): does not hold \(system.program.cells[lock].name)")
+          uncovered.insert(
+            "\(system.threadName(t)) at \(site.location) \(site.text): does not hold \(system.program.cells[lock].name)"
+          )
         }
       }
       if !Self.covers(summaries[t], footprint) {
-        uncovered.insert("\(system.threadName(t)) at \(site.location) \(site.text): outside the thread")
+        uncovered.insert(
+          "\(system.threadName(t)) at \(site.location) \(site.text): outside the thread")
       }
       if let step = statics.stepFootprint(at: pc), !Self.covers(step, footprint) {
-        uncovered.insert("\(system.threadName(t)) at \(site.location) \(site.text): outside the step")
+        uncovered.insert(
+          "\(system.threadName(t)) at \(site.location) \(site.text): outside the step")
       }
     }
     #expect(uncovered.sorted() == [])
@@ -164,10 +176,11 @@ import Testing
     #expect(system.status(of: 0, in: system.initialState) == .finished)
     #expect(system.status(of: 1, in: system.initialState) == .finished)
     #expect(system.value(of: "x", in: system.initialState) == .int(1))
-    #expect(system.invisibleStepsAtStart.map { $0.map(\.operation) } == [
-      ["read_lock(&l)", "WRITE_ONCE(x, 1)", "read_unlock(&l)"],
-      ["read_lock(&l)", "WRITE_ONCE(y, 1)", "read_unlock(&l)"],
-    ])
+    #expect(
+      system.invisibleStepsAtStart.map { $0.map(\.operation) } == [
+        ["read_lock(&l)", "WRITE_ONCE(x, 1)", "read_unlock(&l)"],
+        ["read_lock(&l)", "WRITE_ONCE(y, 1)", "read_unlock(&l)"],
+      ])
   }
 
   /// A writer makes the lock operations visible; the store to `x`, which only `a` touches, still
@@ -177,7 +190,9 @@ import Testing
     let system = spec.system(for: try #require(spec.scenario(named: "writer")))
     var state = system.initialState
     #expect(system.stepInfo(of: 0, in: state)?.operation == "read_lock(&l)")
-    #expect(system.invisibleSteps(after: 0, choice: 0, in: state).map(\.operation) == ["WRITE_ONCE(x, 1)"])
+    #expect(
+      system.invisibleSteps(after: 0, choice: 0, in: state).map(\.operation) == ["WRITE_ONCE(x, 1)"]
+    )
     _ = system.execute(thread: 0, choice: 0, in: &state)
     #expect(system.value(of: "x", in: state) == .int(1))
     #expect(system.stepInfo(of: 0, in: state)?.operation == "read_unlock(&l)")
@@ -213,8 +228,9 @@ import Testing
     let unlocks = try Explorer.explore(
       spec.system(for: try #require(spec.scenario(named: "unlocks"))),
       configuration: Configuration(strategy: .dpor))
-    #expect(unlocks.counterexamples.map(\.violation.message) == [
-      "t in unlock at l.ept:4:17: spin_unlock(&l): the lock is not held"
-    ])
+    #expect(
+      unlocks.counterexamples.map(\.violation.message) == [
+        "t in unlock at l.ept:4:17: spin_unlock(&l): the lock is not held"
+      ])
   }
 }

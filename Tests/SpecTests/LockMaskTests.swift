@@ -24,7 +24,9 @@ import Testing
     for a in Self.samples {
       for b in Self.samples {
         var expected: Reference = [:]
-        for (cell, exclusive) in a { if let other = b[cell] { expected[cell] = exclusive && other } }
+        for (cell, exclusive) in a {
+          if let other = b[cell] { expected[cell] = exclusive && other }
+        }
         #expect(Self.mask(a).meet(Self.mask(b)) == Self.mask(expected), "\(a) ∧ \(b)")
       }
     }

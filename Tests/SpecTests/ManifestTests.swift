@@ -164,7 +164,8 @@ import Testing
     // The counts the command line reports with one thread and no shard: the whole search. The
     // search split into subtrees (Partition, under --jobs and --shard) finds what it finds.
     let dpor = try Self.run(
-      spec, scenario, Configuration(strategy: .dpor, depthBound: 12, shrink: false), loopBounds: true)
+      spec, scenario, Configuration(strategy: .dpor, depthBound: 12, shrink: false),
+      loopBounds: true)
     let split = try Explorer.explore(
       spec.system(for: scenario, loopBounds: true),
       configuration: Configuration(strategy: .dpor, depthBound: 12, shrink: false),

@@ -80,7 +80,8 @@ import Testing
   }
 
   @Test func guardsThatReadNothingShared() throws {
-    let source = "shared int x;\nvoid f() { int r = 0; select { when (r == 0) { x = 1; } } }"
+    let source =
+      "shared int x;\nvoid f() { int r = 0; select { when (r == 0) { x = 1; } } }"
       + Self.tail
     let spec = try LoadedSpec.load(source: source, file: "sel.ept")
     #expect(

@@ -11,7 +11,8 @@ import Testing
     #expect(listed.first?.hasPrefix("kernel: mainline: Linux 7.2") == true)
     let count = listed.count - 1
     #expect(count >= 15)
-    let handWritten = try EptCheckBinary.run(["list", "--synthesize", "none"]).stdout
+    let handWritten =
+      try EptCheckBinary.run(["list", "--synthesize", "none"]).stdout
       .split(separator: "\n").count - 1
     let result = try EptCheckBinary.run(["--depth", "12"])
     #expect(result.status == 0)
@@ -35,7 +36,8 @@ import Testing
   @Test func anUnexpectedViolationExits1WithItsTrace() throws {
     let result = try EptCheckBinary.run(["\(Self.fixtures)/lost_update.ept"])
     #expect(result.status == 1)
-    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(
+      String.init)
     #expect(lines[0].hasPrefix("FAIL         lost_update  stateful: 12 states, "))
     #expect(lines[0].hasSuffix("complete (expected ok, found assertion)"))
     #expect(
@@ -93,7 +95,8 @@ import Testing
     #expect(result.status == 65)
     #expect(
       result.stderr
-        == "\(Self.fixtures)/broken.ept:5:1: error: expected ';' after the statement, found '}'\n}\n^\n")
+        == "\(Self.fixtures)/broken.ept:5:1: error: expected ';' after the statement, found '}'\n}\n^\n"
+    )
     #expect(result.stdout == "")
   }
 
@@ -150,13 +153,18 @@ import Testing
     #expect(records.allSatisfy { $0["version"] as? Int == 1 })
     let replay = try EptCheckBinary.run(["replay", report])
     #expect(replay.status == 0)
-    #expect(replay.stdout.hasSuffix("reproduced: assertion: finally of lost_update at \(Self.fixtures)/lost_update.ept:12:15: assertion failed: both increments are visible\n"))
+    #expect(
+      replay.stdout.hasSuffix(
+        "reproduced: assertion: finally of lost_update at \(Self.fixtures)/lost_update.ept:12:15: assertion failed: both increments are visible\n"
+      ))
   }
 
   @Test func aTraceOfAnotherSpecExits65() throws {
     let directory = try EptCheckBinary.temporaryDirectory()
     let report = directory.appendingPathComponent("report.jsonl").path
-    _ = try EptCheckBinary.run(["--format", "json", "--output", report, "\(Self.fixtures)/lost_update.ept"])
+    _ = try EptCheckBinary.run([
+      "--format", "json", "--output", report, "\(Self.fixtures)/lost_update.ept",
+    ])
     let replay = try EptCheckBinary.run(["replay", report, "\(Self.fixtures)/long_loop.ept"])
     #expect(replay.status == 65)
     #expect(
@@ -168,7 +176,8 @@ import Testing
   @Test func aTraceThatDoesNotReplayExits65() throws {
     let directory = try EptCheckBinary.temporaryDirectory()
     let path = directory.appendingPathComponent("bad.json").path
-    let trace = #"{"version":1,"spec":"\#(Self.fixtures)/lost_update.ept","scenario":"lost_update","steps":[{"thread":5,"choice":0}]}"#
+    let trace =
+      #"{"version":1,"spec":"\#(Self.fixtures)/lost_update.ept","scenario":"lost_update","steps":[{"thread":5,"choice":0}]}"#
     try trace.write(toFile: path, atomically: true, encoding: .utf8)
     let replay = try EptCheckBinary.run(["replay", path])
     #expect(replay.status == 65)
@@ -258,11 +267,12 @@ import Testing
     let targets = all.filter { $0["kind"] as? String == "bench-target" }
     #expect(all.count == records.count + targets.count)
     #expect(targets.map { $0["goal"] as? Double } == [600_000, 64, 1.8, 1_000_000])
-    #expect(records.map { $0["workload"] as? String } == [
-      "readers(4) (dpor)", "readers(8) (dpor)", "readers(12) (dpor)", "lastzero(5) (dpor)",
-      "lastzero(8) (dpor)", "long_loop (dpor, depth 4)",
-      "every scenario (dpor, unbounded, sum of 1)",
-    ])
+    #expect(
+      records.map { $0["workload"] as? String } == [
+        "readers(4) (dpor)", "readers(8) (dpor)", "readers(12) (dpor)", "lastzero(5) (dpor)",
+        "lastzero(8) (dpor)", "long_loop (dpor, depth 4)",
+        "every scenario (dpor, unbounded, sum of 1)",
+      ])
     #expect(records.allSatisfy { $0["kind"] as? String == "bench" && $0["version"] as? Int == 1 })
     let executions = records.map { $0["executions"] as? Int }
     #expect(executions[0...2] == [16, 256, 4096])
@@ -299,7 +309,8 @@ import Testing
     let progress = /[a-z0-9_]+: \d+ executions, \d+ steps\/s, \d+\.\ds/
     let lines = result.stderr.split(separator: "\n")
     if seconds < 1 { #expect(result.stderr == "") }
-    #expect(lines.allSatisfy { (try? progress.wholeMatch(in: String($0))) != nil }, "\(result.stderr)")
+    #expect(
+      lines.allSatisfy { (try? progress.wholeMatch(in: String($0))) != nil }, "\(result.stderr)")
     #expect(!result.stdout.contains("\u{1B}["))
   }
 
@@ -316,7 +327,9 @@ import Testing
     #expect(sections.count == variants.count)
     #expect(variants.count >= 9)
     for file in variants {
-      let result = try EptCheckBinary.run(["specs/bugs/\(file)", "--show-expected", "--width", "100"])
+      let result = try EptCheckBinary.run([
+        "specs/bugs/\(file)", "--show-expected", "--width", "100",
+      ])
       #expect(result.status == 0)
       // The report without the verdict line and the summary, which carry timings.
       let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)

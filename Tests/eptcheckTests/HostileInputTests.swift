@@ -55,7 +55,8 @@ import Testing
     let result = try EptCheckBinary.run([path], killAfter: 120)
     #expect(result.status == 65)
     #expect(
-      Self.firstLine(result.stderr) == "\(path):2:27: error: 'choose(n)' needs 1 <= n <= 256, not 65537")
+      Self.firstLine(result.stderr)
+        == "\(path):2:27: error: 'choose(n)' needs 1 <= n <= 256, not 65537")
     #expect(result.stdout == "")
   }
 
@@ -114,7 +115,8 @@ import Testing
     let result = try EptCheckBinary.run([path], killAfter: 120)
     #expect(result.status == 65)
     #expect(
-      Self.firstLine(result.stderr) == "\(path):2:613: error: nesting is too deep (more than 200 levels)")
+      Self.firstLine(result.stderr)
+        == "\(path):2:613: error: nesting is too deep (more than 200 levels)")
   }
 
   // Row 5: a variant naming a file that is not a spec printed that file's lines.
@@ -172,8 +174,10 @@ import Testing
     for index in 1...2 {
       let path = directory.appendingPathComponent("shard\(index).jsonl").path
       _ = try EptCheckBinary.run(
-        ["--strategy", "dpor", "--scenario", "two_faults_one_gfn", "--shard", "\(index)/2",
-          "--format", "json", "--output", path] + options)
+        [
+          "--strategy", "dpor", "--scenario", "two_faults_one_gfn", "--shard", "\(index)/2",
+          "--format", "json", "--output", path,
+        ] + options)
       let text = try String(contentsOfFile: path, encoding: .utf8)
       reports.append(
         try text.split(separator: "\n").map {
@@ -234,7 +238,8 @@ import Testing
     #expect(result.status == 65)
     #expect(
       result.stderr
-        == "error: \(paths[1]):2: scenario 'two_faults_one_gfn': a negative count (transitions -5)\n")
+        == "error: \(paths[1]):2: scenario 'two_faults_one_gfn': a negative count (transitions -5)\n"
+    )
   }
 
   // Row 8: shards of different runs merged into wrong totals.
@@ -268,7 +273,8 @@ import Testing
     #expect(result.status == 65)
     #expect(
       Self.firstLine(result.stderr).hasPrefix(
-        "error: \(paths[1]) and \(paths[0]) are not shards of one run: spec hash 0123456789abcdef, not "))
+        "error: \(paths[1]) and \(paths[0]) are not shards of one run: spec hash 0123456789abcdef, not "
+      ))
   }
 
   @Test func aShardWithoutItsRunRecordIsRefused() throws {
@@ -278,7 +284,8 @@ import Testing
     let result = try EptCheckBinary.run(["merge"] + paths, killAfter: 120)
     #expect(result.status == 65)
     #expect(
-      result.stderr == "error: \(paths[1]): no run record: not a report of eptcheck --format json\n")
+      result.stderr == "error: \(paths[1]): no run record: not a report of eptcheck --format json\n"
+    )
   }
 
   @Test func partsWithDifferentExpectationsAreRefused() throws {
@@ -329,7 +336,8 @@ import Testing
     let stdout = try EptCheckBinary.run([fixture], stdoutPath: "/dev/full", killAfter: 120)
     #expect(stdout.status == 74)
     #expect(
-      stdout.stderr == "error: cannot write the report to standard output: No space left on device\n")
+      stdout.stderr
+        == "error: cannot write the report to standard output: No space left on device\n")
   }
 
   // Row 11: an assert message drove the terminal.

@@ -41,7 +41,9 @@ import Testing
   /// corpus of that release among them.
   @Test(arguments: releases)
   func everyReleasePassesItsScenarios(_ kernel: String) throws {
-    let result = try EptCheckBinary.run(["--depth", "12", "--kernel", kernel, "--synthesize", "none"])
+    let result = try EptCheckBinary.run([
+      "--depth", "12", "--kernel", kernel, "--synthesize", "none",
+    ])
     #expect(result.status == 0)
     let entries = try Self.manifestEntries(kernel)
     let summary = result.stdout.split(separator: "\n").last.map(String.init) ?? ""

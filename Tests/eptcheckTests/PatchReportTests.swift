@@ -14,7 +14,9 @@ import Testing
     let listed = try EptCheckBinary.run(["list", "--kernel", kernel, "--synthesize", "none"]).stdout
       .split(separator: "\n")
     let scenarios = listed.count - 1
-    let result = try EptCheckBinary.run(["--depth", "12", "--kernel", kernel, "--synthesize", "none"])
+    let result = try EptCheckBinary.run([
+      "--depth", "12", "--kernel", kernel, "--synthesize", "none",
+    ])
     #expect(result.status == 0)
     let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
     #expect(lines.count == scenarios + 3)  // the last line ends in a newline

@@ -20,17 +20,19 @@ import Testing
   }
 
   /// The hand-written scenarios: the synthesized ones add nothing to sharding but time.
-  @Test(arguments: [
-    ["--synthesize", "none", "--depth", "12"],
-    ["--synthesize", "none", "--strategy", "dpor", "--depth", "12"],
-  ], 1...4)
+  @Test(
+    arguments: [
+      ["--synthesize", "none", "--depth", "12"],
+      ["--synthesize", "none", "--strategy", "dpor", "--depth", "12"],
+    ], 1...4)
   func mergedShardsEqualOneRun(options: [String], shards: Int) throws {
     // One process, split into the same subtrees as the shards (two threads); and the whole search.
     let whole = try EptCheckBinary.run(options + ["--jobs", "2", "--format", "json"])
     let single = Self.scenarios(whole.stdout)
     let unsplit = Self.scenarios(try EptCheckBinary.run(options + ["--format", "json"]).stdout)
     #expect(
-      unsplit.mapValues { $0["verdict"] as? String } == single.mapValues { $0["verdict"] as? String })
+      unsplit.mapValues { $0["verdict"] as? String }
+        == single.mapValues { $0["verdict"] as? String })
     let directory = try EptCheckBinary.temporaryDirectory()
     var paths: [String] = []
     var seen: Set<String> = []
@@ -73,32 +75,42 @@ import Testing
   @Test func mergingTheSameShardTwiceIsRefused() throws {
     let directory = try EptCheckBinary.temporaryDirectory()
     let path = directory.appendingPathComponent("shard.jsonl").path
-    _ = try EptCheckBinary.run(["--depth", "12", "--shard", "1/2", "--format", "json", "--output", path])
+    _ = try EptCheckBinary.run([
+      "--depth", "12", "--shard", "1/2", "--format", "json", "--output", path,
+    ])
     let first = try #require(
       String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         .first { $0.contains("\"kind\":\"scenario\"") })
     let name = try #require(Self.scenarios(String(first)).keys.first)
     let merged = try EptCheckBinary.run(["merge", path, path])
     #expect(merged.status == 65)
-    #expect(merged.stderr == "error: the reports check scenario '\(name)' twice: they are not shards of one run\n")
+    #expect(
+      merged.stderr
+        == "error: the reports check scenario '\(name)' twice: they are not shards of one run\n")
   }
 
   @Test func mergingAPartTwiceIsRefused() throws {
     let directory = try EptCheckBinary.temporaryDirectory()
     let one = directory.appendingPathComponent("one.jsonl").path
-    let options = ["--strategy", "dpor", "--depth", "6", "--scenario", "two_faults_one_gfn", "--format", "json"]
+    let options = [
+      "--strategy", "dpor", "--depth", "6", "--scenario", "two_faults_one_gfn", "--format", "json",
+    ]
     _ = try EptCheckBinary.run(options + ["--shard", "1/3", "--output", one])
     let merged = try EptCheckBinary.run(["merge", one, one])
     #expect(merged.status == 65)
     #expect(
       merged.stderr
-        == "error: scenario 'two_faults_one_gfn' needs each of its parts exactly once; the reports hold 1/3, 1/3\n")
+        == "error: scenario 'two_faults_one_gfn' needs each of its parts exactly once; the reports hold 1/3, 1/3\n"
+    )
   }
 
   /// A shard's part of a scenario says `partial` and exits 0 unless it decides the scenario.
   @Test func aPartIsPartial() throws {
     let part = try EptCheckBinary.run(
-      ["--strategy", "dpor", "--depth", "12", "--scenario", "two_faults_one_gfn", "--shard", "2/2", "--format", "json"])
+      [
+        "--strategy", "dpor", "--depth", "12", "--scenario", "two_faults_one_gfn", "--shard", "2/2",
+        "--format", "json",
+      ])
     #expect(part.status == 0)
     let record = try #require(Self.scenarios(part.stdout)["two_faults_one_gfn"])
     #expect(record["verdict"] as? String == "partial")

@@ -23,12 +23,13 @@ import Testing
     #expect(names.count == 481)
     #expect(synthesized.count == 440)
     #expect(Set(names).count == names.count)
-    #expect(synthesized.prefix(4) == [
-      "pair_private_fault_private_fault_same_gfn",
-      "pair_private_fault_private_fault_sibling_gfn",
-      "pair_private_fault_private_fault_other_table",
-      "pair_private_fault_shared_fault_same_gfn",
-    ])
+    #expect(
+      synthesized.prefix(4) == [
+        "pair_private_fault_private_fault_same_gfn",
+        "pair_private_fault_private_fault_sibling_gfn",
+        "pair_private_fault_private_fault_other_table",
+        "pair_private_fault_shared_fault_same_gfn",
+      ])
     // Unordered pairs: the swapped name is never built.
     #expect(synthesized.contains("pair_private_fault_gmem_punch_hole_sibling_gfn"))
     #expect(!synthesized.contains("pair_gmem_punch_hole_private_fault_sibling_gfn"))
@@ -60,8 +61,9 @@ import Testing
     #expect(!names.contains { $0.hasPrefix("pair_") || $0.hasPrefix("triple_") })
     let result = try EptCheckBinary.run(["--synthesize", "none", "--depth", "12"])
     #expect(result.status == 0)
-    #expect(result.stdout.split(separator: "\n").last?.hasPrefix(
-      "41 scenarios: 41 as expected, 0 not as expected, 0 inconclusive; ") == true)
+    #expect(
+      result.stdout.split(separator: "\n").last?.hasPrefix(
+        "41 scenarios: 41 as expected, 0 not as expected, 0 inconclusive; ") == true)
   }
 
   @Test func aSynthesizedScenarioReruns() throws {
@@ -70,8 +72,10 @@ import Testing
     ])
     #expect(result.status == 0)
     let last = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
-    #expect(last.hasPrefix(
-      "1 scenarios (0 hand-written, 1 synthesized): 1 as expected, 0 not as expected, 0 inconclusive; "))
+    #expect(
+      last.hasPrefix(
+        "1 scenarios (0 hand-written, 1 synthesized): 1 as expected, 0 not as expected, 0 inconclusive; "
+      ))
   }
 
   @Test func theFindingIsExpected() throws {
@@ -79,10 +83,12 @@ import Testing
       "--depth", "12", "--scenario", "pair_finalize_gmem_punch_hole_before_finalize",
     ])
     #expect(result.status == 0)
-    #expect(result.stdout.hasPrefix(
-      "pass         pair_finalize_gmem_punch_hole_before_finalize  stateful: "))
-    #expect(result.stdout.contains(
-      ", complete; expects tdx-error (also assertion, use-after-free)\n"))
+    #expect(
+      result.stdout.hasPrefix(
+        "pass         pair_finalize_gmem_punch_hole_before_finalize  stateful: "))
+    #expect(
+      result.stdout.contains(
+        ", complete; expects tdx-error (also assertion, use-after-free)\n"))
   }
 
   /// Issue 16's acceptance: the patch alone, with no scenario of its own, fails on a
@@ -90,16 +96,24 @@ import Testing
   @Test func theReadLockPatchFailsOnASynthesizedScenario() throws {
     let result = try EptCheckBinary.run(["--depth", "12", "specs", Self.readLockPatch])
     #expect(result.status == 1)
-    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    #expect(lines.contains(
-      "pair_private_fault_gmem_punch_hole_sibling_gfn: tdx-error: gmem_punch_hole in tdx_sept_remove_leaf_spte at \(Self.readLockPatch):108:9: TDX_BUG_ON(err) fired (TDX_OPERAND_BUSY | SEPT); the VM is bugged"))
-    #expect(lines.contains(
-      "  FAIL pair_private_fault_gmem_punch_hole_sibling_gfn: expected ok, found tdx-error"))
-    #expect(lines.contains(
-      "  tdp_mmu_zap_leafs: races another thread (first in pair_private_fault_gmem_punch_hole_sibling_gfn)"))
+    let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(
+      String.init)
+    #expect(
+      lines.contains(
+        "pair_private_fault_gmem_punch_hole_sibling_gfn: tdx-error: gmem_punch_hole in tdx_sept_remove_leaf_spte at \(Self.readLockPatch):108:9: TDX_BUG_ON(err) fired (TDX_OPERAND_BUSY | SEPT); the VM is bugged"
+      ))
+    #expect(
+      lines.contains(
+        "  FAIL pair_private_fault_gmem_punch_hole_sibling_gfn: expected ok, found tdx-error"))
+    #expect(
+      lines.contains(
+        "  tdp_mmu_zap_leafs: races another thread (first in pair_private_fault_gmem_punch_hole_sibling_gfn)"
+      ))
     #expect(!result.stdout.contains("warning: "))
-    #expect(lines.last { !$0.isEmpty }?.hasPrefix(
-      "481 scenarios (41 hand-written, 440 synthesized): 413 as expected, 68 not as expected, 0 inconclusive; ") == true)
+    #expect(
+      lines.last { !$0.isEmpty }?.hasPrefix(
+        "481 scenarios (41 hand-written, 440 synthesized): 413 as expected, 68 not as expected, 0 inconclusive; "
+      ) == true)
   }
 
   @Test func anUnracedOverrideIsWarnedAbout() throws {
@@ -107,14 +121,16 @@ import Testing
       "--depth", "12", "--synthesize", "none", "specs", Self.unracedPatch,
     ])
     #expect(result.status == 0)
-    #expect(result.stdout.contains("""
+    #expect(
+      result.stdout.contains(
+        """
 
-      coverage of \(Self.unracedPatch):
-        tdx_flush_vp_on_cpu: runs, never against a concurrent thread
-      warning: tdx_flush_vp_on_cpu (overridden in \(Self.unracedPatch)) never runs against a concurrent thread in any scenario
+        coverage of \(Self.unracedPatch):
+          tdx_flush_vp_on_cpu: runs, never against a concurrent thread
+        warning: tdx_flush_vp_on_cpu (overridden in \(Self.unracedPatch)) never runs against a concurrent thread in any scenario
 
-      41 scenarios: 41 as expected, 0 not as expected, 0 inconclusive; 
-      """))
+        41 scenarios: 41 as expected, 0 not as expected, 0 inconclusive; 
+        """))
   }
 
   @Test func requireCoverageMakesItInconclusive() throws {
@@ -140,8 +156,13 @@ import Testing
     }
     let scenarios = records.filter { $0["kind"] as? String == "scenario" }
     #expect(scenarios.count == 2)
-    #expect(scenarios.first { $0["name"] as? String == "pair_private_fault_gmem_punch_hole_sibling_gfn" }?["synthesized"] as? Bool == true)
-    #expect(scenarios.first { $0["name"] as? String == "fault_vs_gmem_punch_hole" }?["synthesized"] == nil)
+    #expect(
+      scenarios.first {
+        $0["name"] as? String == "pair_private_fault_gmem_punch_hole_sibling_gfn"
+      }?["synthesized"] as? Bool == true)
+    #expect(
+      scenarios.first { $0["name"] as? String == "fault_vs_gmem_punch_hole" }?["synthesized"] == nil
+    )
     #expect(records.first { $0["kind"] as? String == "summary" }?["synthesized"] as? Int == 1)
   }
 
@@ -150,8 +171,10 @@ import Testing
       "list", "specs", "Tests/eptcheckTests/Fixtures/patches/bad/actor_in_patch.ept",
     ])
     #expect(result.status == 65)
-    #expect(result.stderr.hasPrefix(
-      "Tests/eptcheckTests/Fixtures/patches/bad/actor_in_patch.ept:4:7: error: actor 'late' is declared in a variant; the actor catalogue belongs in the base files"))
+    #expect(
+      result.stderr.hasPrefix(
+        "Tests/eptcheckTests/Fixtures/patches/bad/actor_in_patch.ept:4:7: error: actor 'late' is declared in a variant; the actor catalogue belongs in the base files"
+      ))
   }
 }
 
@@ -179,12 +202,13 @@ import Testing
   @Test func aFindingThatNamesNoScenarioSuggestsTheNearest() throws {
     let result = try EptCheckBinary.run(["list", "\(Self.fixtures)/typo.ept"])
     #expect(result.status == 65)
-    #expect(result.stderr == """
-      \(Self.fixtures)/typo.ept:6:9: error: no synthesized scenario is named 'pair_left_rigth_same_gfn'; did you mean 'pair_left_right_same_gfn'?
-      finding pair_left_rigth_same_gfn violation race;
-              ^
+    #expect(
+      result.stderr == """
+        \(Self.fixtures)/typo.ept:6:9: error: no synthesized scenario is named 'pair_left_rigth_same_gfn'; did you mean 'pair_left_right_same_gfn'?
+        finding pair_left_rigth_same_gfn violation race;
+                ^
 
-      """)
+        """)
     // Without synthesis there is nothing to check the finding against.
     let none = try EptCheckBinary.run(["list", "--synthesize", "none", "\(Self.fixtures)/typo.ept"])
     #expect(none.status == 0)
@@ -194,10 +218,11 @@ import Testing
     let result = try EptCheckBinary.run(["list", "\(Self.fixtures)/bad_items.ept"])
     #expect(result.status == 65)
     let errors = result.stderr.split(separator: "\n").filter { $0.contains(": error: ") }
-    #expect(errors == [
-      "\(Self.fixtures)/bad_items.ept:4:17: error: actor parameter 'size' is not one synthesis binds; use 'vcpu' or 'gfn'",
-      "\(Self.fixtures)/bad_items.ept:5:26: error: unknown phase 'later'; expected any, before_finalize or after_finalize",
-    ])
+    #expect(
+      errors == [
+        "\(Self.fixtures)/bad_items.ept:4:17: error: actor parameter 'size' is not one synthesis binds; use 'vcpu' or 'gfn'",
+        "\(Self.fixtures)/bad_items.ept:5:26: error: unknown phase 'later'; expected any, before_finalize or after_finalize",
+      ])
   }
 
   @Test func theTinyCatalogueSynthesizesItsThreePairsAndSelfPairs() throws {
@@ -208,10 +233,11 @@ import Testing
     let names = result.stdout.split(separator: "\n").map {
       String($0.split(separator: " ", maxSplits: 1)[0])
     }
-    #expect(names == [
-      "pair_left_left_same_gfn", "pair_left_left_sibling_gfn", "pair_left_left_other_table",
-      "pair_left_right_same_gfn", "pair_left_right_sibling_gfn", "pair_left_right_other_table",
-      "pair_right_right_same_gfn", "pair_right_right_sibling_gfn", "pair_right_right_other_table",
-    ])
+    #expect(
+      names == [
+        "pair_left_left_same_gfn", "pair_left_left_sibling_gfn", "pair_left_left_other_table",
+        "pair_left_right_same_gfn", "pair_left_right_sibling_gfn", "pair_left_right_other_table",
+        "pair_right_right_same_gfn", "pair_right_right_sibling_gfn", "pair_right_right_other_table",
+      ])
   }
 }

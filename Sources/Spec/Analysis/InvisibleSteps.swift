@@ -52,7 +52,8 @@ struct InvisibleSteps: Sendable {
         for pc in pointers.opsOf[f] {
           let footprint = summary.instructionFootprint(at: pc)
           guard !footprint.isEmpty else { continue }
-          groups[locks.held(by: t, at: pc) ?? LockMask.empty, default: Footprint()].formUnion(footprint)
+          groups[locks.held(by: t, at: pc) ?? LockMask.empty, default: Footprint()].formUnion(
+            footprint)
         }
       }
       accesses.append(groups)

@@ -28,7 +28,8 @@ extension Compiler {
         } else {
           sink.error(
             thread.functionLocation,
-            "unknown function '\(thread.function)'" + suggestFunction(thread.function, specOnly: true))
+            "unknown function '\(thread.function)'"
+              + suggestFunction(thread.function, specOnly: true))
         }
         continue
       }
@@ -70,7 +71,8 @@ extension Compiler {
         sink.error(
           location,
           "unknown violation kind '\(kind)'"
-            + suggestKind(kind) + "; expected one of \(library.violationKinds.joined(separator: ", "))"
+            + suggestKind(kind)
+            + "; expected one of \(library.violationKinds.joined(separator: ", "))"
         )
       }
     } else {

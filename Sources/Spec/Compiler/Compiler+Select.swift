@@ -23,12 +23,16 @@ extension Compiler {
     let chosen = temp()
     let guards = nextSlot
     for _ in whens { _ = temp() }
-    let text = "select { " + arms.map { arm in
-      arm.guardCondition.map { "when (\(self.text($0)))" } ?? "else"
-    }.joined(separator: " ") + " }"
+    let text =
+      "select { "
+      + arms.map { arm in
+        arm.guardCondition.map { "when (\(self.text($0)))" } ?? "else"
+      }.joined(separator: " ") + " }"
     let begin = emit(.awaitBegin(end: 0), stmt.location, text: text)
     let condition = whens.dropFirst().reduce(whens.first) { all, g in
-      all.map { Expr(kind: .binary("||", $0, g), location: $0.location, start: $0.start, end: g.end) }
+      all.map {
+        Expr(kind: .binary("||", $0, g), location: $0.location, start: $0.start, end: g.end)
+      }
     }
     regionFootprints[Int32(begin)] = regionFootprint(body: nil, condition: condition)
     atomicDepth += 1
@@ -52,7 +56,8 @@ extension Compiler {
     }
     nextSlot = guards
     // The dispatch: `when`s in order, then the `else`, each body once.
-    let order = arms.indices.filter { arms[$0].guardCondition != nil }
+    let order =
+      arms.indices.filter { arms[$0].guardCondition != nil }
       + arms.indices.filter { arms[$0].guardCondition == nil }
     var exits: [Int] = []
     var falls = false

@@ -100,7 +100,8 @@ extension Compiler {
         expression(base, writes: writes)
         expression(index, writes: false)
       case .unary("*", let operand):
-        if case .name(let name) = operand.kind, !inCallee, !declared.contains(where: { $0.contains(name) }),
+        if case .name(let name) = operand.kind, !inCallee,
+          !declared.contains(where: { $0.contains(name) }),
           compiler.lookupLocal(name) != nil
         {
           dereferences.append((name, writes))
@@ -130,7 +131,8 @@ extension Compiler {
             let mode = i < builtin.parameters.count ? builtin.parameters[i].mode : .value
             switch mode {
             case .value: expression(argument.value, writes: false)
-            case .location, .out, .lock: expression(argument.value, writes: !pureLoad || mode != .location)
+            case .location, .out, .lock:
+              expression(argument.value, writes: !pureLoad || mode != .location)
             }
           }
         } else if case .function(let index)? = compiler.globals[name]?.0 {

@@ -333,10 +333,16 @@ public final class LoadedSpec: Sendable {
 
     for variant in variants {
       for actor in variant.actors {
-        sink.error(actor.location, "actor '\(actor.name)' is declared in a variant; the actor catalogue belongs in the base files")
+        sink.error(
+          actor.location,
+          "actor '\(actor.name)' is declared in a variant; the actor catalogue belongs in the base files"
+        )
       }
       for finding in variant.findings {
-        sink.error(finding.location, "a finding is declared in a variant; findings of synthesized scenarios belong in the base files")
+        sink.error(
+          finding.location,
+          "a finding is declared in a variant; findings of synthesized scenarios belong in the base files"
+        )
       }
     }
     // A patch: a variant named on its own, with no scenarios of its own.
@@ -346,7 +352,8 @@ public final class LoadedSpec: Sendable {
     for extra in patches.dropFirst() {
       sink.error(
         extra.variantOf?.location ?? SourceLocation(file: extra.path, line: 1, column: 1),
-        "more than one patch (a variant without scenarios): check \(patches[0].path) and \(extra.path) one at a time")
+        "more than one patch (a variant without scenarios): check \(patches[0].path) and \(extra.path) one at a time"
+      )
     }
     if sink.hasErrors { throw SpecError(diagnostics: sink.sorted) }
     let patch = patches.first
@@ -436,13 +443,15 @@ public final class LoadedSpec: Sendable {
     }
     let synthesis = ScenarioSynthesis(actors: actors, vcpus: vcpus)
     var scenarios = synthesis.scenarios(level)
-    let fileOf = Dictionary(actors.map { ($0.actor.name, $0.file) }, uniquingKeysWith: { a, _ in a })
+    let fileOf = Dictionary(
+      actors.map { ($0.actor.name, $0.file) }, uniquingKeysWith: { a, _ in a })
     var position: [String: Int] = [:]
     for (i, scenario) in scenarios.enumerated() { position[scenario.name] = i }
     for file in files {
       for finding in file.findings {
         guard let i = position[finding.scenario] else {
-          let covered = level == .triples || (level == .pairs && finding.scenario.hasPrefix("pair_"))
+          let covered =
+            level == .triples || (level == .pairs && finding.scenario.hasPrefix("pair_"))
           if covered {
             sink.error(
               finding.location,

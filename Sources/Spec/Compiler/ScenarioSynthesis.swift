@@ -37,7 +37,9 @@ struct ScenarioSynthesis {
       name: actor.name, location: actor.location,
       returnType: TypeRef(name: "void", isPointer: false, location: actor.location),
       parameters: actor.parameters.map {
-        Parameter(type: $0.type ?? TypeRef(name: "int", isPointer: false, location: $0.location), name: $0.name, location: $0.location)
+        Parameter(
+          type: $0.type ?? TypeRef(name: "int", isPointer: false, location: $0.location),
+          name: $0.name, location: $0.location)
       }, body: actor.run, isOverride: false, kernel: nil)
   }
 
@@ -63,7 +65,8 @@ struct ScenarioSynthesis {
     let all = actors.map(\.actor)
     for i in all.indices {
       for j in i..<all.count {
-        let a = all[i], b = all[j]
+        let a = all[i]
+        let b = all[j]
         let configurations: [(String?, Int64?)] =
           a.takesGFN && b.takesGFN ? Self.configurations.map { ($0.suffix, $0.gfn) } : [(nil, nil)]
         for (suffix, gfn) in configurations {
@@ -138,7 +141,8 @@ struct ScenarioSynthesis {
     // is never one already in use.
     var numbers: [Int64] = []
     var next = Int64(vcpus - 1)
-    for member in members.sorted(by: { !$0.actor.isGuest && $1.actor.isGuest }) where member.actor.takesVCPU {
+    for member in members.sorted(by: { !$0.actor.isGuest && $1.actor.isGuest })
+    where member.actor.takesVCPU {
       _ = member
       numbers.append(next)
       next -= 1
@@ -158,7 +162,9 @@ struct ScenarioSynthesis {
     var guestInits: [Stmt] = []
     if phase == .beforeFinalize {
       inits.append(
-        Stmt(kind: .expression(expr(.call(name: "td_initialized", arguments: []), first)), location: first.location))
+        Stmt(
+          kind: .expression(expr(.call(name: "td_initialized", arguments: []), first)),
+          location: first.location))
     }
     for (i, member) in members.enumerated() {
       let actor = member.actor

@@ -52,7 +52,9 @@ extension Parser {
         // `shared` is a keyword: read the word as it is.
         let word = current
         guard word.isWord("private") || word.isWord("shared") else {
-          throw fail("expected 'private' or 'shared' after 'memory', found '\(word.text)'", at: location(word))
+          throw fail(
+            "expected 'private' or 'shared' after 'memory', found '\(word.text)'",
+            at: location(word))
         }
         advance()
         actor.memory = word.text
@@ -61,7 +63,9 @@ extension Parser {
         repeat {
           let word = try identifier("a root type ('mirror' or 'direct')")
           guard word.text == "mirror" || word.text == "direct" else {
-            throw fail("expected 'mirror' or 'direct' after 'zaps', found '\(word.text)'", at: location(word))
+            throw fail(
+              "expected 'mirror' or 'direct' after 'zaps', found '\(word.text)'", at: location(word)
+            )
           }
           actor.zaps.append(word.text)
         } while accept(",")
@@ -83,13 +87,16 @@ extension Parser {
           }
           actor.initBlock = block
         } else {
-          if sawRun { sink.error(location(token), "actor '\(name.text)' has more than one 'run' block") }
+          if sawRun {
+            sink.error(location(token), "actor '\(name.text)' has more than one 'run' block")
+          }
           sawRun = true
           actor.run = block
         }
       } else {
         throw fail(
-          "expected 'phase', 'guest', 'memory', 'zaps', 'with', 'init' or 'run' in an actor, found \(token.quoted)")
+          "expected 'phase', 'guest', 'memory', 'zaps', 'with', 'init' or 'run' in an actor, found \(token.quoted)"
+        )
       }
     }
     advance()
@@ -100,7 +107,8 @@ extension Parser {
   mutating func parseFinding() throws(ParseError) -> FindingDecl {
     let name = try identifier("the name of a synthesized scenario")
     guard acceptWord("violation") else {
-      throw fail("expected 'violation <kind>' after the finding's scenario, found \(current.quoted)")
+      throw fail(
+        "expected 'violation <kind>' after the finding's scenario, found \(current.quoted)")
     }
     guard current.kind == .identifier else {
       throw fail("expected a violation kind after 'violation', found \(current.quoted)")

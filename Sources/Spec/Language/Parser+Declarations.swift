@@ -323,7 +323,8 @@ extension Parser {
         // make the scenario fail; any other kind does.
         while accept(",") {
           guard current.kind == .identifier else {
-            throw fail("expected a violation kind after ',' in 'expect violation', found \(current.quoted)")
+            throw fail(
+              "expected a violation kind after ',' in 'expect violation', found \(current.quoted)")
           }
           let at = location(current)
           scenario.alsoExpected.append((parseKind(), at))

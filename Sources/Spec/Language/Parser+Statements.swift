@@ -74,7 +74,8 @@ extension Parser {
     }
     if token.kind == .identifier, peek().is(":"), !Parser.keywords.contains(token.text) {
       throw fail(
-        "labels are not supported ('\(token.text):'); write the jump to it as a loop, 'break' or an 'if' (see 'goto' in docs/language.md)")
+        "labels are not supported ('\(token.text):'); write the jump to it as a loop, 'break' or an 'if' (see 'goto' in docs/language.md)"
+      )
     }
     if token.kind == .identifier, token.text == "select", peek().is("{") {
       return try parseSelect()
@@ -188,7 +189,8 @@ extension Parser {
     var sawElse = false
     while !current.is("}") {
       if current.kind == .end {
-        throw fail("expected '}' to close the select opened at line \(open.line), found end of file")
+        throw fail(
+          "expected '}' to close the select opened at line \(open.line), found end of file")
       }
       let armLocation = here
       if current.kind == .identifier, current.text == "when" {
@@ -197,12 +199,14 @@ extension Parser {
         try expect("(", "after 'when'")
         let condition = try parseExpression()
         try expect(")", "after the guard")
-        arms.append(SelectArm(guardCondition: condition, body: try parseStatement(), location: armLocation))
+        arms.append(
+          SelectArm(guardCondition: condition, body: try parseStatement(), location: armLocation))
       } else if current.kind == .identifier, current.text == "else" {
         if sawElse { throw fail("a select has at most one 'else'") }
         sawElse = true
         advance()
-        arms.append(SelectArm(guardCondition: nil, body: try parseStatement(), location: armLocation))
+        arms.append(
+          SelectArm(guardCondition: nil, body: try parseStatement(), location: armLocation))
       } else {
         throw fail("expected 'when (...)' or 'else' in a select, found \(current.quoted)")
       }

@@ -77,7 +77,8 @@ extension Machine {
       if case .atomicBegin = program.ops[Int(ts.pc)], let region = program.regionFootprints[ts.pc],
         !region.fixed.canBlock
       {
-        return .enabled(region.footprint(slots: ts.slots, base: ts.base, cellCount: cells.count), choices: 1)
+        return .enabled(
+          region.footprint(slots: ts.slots, base: ts.base, cellCount: cells.count), choices: 1)
       }
       var scratch = ts
       var memory = cells
@@ -246,7 +247,8 @@ extension Machine {
       return nil
     }
     if isFrozen, thread >= 0 {
-      cells[cell] = SPTE(kind: .frozen, argument: Int64(thread + 1) | (claim ? SPTE.claimBit : 0))
+      cells[cell] =
+        SPTE(kind: .frozen, argument: Int64(thread + 1) | (claim ? SPTE.claimBit : 0))
         .value
     }
     guard wasFrozen else { return nil }
@@ -256,7 +258,8 @@ extension Machine {
       kind: "race",
       message: message(
         thread, pc,
-        "\(program.sites[Int(pc)].text) writes \(program.cells[cell].name), which \(name(owner)) froze and still owns"))
+        "\(program.sites[Int(pc)].text) writes \(program.cells[cell].name), which \(name(owner)) froze and still owns"
+      ))
   }
 
   /// Counts one more iteration of a `bound N` loop and moves past its check; `false`, leaving the
@@ -303,7 +306,8 @@ extension Machine {
         kind: "tdx-error",
         message: message(
           thread, pc,
-          "\(text) fired (\(TDXStatus.describe(UInt64(bitPattern: value.bits)))); the VM is bugged"))
+          "\(text) fired (\(TDXStatus.describe(UInt64(bitPattern: value.bits)))); the VM is bugged")
+      )
     case .invariant(let kind):
       return Violation(kind: kind.rawValue, message: message(thread, pc, "\(text) fired"))
     }
