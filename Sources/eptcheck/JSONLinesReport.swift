@@ -152,19 +152,11 @@ struct JSONLinesReport {
             steps: trace.steps, culprits: trace.culprits.isEmpty ? nil : trace.culprits))
       }
     }
-    let unexpected = runs.filter {
-      if case .unexpected = $0.verdict { return true } else { return false }
-    }.count
-    let inconclusive = runs.filter {
-      if case .inconclusive = $0.verdict { return true } else { return false }
-    }.count
-    let partial = runs.filter {
-      if case .partial = $0.verdict { return true } else { return false }
-    }.count
+    let tally = VerdictTally(runs)
     emit(
       SummaryRecord(
-        scenarios: runs.count, asExpected: runs.count - unexpected - inconclusive - partial,
-        unexpected: unexpected, inconclusive: inconclusive, partial: partial == 0 ? nil : partial,
+        scenarios: runs.count, asExpected: tally.asExpected, unexpected: tally.unexpected,
+        inconclusive: tally.inconclusive, partial: tally.partial == 0 ? nil : tally.partial,
         executions: runs.reduce(0) { $0 + $1.result.statistics.executions },
         transitions: runs.reduce(0) { $0 + $1.result.statistics.transitions },
         elapsed: header.elapsed, interrupted: header.interrupted,

@@ -89,15 +89,7 @@ struct TextReport {
   /// The closing line: how many scenarios behaved, and what was explored, in states for the
   /// stateful searches and executions for the others.
   func summary(_ runs: [ScenarioRun], _ header: ReportHeader) -> String {
-    let failed = runs.filter {
-      if case .unexpected = $0.verdict { return true } else { return false }
-    }.count
-    let inconclusive = runs.filter {
-      if case .inconclusive = $0.verdict { return true } else { return false }
-    }.count
-    let partial = runs.filter {
-      if case .partial = $0.verdict { return true } else { return false }
-    }.count
+    let tally = VerdictTally(runs)
     var states = 0
     var executions = 0
     var anyStateless = false
@@ -117,9 +109,9 @@ struct TextReport {
     if synthesized > 0 {
       out += " (\(runs.count - synthesized) hand-written, \(synthesized) synthesized)"
     }
-    out += ": \(runs.count - failed - inconclusive - partial) as expected, "
-    out += "\(failed) not as expected, \(inconclusive) inconclusive; "
-    if partial > 0 { out += "\(partial) partial, to merge; " }
+    out += ": \(tally.asExpected) as expected, "
+    out += "\(tally.unexpected) not as expected, \(tally.inconclusive) inconclusive; "
+    if tally.partial > 0 { out += "\(tally.partial) partial, to merge; " }
     out += explored.joined(separator: " and ") + " in " + String(format: "%.2fs", header.elapsed)
     out += " (\(header.strategy)" + (header.depth.map { ", depth \($0)" } ?? "") + ")"
     if let signal = header.interrupted {

@@ -41,8 +41,7 @@ extension Compiler {
     _ = statement(calls)
     atomicDepth -= 1
     _ = emit(.atomicEnd, stmt.location)
-    patch(begin, target: ops.count)
-    recordStaticFootprint(begin: begin, end: ops.count)
+    closeRegion(begin, stmt.location, unsharedWarning: nil)
   }
 
   /// Collects and checks the hooks of the declared functions: a hook takes no parameters and
@@ -64,7 +63,8 @@ extension Compiler {
         case .final:
           finalHooks.append(decl.name)
         case .release(let lock, let write, let location):
-          guard case .shared(_, nil, let type)? = globals[lock]?.0, type == .rwlock || type == .spinlock
+          guard case .shared(_, nil, let type)? = globals[lock]?.0,
+            type == .rwlock || type == .spinlock
           else {
             sink.error(location, "'@on_release' names '\(lock)', which is not a lock")
             continue
@@ -88,7 +88,8 @@ extension Compiler {
           Expr(kind: .call(name: hook, arguments: []), location: location, start: 0, end: 0)),
         location: location)
     }
-    return Stmt(kind: .block(calls + (block.map { [$0] } ?? [])), location: block?.location ?? location)
+    return Stmt(
+      kind: .block(calls + (block.map { [$0] } ?? [])), location: block?.location ?? location)
   }
 }
 

@@ -48,12 +48,9 @@ extension Compiler {
     _ = emit(
       .selectEnd(guards: guards, count: Int32(whens.count), chosen: chosen, hasElse: hasElse),
       stmt.location)
-    patch(begin, target: ops.count)
-    recordStaticFootprint(begin: begin, end: ops.count)
-    if !touchesShared(begin + 1, ops.count) {
-      sink.warning(
-        stmt.location, "'select' guards read no shared state: once none holds none ever will")
-    }
+    closeRegion(
+      begin, stmt.location,
+      unsharedWarning: "'select' guards read no shared state: once none holds none ever will")
     nextSlot = guards
     // The dispatch: `when`s in order, then the `else`, each body once.
     let order =

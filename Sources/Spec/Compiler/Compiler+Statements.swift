@@ -207,11 +207,7 @@ extension Compiler {
       let falls = statement(body)
       atomicDepth -= 1
       _ = emit(.atomicEnd, stmt.location)
-      patch(begin, target: ops.count)
-      recordStaticFootprint(begin: begin, end: ops.count)
-      if !touchesShared(begin + 1, ops.count) {
-        sink.warning(stmt.location, "'atomic' block touches no shared state")
-      }
+      closeRegion(begin, stmt.location, unsharedWarning: "'atomic' block touches no shared state")
       return falls
     case .await(let condition):
       if context != .function { sink.error(stmt.location, "'await' is only allowed in functions") }
@@ -221,12 +217,9 @@ extension Compiler {
       let c = conditionValue(condition)
       atomicDepth -= 1
       _ = emit(.awaitEnd(condition: c), stmt.location)
-      patch(begin, target: ops.count)
-      recordStaticFootprint(begin: begin, end: ops.count)
-      if !touchesShared(begin + 1, ops.count) {
-        sink.warning(
-          stmt.location, "'await' condition reads no shared state: once false it stays false")
-      }
+      closeRegion(
+        begin, stmt.location,
+        unsharedWarning: "'await' condition reads no shared state: once false it stays false")
       nextSlot = mark
       return true
     case .select(let arms):
@@ -237,6 +230,16 @@ extension Compiler {
         .check(.assert, condition: c), stmt.location, text: message ?? "assert(\(text(condition)))")
       nextSlot = mark
       return true
+    }
+  }
+
+  /// Ends the region opened at `begin` (an atomic, await or select region): points its begin
+  /// at the end, records its footprint, and warns when it touches no shared state.
+  func closeRegion(_ begin: Int, _ location: SourceLocation, unsharedWarning: String?) {
+    patch(begin, target: ops.count)
+    recordStaticFootprint(begin: begin, end: ops.count)
+    if let unsharedWarning, !touchesShared(begin + 1, ops.count) {
+      sink.warning(location, unsharedWarning)
     }
   }
 
