@@ -89,7 +89,7 @@ struct LockSets: Sendable {
         switch program.ops[pc] {
         case .visible(let b, _, _, _, _):
           switch program.fastPaths[Int(b)] {
-          case .acquire: if let l = lock(at: pc) { state.acquire(l) }
+          case .acquire, .writeAcquire: if let l = lock(at: pc) { state.acquire(l) }
           case .sharedAcquire: if let l = lock(at: pc) { state.acquireShared(l) }
           case .release, .sharedRelease:
             for l in pointers.cells(at: pc, argument: 0).cells { state.release(l) }

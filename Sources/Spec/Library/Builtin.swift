@@ -73,6 +73,9 @@ public struct BuiltinOutcome: Sendable {
   public var violation: Violation?
   /// Whether the thread stops after the call (a failed `assert`, a `BUG()`).
   public var stopsThread: Bool
+  /// Whether the thread stays at the call, to run it again as its next step: the first step of
+  /// a two-phase builtin (a writer queuing on a held rwlock, see `QueuedRWLock`).
+  public var repeats = false
 
   public init(
     value: Value = .zero, out: Value? = nil, violation: Violation? = nil, stopsThread: Bool = false
@@ -162,7 +165,8 @@ public struct Builtin: Sendable {
   /// How the interpreter may run the builtin without calling its closures: loads and stores
   /// entirely; lock operations for `status` only (blocked-ness and footprint).
   enum FastPath: UInt8, Sendable {
-    case none, load, store, acquire, sharedAcquire, release, sharedRelease
+    /// `writeAcquire` is `write_lock`, whose status and steps follow `QueuedRWLock`.
+    case none, load, store, acquire, writeAcquire, sharedAcquire, release, sharedRelease
   }
 
   public init(

@@ -188,15 +188,12 @@ extension Library {
 
   // MARK: Locks
 
-  // A spinlock cell holds 0 when free, else owner + 1. An rwlock cell holds a reader bit mask
-  // in bits 0..<16, and for a writer bit 32 plus the owner in bits 33...
-  static let writerBit: Int64 = 1 << 32
+  // A spinlock cell holds 0 when free, else owner + 1. An rwlock cell is a queued rwlock (see
+  // QueuedRWLock): readers, waiting writers, the writer and its thread.
+  static let writerBit = QueuedRWLock.writerBit
 
   static func rwlockDescription(_ bits: Int64, names: (Int) -> String) -> String {
-    if bits & writerBit != 0 { return "write(\(names(Int(bits >> 33))))" }
-    if bits == 0 { return "free" }
-    let readers = (0..<16).filter { bits & (1 << Int64($0)) != 0 }.map(names)
-    return "read(\(readers.joined(separator: ",")))"
+    QueuedRWLock.description(bits, names: names)
   }
 
   private static func lockBuiltin(
@@ -220,13 +217,18 @@ extension Library {
         case .success(let bits):
           memory[cell] = .int(bits)
           return BuiltinOutcome()
+        case .queued(let bits):
+          memory[cell] = .int(bits)
+          var outcome = BuiltinOutcome()
+          outcome.repeats = true
+          return outcome
         case .misuse(let message):
           return BuiltinOutcome(violation: Violation(kind: "lock-misuse", message: message))
         }
       })
     builtin.footprintRule = .init(argumentMode: mode)
     switch mode {
-    case .acquire: builtin.fastPath = .acquire
+    case .acquire: builtin.fastPath = type == .rwlock ? .writeAcquire : .acquire
     case .sharedAcquire: builtin.fastPath = .sharedAcquire
     case .sharedRelease: builtin.fastPath = .sharedRelease
     default: builtin.fastPath = .release
@@ -236,6 +238,8 @@ extension Library {
 
   enum LockUpdate: Sendable {
     case success(Int64)
+    /// The first step of a two-phase acquire: the new cell, and the thread stays at the call.
+    case queued(Int64)
     case misuse(String)
   }
 
@@ -252,43 +256,52 @@ extension Library {
         return misuse(bits == 0 ? "the lock is not held" : "the lock is held by another thread")
       }),
     lockBuiltin(
-      "write_lock", type: .rwlock, mode: .acquire, blocked: { bits, _ in bits != 0 },
-      update: { _, t in .success(writerBit | Int64(t) << 33) }),
+      "write_lock", type: .rwlock, mode: .acquire,
+      blocked: { bits, t in QueuedRWLock.writePhase(bits, thread: t) == .wait },
+      update: { bits, t in
+        switch QueuedRWLock.writePhase(bits, thread: t) {
+        case .queue: return .queued(bits | QueuedRWLock.waiterBit(t))
+        default:
+          return .success(bits & ~QueuedRWLock.waiterBit(t) | QueuedRWLock.writerBits(t))
+        }
+      }),
     lockBuiltin(
       "write_unlock", type: .rwlock, mode: .release, blocked: { _, _ in false },
       update: { bits, t in
-        if bits == writerBit | Int64(t) << 33 { return .success(0) }
+        if QueuedRWLock.isHeldForWrite(bits, by: t) {
+          return .success(bits & QueuedRWLock.waiterMask)
+        }
         return misuse(
           bits & writerBit == 0
             ? "the lock is not held for write" : "the lock is held for write by another thread")
       }),
     lockBuiltin(
       "read_lock", type: .rwlock, mode: .sharedAcquire,
-      blocked: { bits, _ in bits & writerBit != 0 },
+      blocked: { bits, t in QueuedRWLock.readBlocks(bits, thread: t) },
       update: { bits, t in
-        if bits & (1 << Int64(t)) != 0 {
+        if bits & QueuedRWLock.readerBit(t) != 0 {
           return misuse("recursive read_lock: the lock is already held for read by this thread")
         }
-        return .success(bits | 1 << Int64(t))
+        return .success(bits | QueuedRWLock.readerBit(t))
       }),
     lockBuiltin(
       "read_unlock", type: .rwlock, mode: .sharedRelease, blocked: { _, _ in false },
       update: { bits, t in
-        if bits & writerBit == 0, bits & (1 << Int64(t)) != 0 {
-          return .success(bits & ~(1 << Int64(t)))
+        if QueuedRWLock.isHeldForRead(bits, by: t) {
+          return .success(bits & ~QueuedRWLock.readerBit(t))
         }
         return misuse("the lock is not held for read by this thread")
       }),
     // lockdep assertions depend only on the calling thread's own hold, which no other thread
     // can change, so they are local computation rather than scheduling points.
     lockdep("lockdep_assert_held_write", type: .rwlock) { bits, t in
-      bits == writerBit | Int64(t) << 33
+      QueuedRWLock.isHeldForWrite(bits, by: t)
     },
     lockdep("lockdep_assert_held_read", type: .rwlock) { bits, t in
-      bits & writerBit == 0 && bits & (1 << Int64(t)) != 0
+      QueuedRWLock.isHeldForRead(bits, by: t)
     },
     lockdep("lockdep_assert_held", type: .rwlock) { bits, t in
-      bits == writerBit | Int64(t) << 33 || (bits & writerBit == 0 && bits & (1 << Int64(t)) != 0)
+      QueuedRWLock.isHeldForWrite(bits, by: t) || QueuedRWLock.isHeldForRead(bits, by: t)
     },
     lockdep("lockdep_assert_held_spin", type: .spinlock) { bits, t in bits == Int64(t) + 1 },
   ]

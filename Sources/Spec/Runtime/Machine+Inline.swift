@@ -62,6 +62,12 @@ extension Machine {
           }
         }
         let cell = program.hasLocation[Int(builtin)] ? call.cell(0, in: cells) : nil
+        // An atomic region cannot stop halfway to queue a writer: it waits for the lock instead.
+        if fast == .writeAcquire, let cell,
+          QueuedRWLock.writePhase(cells[cell].bits, thread: thread) != .acquire
+        {
+          return .blocked
+        }
         let before = cell.map { cells[$0] }
         let outcome = program.executeFunctions[Int(builtin)](call, &cells)
         if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }

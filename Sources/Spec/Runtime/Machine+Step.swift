@@ -30,7 +30,7 @@ extension Machine {
             object: Int(p.bits), mode: program.fastPaths[Int(builtin)] == .load ? .read : .write)
         }
         return .enabled(footprint, choices: 1)
-      case .acquire, .sharedAcquire, .release, .sharedRelease:
+      case .acquire, .writeAcquire, .sharedAcquire, .release, .sharedRelease:
         // Locks: must agree with `Library.lockBuiltins` (spinlock and rwlock cell encodings).
         let p = ts.slots[Int(ts.base + argumentBase)]
         guard p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) else {
@@ -42,9 +42,13 @@ extension Machine {
         case .acquire:
           footprint.insert(object: cell, mode: .acquire)
           return cells[cell].bits != 0 ? .blocked(footprint) : .enabled(footprint, choices: 1)
+        case .writeAcquire:
+          footprint.insert(object: cell, mode: .acquire)
+          return QueuedRWLock.writePhase(cells[cell].bits, thread: thread) == .wait
+            ? .blocked(footprint) : .enabled(footprint, choices: 1)
         case .sharedAcquire:
           footprint.insert(object: cell, mode: .sharedAcquire)
-          return cells[cell].bits & Library.writerBit != 0
+          return QueuedRWLock.readBlocks(cells[cell].bits, thread: thread)
             ? .blocked(footprint) : .enabled(footprint, choices: 1)
         case .sharedRelease:
           footprint.insert(object: cell, mode: .sharedRelease)
@@ -189,6 +193,8 @@ extension Machine {
         stop(&ts)
         return violation
       }
+      // The thread stays at the call for its second phase.
+      if outcome.repeats { return violation }
       ts.pc += 1
     case .check(let kind, let condition):
       violation = checkViolation(

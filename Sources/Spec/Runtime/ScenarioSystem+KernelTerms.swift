@@ -199,9 +199,9 @@ extension ScenarioSystem {
       case .spinlock:
         if bits == Int64(thread) + 1 { held.append(info.name) }
       case .rwlock:
-        if bits & Library.writerBit != 0 {
-          if Int(bits >> 33) == thread { held.append("\(info.name) (write)") }
-        } else if thread < 32, bits & (1 << Int64(thread)) != 0 {
+        if thread < 16, QueuedRWLock.isHeldForWrite(bits, by: thread) {
+          held.append("\(info.name) (write)")
+        } else if thread < 16, QueuedRWLock.isHeldForRead(bits, by: thread) {
           held.append("\(info.name) (read)")
         }
       case .rcu:

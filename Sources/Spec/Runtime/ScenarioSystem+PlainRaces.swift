@@ -30,7 +30,7 @@ extension ScenarioSystem {
         switch fast {
         case .load: if let cell { step = .load(cell, plain: plain) }
         case .store: if let cell { step = .store(cell, plain: plain) }
-        case .acquire, .sharedAcquire, .release, .sharedRelease:
+        case .acquire, .writeAcquire, .sharedAcquire, .release, .sharedRelease:
           if let cell { step = .lock(cell, fast) }
         case .none:
           if builtin == rcuReadUnlock {
@@ -68,7 +68,7 @@ extension ScenarioSystem {
       if !plain { plainRaces.release(cell, thread: thread, &hb) }
     case .lock(let cell, let mode):
       switch mode {
-      case .acquire: plainRaces.acquire(cell, exclusive: true, thread: thread, &hb)
+      case .acquire, .writeAcquire: plainRaces.acquire(cell, exclusive: true, thread: thread, &hb)
       case .sharedAcquire: plainRaces.acquire(cell, exclusive: false, thread: thread, &hb)
       case .sharedRelease: plainRaces.releaseShared(cell, thread: thread, &hb)
       default: plainRaces.release(cell, thread: thread, &hb)

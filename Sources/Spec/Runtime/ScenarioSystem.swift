@@ -147,8 +147,7 @@ public struct ScenarioSystem: TransitionSystem {
         case .spinlock: held = bits == Int64(t) + 1
         case .rwlock:
           held =
-            bits == Library.writerBit | Int64(t) << 33
-            || (bits & Library.writerBit == 0 && bits & (1 << Int64(t)) != 0)
+            QueuedRWLock.isHeldForWrite(bits, by: t) || QueuedRWLock.isHeldForRead(bits, by: t)
         case .rcu: held = Library.rcuDepth(bits, t) != 0
         }
         if held {
