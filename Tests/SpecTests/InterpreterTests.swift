@@ -155,6 +155,14 @@ import Testing
     let before = run.state
     run.step(1)
     #expect(run.system.changes(from: before, to: run.state) == ["mmu_lock: read(r0) → read(r0,r1)"])
+    // The writer may queue while readers hold (a step of its own), and then waits.
+    #expect(run.footprint(2) == (["mmu_lock!"], true, true, 1))
+    let queued = run.state
+    run.step(2)
+    #expect(
+      run.system.changes(from: queued, to: run.state) == [
+        "mmu_lock: read(r0,r1) → read(r0,r1), w waiting"
+      ])
     #expect(run.footprint(2) == (["mmu_lock!"], true, false, 0))
     run.step(0)
     run.step(1)

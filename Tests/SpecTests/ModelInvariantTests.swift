@@ -45,12 +45,12 @@ import Testing
     Outcome(file: "race_plain_near_miss", states: 3052, messages: []),
     // The install check fires first; guest_memfd then frees the page the TD maps (invariant 15).
     Outcome(
-      file: "fresh_install", states: 107,
+      file: "fresh_install", states: 138,
       messages: [
         "divergence: vcpu0 in check_fresh_install at specs/invariants.ept:50:9: DIVERGENCE_ON(ended_after_snapshot || in_progress) fired",
         "use-after-free: userspace in kvm_gmem_punch_hole at specs/guest_memfd.ept:51:13: USE_AFTER_FREE_ON(sept_state[sept_index(gfn, PG_LEVEL_4K)] != SEPT_FREE) fired",
       ]),
-    Outcome(file: "fresh_install_near_miss", states: 85, messages: []),
+    Outcome(file: "fresh_install_near_miss", states: 107, messages: []),
     // Freed at once, or read outside rcu_read_lock: the walking fault reads a freed table.
     Outcome(
       file: "rcu_grace_period", states: 63,
