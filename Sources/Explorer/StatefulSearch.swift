@@ -121,7 +121,8 @@
   }
 
   @usableFromInline func run() {
-    var graph = StateGraph(compacted: context.configuration.hashCompaction)
+    var graph = StateGraph(
+      compacted: context.configuration.hashCompaction, storesDepth: bound != nil)
     let initial = system.initialState
     let root = graph.add(Fingerprint(initial), parent: -1, thread: 0, choice: 0, depth: 0, sleep: 0)
     var frontier = [Pending(id: root, state: initial, depth: 0, sleep: 0)]
@@ -166,7 +167,9 @@
         node = frontier.removeLast()
       }
       let id = Int(node.id)
-      if graph.sleep[id] != node.sleep || (bound != nil && Int(graph.depth[id]) != node.depth) {
+      if graph.nodes[id].sleep != node.sleep
+        || (bound != nil && graph.depth(of: node.id) != node.depth)
+      {
         continue
       }
       blocked.removeAll(keepingCapacity: true)
@@ -181,7 +184,7 @@
           mask |= 1 << UInt16(thread)
         }
       }
-      graph.enabledThreads[id] = mask
+      graph.nodes[id].enabledThreads = mask
       if mask == 0 {
         context.statistics.executions += 1
         let (ending, violations) = context.ending(of: node.state, blocked: blocked)
@@ -205,9 +208,10 @@
       let expandedBefore = graph.hasEdges(node.id)
       if asleep != 0 {
         if graph.recordsSleepingEdges {
-          recordSleepingEdges(of: node.id, asleep, node.state, &graph, &frontier)
+          recordSleepingEdges(
+            of: node.id, asleep, node.state, depth: node.depth, &graph, &frontier)
         } else {
-          graph.lacksEdges[id] = true
+          graph.nodes[id].lacksEdges = true
         }
       }
       let childDepth = node.depth + 1
@@ -265,6 +269,11 @@
               fingerprint, parent: node.id, thread: thread, choice: choice, depth: childDepth,
               sleep: childSleep)
             frontier.append(Pending(id: target, state: next, depth: childDepth, sleep: childSleep))
+            if reduces, !graph.recordsSleepingEdges, graph.count & (graph.count - 1) == 0,
+              NonProgressCycles(graph: graph, threadCount: system.threadCount).hasCycle()
+            {
+              graph.recordsSleepingEdges = true
+            }
             if let budget = context.configuration.stateBudget, graph.count > budget {
               context.stopReason = .exceededStateBudget
               break expansion
@@ -284,8 +293,8 @@
   /// Whether visiting stored state `id` with sleep set `sleep` at `depth` asks for more than its
   /// requested expansions cover.
   private func needsVisit(_ id: Int32, sleep: UInt16, depth: Int, _ graph: StateGraph) -> Bool {
-    if graph.sleep[Int(id)] & ~sleep != 0 { return true }
-    if bound != nil, depth < Int(graph.depth[Int(id)]) { return true }
+    if graph.nodes[Int(id)].sleep & ~sleep != 0 { return true }
+    if bound != nil, depth < graph.depth(of: id) { return true }
     return false
   }
 
@@ -296,23 +305,25 @@
     choice: Int, _ graph: inout StateGraph, _ frontier: inout [Pending]
   ) {
     guard needsVisit(id, sleep: sleep, depth: depth, graph) else { return }
-    let i = Int(id)
-    graph.sleep[i] &= sleep
-    if bound != nil, depth < Int(graph.depth[i]) {
-      graph.depth[i] = Int32(depth)
-      graph.parent[i] = (parent, UInt8(thread), UInt16(choice))
+    graph.nodes[Int(id)].sleep &= sleep
+    var expandAt = depth
+    if bound != nil {
+      if depth < graph.depth(of: id) {
+        graph.reparent(id, to: parent, thread: thread, choice: choice, depth: depth)
+      }
+      expandAt = graph.depth(of: id)
     }
     frontier.append(
-      Pending(id: id, state: state, depth: Int(graph.depth[i]), sleep: graph.sleep[i]))
+      Pending(id: id, state: state, depth: expandAt, sleep: graph.nodes[Int(id)].sleep))
   }
 
   /// Runs the sleeping non-progress steps of a state being expanded, for their edges only (their
   /// successors are not visited: the sleep set says other paths reach them).
   private func recordSleepingEdges(
-    of id: Int32, _ asleep: UInt16, _ state: System.State, _ graph: inout StateGraph,
-    _ frontier: inout [Pending]
+    of id: Int32, _ asleep: UInt16, _ state: System.State, depth stateDepth: Int,
+    _ graph: inout StateGraph, _ frontier: inout [Pending]
   ) {
-    let depth = Int(graph.depth[Int(id)]) + 1
+    let depth = stateDepth + 1
     var sleeping = asleep
     while sleeping != 0 {
       let thread = sleeping.trailingZeroBitCount
@@ -341,17 +352,16 @@
             target: target, thread: UInt8(thread), choice: UInt16(choice), progress: false))
       }
     }
-    graph.lacksEdges[Int(id)] = false
+    graph.nodes[Int(id)].lacksEdges = false
   }
 
   /// Whether the cycle search needs edges that sleep sets pruned: under a depth bound, or once a
   /// cycle has been seen, always; otherwise only if the stored graph has a cycle of non-progress
   /// steps (point 1 above).
   private func needsCompletion(_ graph: StateGraph) -> Bool {
-    guard graph.lacksEdges.contains(where: { $0 }) else { return false }
+    guard graph.nodes.contains(where: { $0.lacksEdges }) else { return false }
     if bound != nil || graph.recordsSleepingEdges { return true }
-    return !NonProgressCycles(graph: graph, threadCount: system.threadCount)
-      .components(within: nil).isEmpty
+    return NonProgressCycles(graph: graph, threadCount: system.threadCount).hasCycle()
   }
 
   /// Runs the sleeping non-progress steps of every expanded state that lacks their edges (point
@@ -362,42 +372,45 @@
   {
     // Only the paths to the states that lack edges are walked.
     var wanted = [Bool](repeating: false, count: graph.count)
-    for s in 0..<graph.count where graph.lacksEdges[s] {
+    for s in 0..<graph.count where graph.nodes[s].lacksEdges {
       var current = Int32(s)
       while current >= 0, !wanted[Int(current)] {
         wanted[Int(current)] = true
-        current = graph.parent[Int(current)].state
+        current = graph.nodes[Int(current)].parent
       }
     }
     // The wanted part of the tree as child lists in one array: `start[s]..<start[s + 1]`.
     var start = [Int32](repeating: 0, count: graph.count + 1)
-    for s in 1..<max(graph.count, 1) where wanted[s] { start[Int(graph.parent[s].state) + 1] += 1 }
+    for s in 1..<max(graph.count, 1) where wanted[s] { start[Int(graph.nodes[s].parent) + 1] += 1 }
     for s in 0..<graph.count { start[s + 1] += start[s] }
     var fill = start
     var children = [Int32](repeating: 0, count: Int(start[graph.count]))
     for s in 1..<max(graph.count, 1) where wanted[s] {
-      let p = Int(graph.parent[s].state)
+      let p = Int(graph.nodes[s].parent)
       children[Int(fill[p])] = Int32(s)
       fill[p] += 1
     }
     let stored = graph.count
     guard wanted[0] else { return false }
-    var stack: [(id: Int32, state: System.State)] = [(0, system.initialState)]
-    while let (id, state) = stack.popLast() {
+    var stack: [(id: Int32, state: System.State, depth: Int)] = [(0, system.initialState, 0)]
+    while let (id, state, walked) = stack.popLast() {
       if context.shouldStop { return false }
       let s = Int(id)
-      let expanded = bound.map { Int(graph.depth[s]) < $0 } ?? true
-      if graph.lacksEdges[s], expanded {
+      // Under a bound a state's stored depth can be below its tree path's length.
+      let depth = bound != nil ? graph.depth(of: id) : walked
+      let expanded = bound.map { depth < $0 } ?? true
+      let node = graph.nodes[s]
+      if node.lacksEdges, expanded {
         recordSleepingEdges(
-          of: id, graph.sleep[s] & graph.enabledThreads[s], state, &graph, &frontier)
+          of: id, node.sleep & node.enabledThreads, state, depth: depth, &graph, &frontier)
       }
       for k in start[s]..<start[s + 1] {
         let child = children[Int(k)]
-        let step = graph.parent[Int(child)]
+        let step = graph.parent(child)
         var next = state
         _ = system.execute(thread: Int(step.thread), choice: Int(step.choice), in: &next)
-        context.didStep(depth: Int(graph.depth[Int(child)]))
-        stack.append((child, next))
+        context.didStep(depth: bound != nil ? graph.depth(of: child) : walked + 1)
+        stack.append((child, next, walked + 1))
       }
     }
     return graph.count > stored
