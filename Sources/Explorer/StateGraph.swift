@@ -54,6 +54,24 @@ struct StateGraph: Sendable {
 
   var count: Int { nodes.count }
 
+  /// Frees the visited set's table (its keys stay), while no state is looked up: the
+  /// derivation of sleeping edges only follows edges.
+  mutating func releaseSlots() { index.releaseSlots() }
+
+  /// Sets the table up again from the keys, for a walk that looks states up.
+  mutating func restoreSlots() { index.restoreSlots() }
+
+  /// Frees the visited set (a third of the graph's memory) once no state is to be looked up:
+  /// the cycle search only follows edges. Returns the freed pages to the system, so that the
+  /// cycle search's arrays do not raise the peak.
+  mutating func dropIndex() {
+    index = StateIndex(compacted: index.compacted)
+    index.releaseSlots()
+    #if os(Linux)
+      _ = releaseFreeMemory(0)
+    #endif
+  }
+
   /// The state `state` was first reached from (`-1` for the initial state) and the step.
   @inline(__always) func parent(_ state: Int32) -> (state: Int32, thread: UInt8, choice: UInt16) {
     let node = nodes[Int(state)]
@@ -164,3 +182,9 @@ struct StateGraph: Sendable {
     return steps.reversed()
   }
 }
+
+#if os(Linux)
+  /// glibc's `malloc_trim`, which the Glibc module does not export: returns the free pages of
+  /// the heap to the system (a freed chunk of a `ChunkedArray` otherwise stays resident).
+  @_silgen_name("malloc_trim") private func releaseFreeMemory(_ pad: Int) -> Int32
+#endif

@@ -61,6 +61,18 @@ struct StateIndex: Sendable {
     }
   }
 
+  /// Frees the table; `find` and `insert` need `restoreSlots` first.
+  mutating func releaseSlots() { slots = [] }
+
+  /// Sets the table up again from the keys, if it was released.
+  mutating func restoreSlots() {
+    guard slots.isEmpty else { return }
+    shift = 10
+    while count * 4 > (1 << shift) * 3 { shift += 1 }
+    slots = Array(repeating: 0, count: 1 << shift)
+    for k in 0..<count { place(Int32(k), hash: high(Int32(k))) }
+  }
+
   /// Stores `fingerprint` as state `id`, which must be the next number.
   mutating func insert(_ fingerprint: Fingerprint, id: Int32) {
     if compacted { compactKeys.append(fingerprint.high) } else { keys.append(fingerprint) }

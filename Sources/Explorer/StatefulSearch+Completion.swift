@@ -14,21 +14,16 @@ extension StatefulSearch {
   /// done in one pass; passes repeat while some state gets done, and the rest are left to the
   /// walk of `completeSleepingEdges`.
   func deriveSleepingEdges(_ graph: inout StateGraph) {
-    var lacking: [Int32] = []
-    for s in 0..<graph.count where graph.nodes[s].lacksEdges { lacking.append(Int32(s)) }
+    // Passes over the states rather than a list of the lacking ones: no memory of their own.
     var done = true
-    while done, !lacking.isEmpty {
+    while done {
       done = false
-      var rest: [Int32] = []
-      for s in lacking {
+      for s in 0..<Int32(graph.count) where graph.nodes[Int(s)].lacksEdges {
         if deriveSleepingEdges(of: s, &graph) {
           graph.nodes[Int(s)].lacksEdges = false
           done = true
-        } else {
-          rest.append(s)
         }
       }
-      lacking = rest
     }
   }
 
@@ -136,19 +131,10 @@ extension StatefulSearch {
         current = graph.nodes[Int(current)].parent
       }
     }
-    // The wanted part of the tree as child lists in one array: `start[s]..<start[s + 1]`.
-    var start = [Int32](repeating: 0, count: graph.count + 1)
-    for s in 1..<max(graph.count, 1) where wanted[s] { start[Int(graph.nodes[s].parent) + 1] += 1 }
-    for s in 0..<graph.count { start[s + 1] += start[s] }
-    var fill = start
-    var children = [Int32](repeating: 0, count: Int(start[graph.count]))
-    for s in 1..<max(graph.count, 1) where wanted[s] {
-      let p = Int(graph.nodes[s].parent)
-      children[Int(fill[p])] = Int32(s)
-      fill[p] += 1
-    }
     let stored = graph.count
     guard wanted[0] else { return false }
+    graph.restoreSlots()
+    let (start, children) = Self.tree(graph, wanted: wanted)
     var stack: [(id: Int32, state: System.State, depth: Int)] = [(0, system.initialState, 0)]
     while let (id, state, walked) = stack.popLast() {
       if context.shouldStop { return false }
@@ -171,5 +157,21 @@ extension StatefulSearch {
       }
     }
     return graph.count > stored
+  }
+
+  /// The `wanted` part of the tree of first-reaching edges as child lists in one array:
+  /// `children[start[s]..<start[s + 1]]`.
+  static func tree(_ graph: StateGraph, wanted: [Bool]) -> (start: [Int32], children: [Int32]) {
+    var start = [Int32](repeating: 0, count: graph.count + 1)
+    for s in 1..<max(graph.count, 1) where wanted[s] { start[Int(graph.nodes[s].parent) + 1] += 1 }
+    for s in 0..<graph.count { start[s + 1] += start[s] }
+    var fill = start
+    var children = [Int32](repeating: 0, count: Int(start[graph.count]))
+    for s in 1..<max(graph.count, 1) where wanted[s] {
+      let p = Int(graph.nodes[s].parent)
+      children[Int(fill[p])] = Int32(s)
+      fill[p] += 1
+    }
+    return (start, children)
   }
 }

@@ -140,12 +140,14 @@
     var frontier = [Pending(id: root, state: initial, depth: 0, sleep: 0)]
     expand(&frontier, &graph)
     if reduces, !context.shouldStop, needsCompletion(graph) {
+      graph.releaseSlots()
       while !context.shouldStop {
         if derivesSleepingEdges { deriveSleepingEdges(&graph) }
         guard completeSleepingEdges(&graph, &frontier), !context.shouldStop else { break }
         expand(&frontier, &graph)
       }
     }
+    graph.dropIndex()
     context.storedStates = graph.count
     context.mayMissStates = context.configuration.hashCompaction
     if !context.shouldStop {
