@@ -2,8 +2,8 @@
 /// bytes an edge where fixed fields took 7 (the large workload stores five edges a state).
 ///
 /// Edges of one state added one after another form a *batch* (an expansion with its sleeping
-/// edges); each batch ends in a 5-byte *link* to the state's next batch, patched when that one
-/// starts. An edge is a header byte (bits 0–3 the thread, bit 4 whether the step was progress,
+/// edges); each batch ends in a 4-byte *link* to the state's next batch, patched when that one
+/// starts (its offset, 31 bits, big-endian, with bit 7 of the first byte set). An edge is a header byte (bits 0–3 the thread, bit 4 whether the step was progress,
 /// bits 5–6 how the choice is stored: 0, the previous edge's plus one, or a varint after the
 /// target; bit 7 clear, set only in a link), then the target as a zigzag varint of its distance
 /// from the previous edge's target (the source state's for a batch's first edge). Siblings are
@@ -15,7 +15,9 @@ struct EdgeStream: Sendable {
   private var first = ChunkedArray<UInt32>()
   private static let none = UInt32.max
   private static let linkByte: UInt8 = 0x80
-  private static let linkSize = 5
+  private static let linkSize = 4
+  /// A link's offset when the state has no next batch.
+  private static let noLink: UInt32 = 0x7FFF_FFFF
   /// The state whose last batch ends the stream (its next edge replaces the link), and what the
   /// next edge of that batch is encoded against.
   private var open: (state: Int32, target: Int32, choice: Int) = (-1, 0, -1)
@@ -39,11 +41,11 @@ struct EdgeStream: Sendable {
       bytes.removeLast(Self.linkSize)
     } else {
       let start = UInt32(bytes.count)
-      precondition(start < Self.none - 16, "the edge stream outgrew 4 GB")
+      precondition(start < Self.noLink - 16, "the edge stream outgrew 2 GB")
       if first[Int(state)] == Self.none {
         first[Int(state)] = start
       } else {
-        writeWord(start, at: lastLink(of: state) + 1)
+        writeLink(start, at: lastLink(of: state))
       }
       open = (state, state, -1)
     }
@@ -55,8 +57,7 @@ struct EdgeStream: Sendable {
     if mode == 2 { appendVarint(UInt64(edge.choice)) }
     open.target = edge.target
     open.choice = Int(edge.choice)
-    bytes.append(Self.linkByte)
-    writeWord(Self.none, at: -1)
+    writeLink(Self.noLink, at: -1)
   }
 
   /// The offset of the link that ends the last batch of `state`, which has edges.
@@ -65,7 +66,7 @@ struct EdgeStream: Sendable {
     while true {
       let header = bytes[offset]
       if header & Self.linkByte != 0 {
-        let next = readWord(at: offset + 1)
+        let next = readLink(at: offset)
         if next == Self.none { return offset }
         offset = Int(next)
         continue
@@ -87,7 +88,7 @@ struct EdgeStream: Sendable {
       var offset = Int(cursor.offset)
       let header = bytes[offset]
       if header & Self.linkByte != 0 {
-        cursor = Cursor(offset: readWord(at: offset + 1), target: state, choice: -1)
+        cursor = Cursor(offset: readLink(at: offset), target: state, choice: -1)
         continue
       }
       offset += 1
@@ -134,17 +135,20 @@ struct EdgeStream: Sendable {
     return k + 1
   }
 
-  /// Writes a 32-bit word at `offset` (little-endian), or appends it when `offset` is -1.
-  private mutating func writeWord(_ word: UInt32, at offset: Int) {
+  /// Writes a link to `next` at `offset`, or appends it when `offset` is -1.
+  private mutating func writeLink(_ next: UInt32, at offset: Int) {
+    let word = next | 0x8000_0000
     for k in 0..<4 {
-      let byte = UInt8(truncatingIfNeeded: word >> (8 * UInt32(k)))
+      let byte = UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32(k)))
       if offset < 0 { bytes.append(byte) } else { bytes[offset + k] = byte }
     }
   }
 
-  private func readWord(at offset: Int) -> UInt32 {
+  /// The offset the link at `offset` leads to, or `none`.
+  private func readLink(at offset: Int) -> UInt32 {
     var word: UInt32 = 0
-    for k in 0..<4 { word |= UInt32(bytes[offset + k]) << (8 * UInt32(k)) }
-    return word
+    for k in 0..<4 { word = word << 8 | UInt32(bytes[offset + k]) }
+    word &= 0x7FFF_FFFF
+    return word == Self.noLink ? Self.none : word
   }
 }
