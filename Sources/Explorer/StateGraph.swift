@@ -54,6 +54,10 @@ struct StateGraph: Sendable {
 
   var count: Int { nodes.count }
 
+  /// Whether the visited set was dropped (`dropIndex`): states can be looked up and added again
+  /// only after `rebuildIndex`.
+  private(set) var lacksIndex = false
+
   /// Frees the visited set's table (its keys stay), while no state is looked up: the
   /// derivation of sleeping edges only follows edges.
   mutating func releaseSlots() { index.releaseSlots() }
@@ -61,15 +65,24 @@ struct StateGraph: Sendable {
   /// Sets the table up again from the keys, for a walk that looks states up.
   mutating func restoreSlots() { index.restoreSlots() }
 
-  /// Frees the visited set (a third of the graph's memory) once no state is to be looked up:
-  /// the cycle search only follows edges. Returns the freed pages to the system, so that the
-  /// cycle search's arrays do not raise the peak.
+  /// Frees the visited set (a third of the graph's memory) while no state is looked up: the
+  /// derivation of sleeping edges and the cycle search only follow edges. Returns the freed
+  /// pages to the system, so that what comes next does not raise the peak.
   mutating func dropIndex() {
     index = StateIndex(compacted: index.compacted)
     index.releaseSlots()
+    lacksIndex = true
     #if os(Linux)
       _ = releaseFreeMemory(0)
     #endif
+  }
+
+  /// Sets the visited set up again from every state's fingerprint, by state number.
+  mutating func rebuildIndex(_ keys: ChunkedArray<Fingerprint>) {
+    var rebuilt = StateIndex(compacted: index.compacted)
+    for id in 0..<keys.count { rebuilt.insert(keys[id], id: Int32(id)) }
+    index = rebuilt
+    lacksIndex = false
   }
 
   /// The state `state` was first reached from (`-1` for the initial state) and the step.

@@ -133,7 +133,7 @@ extension StatefulSearch {
     }
     let stored = graph.count
     guard wanted[0] else { return false }
-    graph.restoreSlots()
+    if graph.lacksIndex { rebuildIndex(&graph) } else { graph.restoreSlots() }
     let (start, children) = Self.tree(graph, wanted: wanted)
     var stack: [(id: Int32, state: System.State, depth: Int)] = [(0, system.initialState, 0)]
     while let (id, state, walked) = stack.popLast() {
@@ -173,5 +173,30 @@ extension StatefulSearch {
       fill[p] += 1
     }
     return (start, children)
+  }
+
+  /// Rebuilds the visited set that the search dropped for the derivation (see `run`), for a
+  /// walk that may store states: the fingerprints are computed again along the tree of
+  /// first-reaching edges, a step a state.
+  func rebuildIndex(_ graph: inout StateGraph) {
+    var keys = ChunkedArray<Fingerprint>()
+    let initial = system.initialState
+    let root = Fingerprint(initial)
+    for _ in 0..<graph.count { keys.append(root) }
+    let (start, children) = Self.tree(graph, wanted: [Bool](repeating: true, count: graph.count))
+    var stack: [(id: Int32, state: System.State, depth: Int)] = [(0, initial, 0)]
+    while let (id, state, depth) = stack.popLast() {
+      let s = Int(id)
+      for k in start[s]..<start[s + 1] {
+        let child = children[Int(k)]
+        let step = graph.parent(child)
+        var next = state
+        _ = system.execute(thread: Int(step.thread), choice: Int(step.choice), in: &next)
+        context.didStep(depth: depth + 1)
+        keys[Int(child)] = Fingerprint(next)
+        stack.append((child, next, depth + 1))
+      }
+    }
+    graph.rebuildIndex(keys)
   }
 }

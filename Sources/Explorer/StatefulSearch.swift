@@ -140,7 +140,9 @@
     var frontier = [Pending(id: root, state: initial, depth: 0, sleep: 0)]
     expand(&frontier, &graph)
     if reduces, !context.shouldStop, needsCompletion(graph) {
-      graph.releaseSlots()
+      // Derivation looks no state up: without a bound, where it mostly leaves nothing to walk,
+      // the visited set goes (and is rebuilt if the walk is needed); under one, its table.
+      if bound == nil { graph.dropIndex() } else { graph.releaseSlots() }
       while !context.shouldStop {
         if derivesSleepingEdges { deriveSleepingEdges(&graph) }
         guard completeSleepingEdges(&graph, &frontier), !context.shouldStop else { break }

@@ -29,8 +29,10 @@ import Testing
   }
 
   /// The walk alone (every lacking state recovered by re-executing the tree) and derivation
-  /// first give the same states, verdicts and completion, with and without a bound; the walk
-  /// alone takes the steps the search took before derivation existed.
+  /// first give the same states, verdicts and completion, with and without a bound. Without a
+  /// bound the walk alone takes the steps the search took before derivation existed (31,351)
+  /// and a step a state to rebuild the visited set, which the search drops for the derivation;
+  /// derivation leaves no state of these programs to the walk.
   @Test(arguments: [nil, 4] as [Int?])
   func derivedEdgesGiveWhatTheWalkGives(bound: Int?) throws {
     var failures: [UInt64] = []
@@ -55,7 +57,7 @@ import Testing
     }
     #expect(failures.isEmpty, "derived edges change the answer for seeds \(failures)")
     if bound == nil {
-      #expect(steps.walk == 31_351)
+      #expect(steps.walk == 39_130)
       #expect(steps.derived == 28_397)
     } else {
       #expect(steps.derived < steps.walk)
