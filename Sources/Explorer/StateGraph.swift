@@ -1,5 +1,10 @@
 /// The reachable state graph as the stateful search stores it: states by number, the tree edge
 /// that first reached each, every edge the search executed, and each state's sleep set, compactly.
+///
+/// What a state costs, on the large workload (five edges a state): its key, 16 bytes; its slot
+/// in the visited set, 5 to 11; its `Node`, 12; the offset of its edges, 4; its edges, about
+/// 13 (plus about 9 the completion derives, once the visited set is gone). A depth, 4 more, is
+/// kept only under a depth bound.
 struct StateGraph: Sendable {
   /// One transition between stored states (8 bytes).
   struct Edge: Sendable, Hashable {
