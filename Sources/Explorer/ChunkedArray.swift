@@ -17,12 +17,23 @@ struct ChunkedArray<Element: Sendable>: Sendable {
   subscript(_ i: Int) -> Element {
     @inline(__always) get { chunks[i &>> Self.shift][i & Self.mask] }
     @inline(__always) set { chunks[i &>> Self.shift][i & Self.mask] = newValue }
+    @inline(__always) _modify { yield &chunks[i &>> Self.shift][i & Self.mask] }
   }
 
   @inline(__always) mutating func append(_ value: Element) {
     if count & Self.mask == 0 { chunks.append([]) }
     chunks[chunks.count - 1].append(value)
     count += 1
+  }
+
+  /// Removes the last `k` elements.
+  mutating func removeLast(_ k: Int) {
+    precondition(k <= count)
+    for _ in 0..<k {
+      chunks[chunks.count - 1].removeLast()
+      if chunks[chunks.count - 1].isEmpty { chunks.removeLast() }
+      count -= 1
+    }
   }
 
   /// Whether some element satisfies `predicate`.

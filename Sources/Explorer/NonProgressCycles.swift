@@ -43,7 +43,7 @@ struct NonProgressCycles {
     }
     for thread in 0..<threadCount where !steps[thread] {
       let bit = UInt16(1) << UInt16(thread)
-      let starved = component.filter { graph.enabledThreads[Int($0)] & bit != 0 }
+      let starved = component.filter { graph.nodes[Int($0)].enabledThreads & bit != 0 }
       guard !starved.isEmpty else { continue }
       let rest = members.subtracting(starved)
       for part in components(within: rest) {
@@ -78,11 +78,10 @@ struct NonProgressCycles {
     var stack: [Int32] = []
     var next: Int32 = 0
     var result: [[Int32]] = []
-    /// Each node on the depth-first path with the entry of its next edge to look at (`-1`:
-    /// none left).
-    var work: [(node: Int32, edge: Int32)] = []
+    /// Each node on the depth-first path with the cursor at its next edge to look at.
+    var work: [(node: Int32, edge: EdgeStream.Cursor)] = []
     for root in 0..<n where index[root] < 0 {
-      work.append((Int32(root), graph.firstEdge[Int(nodes[root])]))
+      work.append((Int32(root), graph.firstCursor(of: nodes[root])))
       index[root] = next
       lowlink[root] = next
       next += 1
@@ -91,9 +90,8 @@ struct NonProgressCycles {
       while let (v, e) = work.last {
         var k = e
         var descended = false
-        while k >= 0 {
-          let edge = graph.edge(at: k)
-          k = graph.edgeIndex(after: k)
+        let source = nodes[Int(v)]
+        while let edge = graph.nextEdge(&k, of: source) {
           if edge.progress { continue }
           guard let w = local(edge.target) else { continue }
           if index[w] < 0 {
@@ -103,7 +101,7 @@ struct NonProgressCycles {
             next += 1
             stack.append(Int32(w))
             onStack[w] = true
-            work.append((Int32(w), graph.firstEdge[Int(nodes[w])]))
+            work.append((Int32(w), graph.firstCursor(of: nodes[w])))
             descended = true
             break
           } else if onStack[w] {
@@ -131,6 +129,40 @@ struct NonProgressCycles {
     return result.sorted { $0[0] < $1[0] }
   }
 
+  /// Whether the graph has a cycle of non-progress steps: a depth-first search in three colours
+  /// that stops at the first edge back to a state on its path. Cheaper than `components`, which
+  /// it stands for when only the answer matters (a byte a state, no component lists).
+  func hasCycle() -> Bool {
+    // 0: not seen, 1: on the path, 2: done.
+    var colour = [UInt8](repeating: 0, count: graph.count)
+    var work: [(node: Int32, edge: EdgeStream.Cursor)] = []
+    for root in 0..<Int32(graph.count) where colour[Int(root)] == 0 {
+      colour[Int(root)] = 1
+      work.append((root, graph.firstCursor(of: root)))
+      while !work.isEmpty {
+        let v = work[work.count - 1].node
+        var k = work[work.count - 1].edge
+        var descended = false
+        while let edge = graph.nextEdge(&k, of: v) {
+          if edge.progress { continue }
+          let w = edge.target
+          if colour[Int(w)] == 1 { return true }
+          if colour[Int(w)] == 0 {
+            work[work.count - 1].edge = k
+            colour[Int(w)] = 1
+            work.append((w, graph.firstCursor(of: w)))
+            descended = true
+            break
+          }
+        }
+        if descended { continue }
+        colour[Int(v)] = 2
+        work.removeLast()
+      }
+    }
+    return false
+  }
+
   private func lasso(in component: [Int32]) -> Lasso {
     let members = Set(component)
     var stepEdge = [(from: Int32, edge: StateGraph.Edge)?](repeating: nil, count: threadCount)
@@ -139,7 +171,8 @@ struct NonProgressCycles {
         if stepEdge[Int(edge.thread)] == nil { stepEdge[Int(edge.thread)] = (state, edge) }
       }
     }
-    let entry = component.min { graph.depth[Int($0)] < graph.depth[Int($1)] }!
+    let depths = component.map { graph.depth(of: $0) }
+    let entry = component[depths.indices.min { depths[$0] < depths[$1] }!]
     var loop: [Trace.Step] = []
     var current = entry
     for case (let from, let edge)? in stepEdge {

@@ -62,16 +62,21 @@
 ///    terminating programs), neither has the full graph, and there is no livelock to find.
 /// 2. Otherwise (and always under a depth bound) every expanded state gets an edge for each of its
 ///    sleeping steps that is not a progress step. Once the search sees a cycle (a non-progress step
-///    back to a state on the path of first-reaching edges to the state it expands), it runs those
-///    steps as it expands each state, for their edges only; the states it expanded before that,
-///    or all of them if it never saw a cycle that way, it recovers at the end by walking the tree
-///    of first-reaching edges from the initial state. Then every stored state has every
-///    non-progress edge of the full graph, and every state's enabled threads are recorded, which
-///    is all that `NonProgressCycles` reads: it finds exactly the livelocks of the full graph. (A
-///    successor that is not stored would mean the model broke the footprint contract; it is
-///    stored and expanded then, so that the search stays complete.) On a model whose stored graph
-///    has such a cycle the reduction thus saves only pruned progress steps, and the walk and the
-///    re-expansions cost steps: such a model can take more steps than without sleep sets.
+///    back to a near state on the path of first-reaching edges to the state it expands, or a
+///    cycle of the stored graph, which it looks for each time the state count doubles), it runs
+///    those steps as it expands each state, for their edges only. The states it expanded before
+///    that, or all of them if it never saw a cycle, get them at the end: most by commutation from
+///    stored edges, without a step (a thread asleep at `s` was asleep or expanded at the tree
+///    parent `p` of `s` and independent there of the step `t` from `p` to `s`, so its step from
+///    `s` reaches the target of `t` from `p·u`; see `deriveSleepingEdges`), and the rest by
+///    walking the tree of first-reaching edges from the initial state and running them. Then
+///    every stored state has every non-progress edge of the full graph, and every state's enabled
+///    threads are recorded, which is all that `NonProgressCycles` reads: it finds exactly the
+///    livelocks of the full graph. (A successor that is not stored would mean the model broke the
+///    footprint contract; it is stored and expanded then, so that the search stays complete.) On
+///    a model whose stored graph has such a cycle the reduction thus saves only pruned progress
+///    steps, and the walk and the re-expansions cost steps: such a model can take more steps than
+///    without sleep sets.
 ///
 /// With `shortest`, states are expanded breadth first, so the first path found to each state, and
 /// so every counterexample, has the fewest steps; that search does not prune (a re-expansion would
@@ -85,8 +90,15 @@
   let bound: Int?
   let shortest: Bool
 
-  @usableFromInline init(context: RunContext<System>, shortest: Bool) {
+  /// Whether the completion derives sleeping edges by commutation before it re-walks the tree
+  /// (off only in tests, to exercise the walk alone).
+  let derivesSleepingEdges: Bool
+
+  @usableFromInline init(
+    context: RunContext<System>, shortest: Bool, derivesSleepingEdges: Bool = true
+  ) {
     self.context = context
+    self.derivesSleepingEdges = derivesSleepingEdges
     self.system = context.system
     self.bound = context.configuration.depthBound
     self.shortest = shortest
@@ -97,7 +109,7 @@
 
   /// A requested expansion: stale once the state's stored sleep set or depth has changed, since a
   /// newer request then covers it.
-  private struct Pending {
+  struct Pending {
     var id: Int32
     var state: System.State
     var depth: Int
@@ -121,16 +133,23 @@
   }
 
   @usableFromInline func run() {
-    var graph = StateGraph(compacted: context.configuration.hashCompaction)
+    var graph = StateGraph(
+      compacted: context.configuration.hashCompaction, storesDepth: bound != nil)
     let initial = system.initialState
     let root = graph.add(Fingerprint(initial), parent: -1, thread: 0, choice: 0, depth: 0, sleep: 0)
     var frontier = [Pending(id: root, state: initial, depth: 0, sleep: 0)]
     expand(&frontier, &graph)
     if reduces, !context.shouldStop, needsCompletion(graph) {
-      while completeSleepingEdges(&graph, &frontier), !context.shouldStop {
+      // Derivation looks no state up: without a bound, where it mostly leaves nothing to walk,
+      // the visited set goes (and is rebuilt if the walk is needed); under one, its table.
+      if bound == nil { graph.dropIndex() } else { graph.releaseSlots() }
+      while !context.shouldStop {
+        if derivesSleepingEdges { deriveSleepingEdges(&graph) }
+        guard completeSleepingEdges(&graph, &frontier), !context.shouldStop else { break }
         expand(&frontier, &graph)
       }
     }
+    graph.dropIndex()
     context.storedStates = graph.count
     context.mayMissStates = context.configuration.hashCompaction
     if !context.shouldStop {
@@ -146,7 +165,7 @@
   }
 
   /// Takes requested expansions off `frontier` until none is left.
-  private func expand(_ frontier: inout [Pending], _ graph: inout StateGraph) {
+  func expand(_ frontier: inout [Pending], _ graph: inout StateGraph) {
     let reduces = self.reduces
     var footprints = [Footprint](repeating: .empty, count: system.threadCount)
     var choiceCounts = [Int](repeating: 0, count: system.threadCount)
@@ -166,7 +185,9 @@
         node = frontier.removeLast()
       }
       let id = Int(node.id)
-      if graph.sleep[id] != node.sleep || (bound != nil && Int(graph.depth[id]) != node.depth) {
+      if graph.nodes[id].sleep != node.sleep
+        || (bound != nil && graph.depth(of: node.id) != node.depth)
+      {
         continue
       }
       blocked.removeAll(keepingCapacity: true)
@@ -181,7 +202,7 @@
           mask |= 1 << UInt16(thread)
         }
       }
-      graph.enabledThreads[id] = mask
+      graph.nodes[id].enabledThreads = mask
       if mask == 0 {
         context.statistics.executions += 1
         let (ending, violations) = context.ending(of: node.state, blocked: blocked)
@@ -205,9 +226,10 @@
       let expandedBefore = graph.hasEdges(node.id)
       if asleep != 0 {
         if graph.recordsSleepingEdges {
-          recordSleepingEdges(of: node.id, asleep, node.state, &graph, &frontier)
+          recordSleepingEdges(
+            of: node.id, asleep, node.state, depth: node.depth, &graph, &frontier)
         } else {
-          graph.lacksEdges[id] = true
+          graph.nodes[id].lacksEdges = true
         }
       }
       let childDepth = node.depth + 1
@@ -265,6 +287,11 @@
               fingerprint, parent: node.id, thread: thread, choice: choice, depth: childDepth,
               sleep: childSleep)
             frontier.append(Pending(id: target, state: next, depth: childDepth, sleep: childSleep))
+            if reduces, !graph.recordsSleepingEdges, graph.count & (graph.count - 1) == 0,
+              NonProgressCycles(graph: graph, threadCount: system.threadCount).hasCycle()
+            {
+              graph.recordsSleepingEdges = true
+            }
             if let budget = context.configuration.stateBudget, graph.count > budget {
               context.stopReason = .exceededStateBudget
               break expansion
@@ -284,8 +311,8 @@
   /// Whether visiting stored state `id` with sleep set `sleep` at `depth` asks for more than its
   /// requested expansions cover.
   private func needsVisit(_ id: Int32, sleep: UInt16, depth: Int, _ graph: StateGraph) -> Bool {
-    if graph.sleep[Int(id)] & ~sleep != 0 { return true }
-    if bound != nil, depth < Int(graph.depth[Int(id)]) { return true }
+    if graph.nodes[Int(id)].sleep & ~sleep != 0 { return true }
+    if bound != nil, depth < graph.depth(of: id) { return true }
     return false
   }
 
@@ -296,110 +323,15 @@
     choice: Int, _ graph: inout StateGraph, _ frontier: inout [Pending]
   ) {
     guard needsVisit(id, sleep: sleep, depth: depth, graph) else { return }
-    let i = Int(id)
-    graph.sleep[i] &= sleep
-    if bound != nil, depth < Int(graph.depth[i]) {
-      graph.depth[i] = Int32(depth)
-      graph.parent[i] = (parent, UInt8(thread), UInt16(choice))
+    graph.nodes[Int(id)].sleep &= sleep
+    var expandAt = depth
+    if bound != nil {
+      if depth < graph.depth(of: id) {
+        graph.reparent(id, to: parent, thread: thread, choice: choice, depth: depth)
+      }
+      expandAt = graph.depth(of: id)
     }
     frontier.append(
-      Pending(id: id, state: state, depth: Int(graph.depth[i]), sleep: graph.sleep[i]))
-  }
-
-  /// Runs the sleeping non-progress steps of a state being expanded, for their edges only (their
-  /// successors are not visited: the sleep set says other paths reach them).
-  private func recordSleepingEdges(
-    of id: Int32, _ asleep: UInt16, _ state: System.State, _ graph: inout StateGraph,
-    _ frontier: inout [Pending]
-  ) {
-    let depth = Int(graph.depth[Int(id)]) + 1
-    var sleeping = asleep
-    while sleeping != 0 {
-      let thread = sleeping.trailingZeroBitCount
-      sleeping &= sleeping - 1
-      guard !system.isProgress(of: thread, in: state),
-        case .enabled(_, let choices) = system.status(of: thread, in: state)
-      else { continue }
-      for choice in 0..<choices where graph.edge(from: id, thread: thread, choice: choice) == nil {
-        var next = state
-        let violation = system.execute(thread: thread, choice: choice, in: &next)
-        context.didStep(depth: depth)
-        if let violation {
-          context.report(
-            violation, steps: graph.path(to: id) + [Trace.Step(thread: thread, choice: choice)])
-        }
-        let fingerprint = Fingerprint(next)
-        var target = graph.index.find(fingerprint) ?? -1
-        if target < 0 {
-          target = graph.add(
-            fingerprint, parent: id, thread: thread, choice: choice, depth: depth, sleep: 0)
-          frontier.append(Pending(id: target, state: next, depth: depth, sleep: 0))
-        }
-        graph.addEdge(
-          from: id,
-          StateGraph.Edge(
-            target: target, thread: UInt8(thread), choice: UInt16(choice), progress: false))
-      }
-    }
-    graph.lacksEdges[Int(id)] = false
-  }
-
-  /// Whether the cycle search needs edges that sleep sets pruned: under a depth bound, or once a
-  /// cycle has been seen, always; otherwise only if the stored graph has a cycle of non-progress
-  /// steps (point 1 above).
-  private func needsCompletion(_ graph: StateGraph) -> Bool {
-    guard graph.lacksEdges.contains(where: { $0 }) else { return false }
-    if bound != nil || graph.recordsSleepingEdges { return true }
-    return !NonProgressCycles(graph: graph, threadCount: system.threadCount)
-      .components(within: nil).isEmpty
-  }
-
-  /// Runs the sleeping non-progress steps of every expanded state that lacks their edges (point
-  /// 2 above), recovering those states along the tree of first-reaching edges. Sleep sets stay as
-  /// they are (they describe expansions, which these steps are not). Returns whether it had to
-  /// store new states, which then wait on `frontier` to be expanded.
-  private func completeSleepingEdges(_ graph: inout StateGraph, _ frontier: inout [Pending]) -> Bool
-  {
-    // Only the paths to the states that lack edges are walked.
-    var wanted = [Bool](repeating: false, count: graph.count)
-    for s in 0..<graph.count where graph.lacksEdges[s] {
-      var current = Int32(s)
-      while current >= 0, !wanted[Int(current)] {
-        wanted[Int(current)] = true
-        current = graph.parent[Int(current)].state
-      }
-    }
-    // The wanted part of the tree as child lists in one array: `start[s]..<start[s + 1]`.
-    var start = [Int32](repeating: 0, count: graph.count + 1)
-    for s in 1..<max(graph.count, 1) where wanted[s] { start[Int(graph.parent[s].state) + 1] += 1 }
-    for s in 0..<graph.count { start[s + 1] += start[s] }
-    var fill = start
-    var children = [Int32](repeating: 0, count: Int(start[graph.count]))
-    for s in 1..<max(graph.count, 1) where wanted[s] {
-      let p = Int(graph.parent[s].state)
-      children[Int(fill[p])] = Int32(s)
-      fill[p] += 1
-    }
-    let stored = graph.count
-    guard wanted[0] else { return false }
-    var stack: [(id: Int32, state: System.State)] = [(0, system.initialState)]
-    while let (id, state) = stack.popLast() {
-      if context.shouldStop { return false }
-      let s = Int(id)
-      let expanded = bound.map { Int(graph.depth[s]) < $0 } ?? true
-      if graph.lacksEdges[s], expanded {
-        recordSleepingEdges(
-          of: id, graph.sleep[s] & graph.enabledThreads[s], state, &graph, &frontier)
-      }
-      for k in start[s]..<start[s + 1] {
-        let child = children[Int(k)]
-        let step = graph.parent[Int(child)]
-        var next = state
-        _ = system.execute(thread: Int(step.thread), choice: Int(step.choice), in: &next)
-        context.didStep(depth: Int(graph.depth[Int(child)]))
-        stack.append((child, next))
-      }
-    }
-    return graph.count > stored
+      Pending(id: id, state: state, depth: expandAt, sleep: graph.nodes[Int(id)].sleep))
   }
 }
