@@ -21,6 +21,9 @@ extension StatefulSearch {
     var states: [System.State] = []
     /// The violations the steps raised, by index in `steps`.
     var violations: [(step: Int, violation: Violation)] = []
+    /// The expanded state, where applying the expansion reads it (computed on several threads;
+    /// see `computeExpansions`).
+    var node: System.State? = nil
   }
 
   /// Computes the expansion of `node` into `expansion` (emptied first, its storage kept): only
@@ -80,10 +83,17 @@ extension StatefulSearch {
         let fingerprint = known == nil ? Fingerprint(next) : .unset
         let stored = known == nil ? graph.index.find(fingerprint) ?? -1 : -1
         if let violation { expansion.violations.append((expansion.steps.count, violation)) }
+        // A stored successor that needs no visit now needs none when applied: its state is
+        // dropped here, on the thread that made it, and the slot holds the expanded state
+        // instead (which costs no allocation). Freeing on another thread is what costs most in
+        // the allocator when several threads expand.
+        let needed =
+          stored < 0 || needsVisit(stored, sleep: childSleep, depth: childDepth, graph)
+        let kept = needed ? next : node.state
         if expansion.steps.count < expansion.states.count {
-          expansion.states[expansion.steps.count] = next
+          expansion.states[expansion.steps.count] = kept
         } else {
-          expansion.states.append(next)
+          expansion.states.append(kept)
         }
         expansion.steps.append(
           ExpansionStep(

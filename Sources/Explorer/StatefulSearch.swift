@@ -160,11 +160,14 @@
       if context.shouldStop { break }
       if jobs > 1 {
         takeBatch(&batch, &frontier, &head)
-        let expansions = computeExpansions(batch, graph, jobs: jobs)
+        let expansions = computeExpansions(
+          &batch, graph, jobs: jobs, placeholder: system.initialState)
         for k in batch.indices {
           if context.shouldStop { break }
           guard let expansion = expansions[k], isCurrent(batch[k], graph) else { continue }
-          apply(expansion, of: batch[k], &graph, &frontier)
+          var node = batch[k]
+          if let state = expansion.node { node.state = state }
+          apply(expansion, of: node, &graph, &frontier)
         }
         continue
       }
