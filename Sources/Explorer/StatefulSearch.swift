@@ -77,6 +77,20 @@
 /// so every counterexample, has the fewest steps; that search does not prune (a re-expansion would
 /// come out of breadth-first order). With a depth bound, a state first reached deep is expanded
 /// again when it is later reached at a smaller depth.
+///
+/// *Several threads* (`Configuration.statefulJobs`, in the spirit of SPIN's multi-core search and
+/// TLC's workers, but deterministic). An expansion is computed first, reading the graph only (the
+/// enabled threads, the steps, their successors' fingerprints and where they are stored), then
+/// applied (the visits, new states, edges and requests). On several threads the search takes the
+/// top `batchSize` requests at once, computes their expansions in parallel, and applies them one
+/// after another in the order one thread would have taken them, skipping a request that an earlier
+/// one in the batch made stale. The proofs above hold for any order in which requests are taken:
+/// they use only that every state is, by the end, expanded with every sleep set it was visited
+/// with or a smaller one. What an expansion computed from an older graph reads can only have
+/// become more permissive (states stay stored, sleep sets only shrink), and a step whose visit it
+/// thought needed is checked again when applied. So the stored states, the verdicts and the
+/// livelocks are those of one thread; since the batches do not depend on the number of threads,
+/// neither do the steps or the counterexamples, for any number above one.
 @usableFromInline struct StatefulSearch<System: TransitionSystem> {
   @usableFromInline let context: RunContext<System>
   /// `context.system` and the depth bound, held here: reading them through the class copies
