@@ -32,13 +32,18 @@ public struct Configuration: Sendable {
   /// Stops the exploration when the process's resident memory exceeds this many bytes (`nil`:
   /// no limit); the result is then incomplete (`ExplorationResult.Completion.exceededMemoryLimit`).
   public var memoryLimit: Int?
+  /// The threads the stateful search expands states on. Above one it expands a batch of states
+  /// at a time (see `StatefulSearch`): the stored states, verdicts and violations are those of
+  /// one thread, and its step counts and counterexamples are the same for every count above one.
+  public var statefulJobs: Int
 
   public init(
     strategy: Strategy = .dpor, depthBound: Int? = nil, stopAtFirstViolation: Bool = false,
-    timeout: Double? = nil, shrink: Bool = true, progress: (@Sendable (ExplorationProgress) -> Void)? = nil,
+    timeout: Double? = nil, shrink: Bool = true,
+    progress: (@Sendable (ExplorationProgress) -> Void)? = nil,
     progressInterval: Double = 0.25, countDistinctStates: Bool = true, stateBudget: Int? = nil,
     sleepSets: Bool = true, hashCompaction: Bool = false, memoryLimit: Int? = nil,
-    stateMemoryBudget: Int? = nil
+    stateMemoryBudget: Int? = nil, statefulJobs: Int = 1
   ) {
     self.strategy = strategy
     self.depthBound = depthBound
@@ -53,6 +58,7 @@ public struct Configuration: Sendable {
     self.hashCompaction = hashCompaction
     self.memoryLimit = memoryLimit
     self.stateMemoryBudget = stateMemoryBudget
+    self.statefulJobs = max(1, statefulJobs)
   }
 }
 

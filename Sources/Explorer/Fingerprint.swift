@@ -17,4 +17,12 @@ struct Fingerprint: Hashable, Sendable {
     high = UInt64(bitPattern: Int64(first.finalize()))
     low = UInt64(bitPattern: Int64(second.finalize()))
   }
+
+  private init(high: UInt64, low: UInt64) {
+    self.high = high
+    self.low = low
+  }
+
+  /// A placeholder where no state was fingerprinted.
+  static let unset = Fingerprint(high: 0, low: 0)
 }

@@ -82,6 +82,20 @@
 /// so every counterexample, has the fewest steps; that search does not prune (a re-expansion would
 /// come out of breadth-first order). With a depth bound, a state first reached deep is expanded
 /// again when it is later reached at a smaller depth.
+///
+/// *Several threads* (`Configuration.statefulJobs`, in the spirit of SPIN's multi-core search and
+/// TLC's workers, but deterministic). An expansion is computed first, reading the graph only (the
+/// enabled threads, the steps, their successors' fingerprints and where they are stored), then
+/// applied (the visits, new states, edges and requests). On several threads the search takes the
+/// top `batchSize` requests at once, computes their expansions in parallel, and applies them one
+/// after another in the order one thread would have taken them, skipping a request that an earlier
+/// one in the batch made stale. The proofs above hold for any order in which requests are taken:
+/// they use only that every state is, by the end, expanded with every sleep set it was visited
+/// with or a smaller one. What an expansion computed from an older graph reads can only have
+/// become more permissive (states stay stored, sleep sets only shrink), and a step whose visit it
+/// thought needed is checked again when applied. So the stored states, the verdicts and the
+/// livelocks are those of one thread; since the batches do not depend on the number of threads,
+/// neither do the steps or the counterexamples, for any number above one.
 @usableFromInline struct StatefulSearch<System: TransitionSystem> {
   @usableFromInline let context: RunContext<System>
   /// `context.system` and the depth bound, held here: reading them through the class copies
@@ -164,15 +178,32 @@
     }
   }
 
-  /// Takes requested expansions off `frontier` until none is left.
+  /// Takes requested expansions off `frontier` until none is left. On one thread, one at a time:
+  /// computed, then applied. On several (`Configuration.statefulJobs`), a batch at a time: the
+  /// top `batchSize` requests (or the next ones, breadth first) are computed on all threads, then
+  /// applied in the order one thread would have taken them. The batches, and so the order of
+  /// every change to the graph, do not depend on the number of threads above one.
   func expand(_ frontier: inout [Pending], _ graph: inout StateGraph) {
-    let reduces = self.reduces
-    var footprints = [Footprint](repeating: .empty, count: system.threadCount)
-    var choiceCounts = [Int](repeating: 0, count: system.threadCount)
-    var blocked: [Int] = []
+    let jobs = context.configuration.statefulJobs
     var head = 0
+    var batch: [Pending] = []
+    var expansion = Expansion()
+    var scratch = ExpansionScratch(threads: system.threadCount)
     while head < frontier.count || (!shortest && !frontier.isEmpty) {
       if context.shouldStop { break }
+      if jobs > 1 {
+        takeBatch(&batch, &frontier, &head)
+        let expansions = computeExpansions(
+          &batch, graph, jobs: jobs, placeholder: system.initialState)
+        for k in batch.indices {
+          if context.shouldStop { break }
+          guard let expansion = expansions[k], isCurrent(batch[k], graph) else { continue }
+          var node = batch[k]
+          if let state = expansion.node { node.state = state }
+          apply(expansion, of: node, &graph, &frontier)
+        }
+        continue
+      }
       let node: Pending
       if shortest {
         node = frontier[head]
@@ -184,133 +215,144 @@
       } else {
         node = frontier.removeLast()
       }
-      let id = Int(node.id)
-      if graph.nodes[id].sleep != node.sleep
-        || (bound != nil && graph.depth(of: node.id) != node.depth)
-      {
-        continue
-      }
-      blocked.removeAll(keepingCapacity: true)
-      var mask: UInt16 = 0
-      for thread in 0..<system.threadCount {
-        switch system.status(of: thread, in: node.state) {
-        case .finished: break
-        case .blocked: blocked.append(thread)
-        case .enabled(let footprint, let choices):
-          footprints[thread] = footprint
-          choiceCounts[thread] = choices
-          mask |= 1 << UInt16(thread)
-        }
-      }
-      graph.nodes[id].enabledThreads = mask
-      if mask == 0 {
-        context.statistics.executions += 1
-        let (ending, violations) = context.ending(of: node.state, blocked: blocked)
-        if !violations.isEmpty {
-          let path = graph.path(to: node.id)
-          for violation in violations { context.report(violation, steps: path) }
-        }
-        observe(node, graph, ending, violations)
-        continue
-      }
-      if let bound, node.depth >= bound {
-        context.statistics.executions += 1
-        context.statistics.cutExecutions += 1
-        observe(node, graph, .cut, [])
-        continue
-      }
-      // The sleep set grows with each thread expanded: later siblings need not run its step first.
-      var asleep = node.sleep & mask
-      // A first expansion has no stored edges to find: looking for them would cost time
-      // quadratic in the state's choices.
-      let expandedBefore = graph.hasEdges(node.id)
-      if asleep != 0 {
-        if graph.recordsSleepingEdges {
-          recordSleepingEdges(
-            of: node.id, asleep, node.state, depth: node.depth, &graph, &frontier)
-        } else {
-          graph.nodes[id].lacksEdges = true
-        }
-      }
-      let childDepth = node.depth + 1
-      // Successors at the bound are not expanded, so their sleep sets would only cause re-visits.
-      let childrenExpand = bound.map { childDepth < $0 } ?? true
-      expansion: for thread in 0..<system.threadCount {
-        let bit = UInt16(1) << UInt16(thread)
-        guard mask & bit != 0, asleep & bit == 0 else { continue }
-        var childSleep: UInt16 = 0
-        if reduces, childrenExpand {
-          var others = asleep
-          while others != 0 {
-            let u = others.trailingZeroBitCount
-            others &= others - 1
-            if !footprints[u].conflicts(with: footprints[thread]) { childSleep |= 1 << UInt16(u) }
-          }
-        }
-        let progress = system.isProgress(of: thread, in: node.state)
-        for choice in 0..<choiceCounts[thread] {
-          let known =
-            expandedBefore ? graph.edge(from: node.id, thread: thread, choice: choice) : nil
-          if let known, !needsVisit(known.target, sleep: childSleep, depth: childDepth, graph) {
-            continue
-          }
-          var next = node.state
-          let violation = system.execute(thread: thread, choice: choice, in: &next)
-          context.didStep(depth: childDepth)
-          if let violation {
-            context.report(
-              violation,
-              steps: graph.path(to: node.id) + [Trace.Step(thread: thread, choice: choice)])
-          }
-          // A step of a huge expansion can be the one that runs out of time or memory.
-          if let reason = context.stopReason, reason != .stoppedAtViolation { break expansion }
-          if let known {
-            visit(
-              known.target, state: next, sleep: childSleep, depth: childDepth,
-              from: node.id, thread: thread, choice: choice, &graph, &frontier)
-            continue
-          }
-          let fingerprint = Fingerprint(next)
-          let target: Int32
-          if let stored = graph.index.find(fingerprint) {
-            target = stored
-            if reduces, !progress, !graph.recordsSleepingEdges,
-              graph.isAncestor(stored, of: node.id)
-            {
-              graph.recordsSleepingEdges = true
-            }
-            visit(
-              stored, state: next, sleep: childSleep, depth: childDepth,
-              from: node.id, thread: thread, choice: choice, &graph, &frontier)
-          } else {
-            target = graph.add(
-              fingerprint, parent: node.id, thread: thread, choice: choice, depth: childDepth,
-              sleep: childSleep)
-            frontier.append(Pending(id: target, state: next, depth: childDepth, sleep: childSleep))
-            if reduces, !graph.recordsSleepingEdges, graph.count & (graph.count - 1) == 0,
-              NonProgressCycles(graph: graph, threadCount: system.threadCount).hasCycle()
-            {
-              graph.recordsSleepingEdges = true
-            }
-            if let budget = context.configuration.stateBudget, graph.count > budget {
-              context.stopReason = .exceededStateBudget
-              break expansion
-            }
-          }
-          graph.addEdge(
-            from: node.id,
-            StateGraph.Edge(
-              target: target, thread: UInt8(thread), choice: UInt16(choice), progress: progress))
-        }
-        if reduces { asleep |= bit }
-      }
+      guard isCurrent(node, graph) else { continue }
+      computeExpansion(node, graph, into: &expansion, &scratch)
+      apply(expansion, of: node, &graph, &frontier)
     }
     frontier.removeAll()
   }
 
+  /// Moves the next `batchSize` requests of `frontier` to `batch`, in the order one thread takes
+  /// them: from `head` on breadth first, from the top of the stack otherwise.
+  private func takeBatch(_ batch: inout [Pending], _ frontier: inout [Pending], _ head: inout Int) {
+    batch.removeAll(keepingCapacity: true)
+    if shortest {
+      let end = min(frontier.count, head + Self.batchSize)
+      batch.append(contentsOf: frontier[head..<end])
+      head = end
+      if head > 4096, head * 2 > frontier.count {
+        frontier.removeFirst(head)
+        head = 0
+      }
+    } else {
+      let start = max(0, frontier.count - Self.batchSize)
+      while frontier.count > start { batch.append(frontier.removeLast()) }
+    }
+  }
+
+  /// The requests a batch holds on several threads: enough for each to amortise handing the
+  /// work out, few enough that the requests an earlier one in the batch makes stale cost little.
+  static var batchSize: Int { 256 }
+
+  /// Whether `node` is still the state's latest request: a newer one covers it otherwise.
+  private func isCurrent(_ node: Pending, _ graph: StateGraph) -> Bool {
+    graph.nodes[Int(node.id)].sleep == node.sleep
+      && (bound == nil || graph.depth(of: node.id) == node.depth)
+  }
+
+  /// Applies the expansion of `node` to the graph, as if it were computed just now: records the
+  /// enabled threads, ends an execution at a state where none can run or at the bound, and else
+  /// visits or stores each successor and adds its edge.
+  private func apply(
+    _ expansion: Expansion, of node: Pending, _ graph: inout StateGraph,
+    _ frontier: inout [Pending]
+  ) {
+    let id = Int(node.id)
+    let mask = expansion.mask
+    graph.nodes[id].enabledThreads = mask
+    if mask == 0 {
+      context.statistics.executions += 1
+      let (ending, violations) = context.ending(of: node.state, blocked: expansion.blocked)
+      if !violations.isEmpty {
+        let path = graph.path(to: node.id)
+        for violation in violations { context.report(violation, steps: path) }
+      }
+      observe(node, graph, ending, violations)
+      return
+    }
+    if let bound, node.depth >= bound {
+      context.statistics.executions += 1
+      context.statistics.cutExecutions += 1
+      observe(node, graph, .cut, [])
+      return
+    }
+    let asleep = node.sleep & mask
+    if asleep != 0 {
+      if graph.recordsSleepingEdges {
+        recordSleepingEdges(
+          of: node.id, asleep, node.state, depth: node.depth, &graph, &frontier)
+      } else {
+        graph.nodes[id].lacksEdges = true
+      }
+    }
+    let childDepth = node.depth + 1
+    var violations = expansion.violations[...]
+    for k in expansion.steps.indices {
+      let successor = expansion.steps[k]
+      let (thread, choice) = (successor.thread, successor.choice)
+      // A known successor another step of this batch has visited since may need nothing now.
+      if successor.known >= 0,
+        !needsVisit(successor.known, sleep: successor.sleep, depth: childDepth, graph)
+      {
+        continue
+      }
+      context.didStep(depth: childDepth)
+      while let first = violations.first, first.step < k { violations.removeFirst() }
+      if let first = violations.first, first.step == k {
+        let violation = first.violation
+        context.report(
+          violation,
+          steps: graph.path(to: node.id) + [Trace.Step(thread: thread, choice: choice)])
+      }
+      // A step of a huge expansion can be the one that runs out of time or memory.
+      if let reason = context.stopReason, reason != .stoppedAtViolation { return }
+      if successor.known >= 0 {
+        visit(
+          successor.known, state: expansion.states[k], sleep: successor.sleep, depth: childDepth,
+          from: node.id, thread: thread, choice: choice, &graph, &frontier)
+        continue
+      }
+      let fingerprint = successor.fingerprint
+      let target: Int32
+      // Stored states stay stored: only a miss needs looking up again.
+      if let stored = successor.stored >= 0 ? successor.stored : graph.index.find(fingerprint) {
+        target = stored
+        if reduces, !successor.progress, !graph.recordsSleepingEdges,
+          graph.isAncestor(stored, of: node.id)
+        {
+          graph.recordsSleepingEdges = true
+        }
+        visit(
+          stored, state: expansion.states[k], sleep: successor.sleep, depth: childDepth,
+          from: node.id, thread: thread, choice: choice, &graph, &frontier)
+      } else {
+        target = graph.add(
+          fingerprint, parent: node.id, thread: thread, choice: choice, depth: childDepth,
+          sleep: successor.sleep)
+        frontier.append(
+          Pending(
+            id: target, state: expansion.states[k], depth: childDepth, sleep: successor.sleep))
+        if reduces, !graph.recordsSleepingEdges, graph.count & (graph.count - 1) == 0,
+          NonProgressCycles(graph: graph, threadCount: system.threadCount).hasCycle()
+        {
+          graph.recordsSleepingEdges = true
+        }
+        if let budget = context.configuration.stateBudget, graph.count > budget {
+          context.stopReason = .exceededStateBudget
+          return
+        }
+      }
+      graph.addEdge(
+        from: node.id,
+        StateGraph.Edge(
+          target: target, thread: UInt8(thread), choice: UInt16(choice),
+          progress: successor.progress))
+    }
+  }
+
   /// Whether visiting stored state `id` with sleep set `sleep` at `depth` asks for more than its
   /// requested expansions cover.
-  private func needsVisit(_ id: Int32, sleep: UInt16, depth: Int, _ graph: StateGraph) -> Bool {
+  func needsVisit(_ id: Int32, sleep: UInt16, depth: Int, _ graph: StateGraph) -> Bool {
     if graph.nodes[Int(id)].sleep & ~sleep != 0 { return true }
     if bound != nil, depth < graph.depth(of: id) { return true }
     return false

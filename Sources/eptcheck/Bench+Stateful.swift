@@ -36,22 +36,21 @@ extension EptCheck.Bench {
     let before = ResidentMemory.current() ?? 0
     let peakBefore = ResidentMemory.peak() ?? 0
     let system = spec.system(for: scenario, loopBounds: false)
-    let configuration = Configuration(strategy: .stateful(shortest: false), shrink: false)
-    let result =
-      jobs > 1
-      ? try Explorer.explore(system, configuration: configuration, partition: .standard(), jobs: jobs)
-      : try Explorer.explore(system, configuration: configuration)
+    let configuration = Configuration(
+      strategy: .stateful(shortest: false), shrink: false, statefulJobs: jobs)
+    let result = try Explorer.explore(system, configuration: configuration)
     let peak = ResidentMemory.peak() ?? 0
     let s = result.statistics
     let states = s.distinctStates
     // Small runs measure the allocator's pages, not the states.
     let bytes: Double? =
       peak > peakBefore && states >= 100_000 ? Double(peak - before) / Double(states) : nil
-    let label = jobs > 1 ? "\(scenario.name) (stateful, \(jobs) jobs)" : "\(scenario.name) (stateful)"
+    let label =
+      jobs > 1 ? "\(scenario.name) (stateful, \(jobs) jobs)" : "\(scenario.name) (stateful)"
     let found = result.counterexamples.map(\.violation.kind)
     let verdict =
       result.completion != .complete
-        ? "incomplete" : found.isEmpty ? "pass" : "found " + found.joined(separator: ", ")
+      ? "incomplete" : found.isEmpty ? "pass" : "found " + found.joined(separator: ", ")
     return StatefulFigure(
       workload: label, jobs: jobs, states: states, transitions: s.transitions,
       statesPerSecond: s.elapsed > 0 ? Double(states) / s.elapsed : 0, bytesPerState: bytes,

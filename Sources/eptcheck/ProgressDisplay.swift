@@ -1,8 +1,9 @@
 import Foundation
 import Explorer
 
-/// Progress on stderr for runs longer than a second: executions, rate and elapsed time, redrawn
-/// in place on a terminal and printed as plain lines (at most every five seconds) otherwise.
+/// Progress on stderr for runs longer than a second: the executions and step rate of the
+/// scenarios running now and the run's elapsed time, redrawn in place on a terminal and printed
+/// as plain lines (at most every five seconds) otherwise.
 final class ProgressDisplay: @unchecked Sendable {
   private let terminal: Terminal
   private let lock = NSLock()
@@ -20,8 +21,11 @@ final class ProgressDisplay: @unchecked Sendable {
       let elapsed = Date().timeIntervalSince(start)
       guard elapsed >= 1 else { return }
       let executions = latest.values.reduce(0) { $0 + $1.executions }
-      let steps = latest.values.reduce(0) { $0 + $1.transitions }
-      let rate = elapsed > 0 ? Double(steps) / elapsed : 0
+      // Each running scenario's steps over its own time: the run's time would count the
+      // scenarios already finished, whose steps are no longer here.
+      let rate = latest.values.reduce(0.0) {
+        $0 + ($1.elapsed > 0 ? Double($1.transitions) / $1.elapsed : 0)
+      }
       let line = String(
         format: "%@: %d executions, %.0f steps/s, %.1fs", scenario, executions, rate, elapsed)
       if terminal.allowsRedraw {

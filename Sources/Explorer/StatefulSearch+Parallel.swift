@@ -1,0 +1,73 @@
+import Dispatch
+
+extension StatefulSearch {
+  /// Computes the expansions of `batch` on `jobs` threads; `nil` for a request already stale.
+  ///
+  /// The threads only read the graph (it is not changed until every expansion of the batch is
+  /// computed) and each writes its own slots, so no lock is taken but the one handing out the
+  /// next request. The system's steps are safe to run concurrently: `TransitionSystem` is
+  /// `Sendable` and its methods are pure functions of the state.
+  ///
+  /// The requests' states are handed to the threads, and `batch` keeps `placeholder` in their
+  /// place: a thread drops a state it made no longer needed, so that it is freed where it was
+  /// last used (freeing another thread's memory is what costs most in the allocator). An
+  /// expansion keeps its state only where applying it reads the state (`Expansion.node`).
+  func computeExpansions(
+    _ batch: inout [Pending], _ graph: StateGraph, jobs: Int, placeholder: System.State
+  ) -> [Expansion?] {
+    let slots = ExpansionSlots<Expansion>(count: batch.count)
+    let nodes = UnsafeMutableBufferPointer<Pending>.allocate(capacity: batch.count)
+    _ = nodes.initialize(from: batch)
+    for k in batch.indices { batch[k].state = placeholder }
+    let next = IndexDispenser()
+    let work = BatchWork(search: self, nodes: nodes, graph: graph)
+    DispatchQueue.concurrentPerform(iterations: min(jobs, nodes.count)) { _ in
+      var scratch = ExpansionScratch(threads: work.search.system.threadCount)
+      while let k = next.take(below: work.nodes.count) {
+        let node = (work.nodes.baseAddress! + k).move()
+        let id = Int(node.id)
+        let bound = work.search.bound
+        guard work.graph.nodes[id].sleep == node.sleep,
+          bound == nil || work.graph.depth(of: node.id) == node.depth
+        else { continue }
+        var expansion = Expansion()
+        work.search.computeExpansion(node, work.graph, into: &expansion, &scratch)
+        let ends = expansion.mask == 0 || bound.map { node.depth >= $0 } ?? false
+        if ends || node.sleep & expansion.mask != 0 { expansion.node = node.state }
+        slots.store(expansion, at: k)
+      }
+    }
+    nodes.deallocate()
+    return slots.take()
+  }
+}
+
+/// What the threads of one batch share: the graph, read only, and the requests, each moved out
+/// by the one thread that takes it.
+private struct BatchWork<System: TransitionSystem>: @unchecked Sendable {
+  let search: StatefulSearch<System>
+  let nodes: UnsafeMutableBufferPointer<StatefulSearch<System>.Pending>
+  let graph: StateGraph
+}
+
+/// One slot per request of a batch, each written by exactly one thread and read after all have
+/// finished (`concurrentPerform` returns only then, which orders the writes before the reads).
+/// Raw memory rather than an array: threads writing one array's elements at once would each
+/// claim exclusive access to the whole array.
+private final class ExpansionSlots<Value>: @unchecked Sendable {
+  private let values: UnsafeMutableBufferPointer<Value?>
+
+  init(count: Int) {
+    values = .allocate(capacity: count)
+    values.initialize(repeating: nil)
+  }
+
+  deinit {
+    values.deinitialize()
+    values.deallocate()
+  }
+
+  func store(_ value: Value, at index: Int) { values[index] = value }
+
+  func take() -> [Value?] { Array(values) }
+}
