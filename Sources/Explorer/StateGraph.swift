@@ -48,9 +48,6 @@ struct StateGraph: Sendable {
   /// first-reaching edges (`depth(of:)`).
   private var depths = ChunkedArray<Int32>()
   let storesDepth: Bool
-  /// Whether the search has seen a cycle and so runs every sleeping non-progress step as it
-  /// expands a state, for its edge.
-  var recordsSleepingEdges = false
 
   init(compacted: Bool, storesDepth: Bool) {
     index = StateIndex(compacted: compacted)
@@ -168,24 +165,6 @@ struct StateGraph: Sendable {
       if Int(edge.thread) == thread && Int(edge.choice) == choice { return edge }
     }
     return nil
-  }
-
-  /// Whether `ancestor` is on the path of first-reaching edges to `state` (or is `state`).
-  /// Without stored depths the walk gives up after `limit` edges (and answers `false`), so that
-  /// a check made at every step costs little.
-  func isAncestor(_ ancestor: Int32, of state: Int32, limit: Int = 16) -> Bool {
-    var current = state
-    if storesDepth {
-      let top = depths[Int(ancestor)]
-      while depths[Int(current)] > top { current = nodes[Int(current)].parent }
-      return current == ancestor
-    }
-    for _ in 0...limit {
-      if current == ancestor { return true }
-      if current < 0 { return false }
-      current = nodes[Int(current)].parent
-    }
-    return false
   }
 
   /// The steps from the initial state to `state` along first-reaching edges.

@@ -107,12 +107,12 @@ extension StatefulSearch {
     graph.nodes[Int(id)].lacksEdges = false
   }
 
-  /// Whether the cycle search needs edges that sleep sets pruned: under a depth bound, or once a
-  /// cycle has been seen, always; otherwise only if the stored graph has a cycle of non-progress
-  /// steps (point 1 above).
+  /// Whether the cycle search needs edges that sleep sets pruned: under a depth bound always;
+  /// otherwise only if the stored graph has a cycle of non-progress steps (point 1 in
+  /// `StatefulSearch`).
   func needsCompletion(_ graph: StateGraph) -> Bool {
     guard graph.nodes.contains(where: { $0.lacksEdges }) else { return false }
-    if bound != nil || graph.recordsSleepingEdges { return true }
+    if bound != nil { return true }
     return NonProgressCycles(graph: graph, threadCount: system.threadCount).hasCycle()
   }
 

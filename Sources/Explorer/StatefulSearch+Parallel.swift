@@ -11,7 +11,8 @@ extension StatefulSearch {
   /// The requests' states are handed to the threads, and `batch` keeps `placeholder` in their
   /// place: a thread drops a state it made no longer needed, so that it is freed where it was
   /// last used (freeing another thread's memory is what costs most in the allocator). An
-  /// expansion keeps its state only where applying it reads the state (`Expansion.node`).
+  /// expansion keeps its state only where applying it reads it (`Expansion.node`): where the
+  /// search ends an execution.
   func computeExpansions(
     _ batch: inout [Pending], _ graph: StateGraph, jobs: Int, placeholder: System.State
   ) -> [Expansion?] {
@@ -32,8 +33,9 @@ extension StatefulSearch {
         else { continue }
         var expansion = Expansion()
         work.search.computeExpansion(node, work.graph, into: &expansion, &scratch)
-        let ends = expansion.mask == 0 || bound.map { node.depth >= $0 } ?? false
-        if ends || node.sleep & expansion.mask != 0 { expansion.node = node.state }
+        if expansion.mask == 0 || bound.map({ node.depth >= $0 }) ?? false {
+          expansion.node = node.state
+        }
         slots.store(expansion, at: k)
       }
     }

@@ -61,12 +61,9 @@
 ///    real. So when the stored graph has no cycle of non-progress steps (the common case for
 ///    terminating programs), neither has the full graph, and there is no livelock to find.
 /// 2. Otherwise (and always under a depth bound) every expanded state gets an edge for each of its
-///    sleeping steps that is not a progress step. Once the search sees a cycle (a non-progress step
-///    back to a near state on the path of first-reaching edges to the state it expands, or a
-///    cycle of the stored graph, which it looks for each time the state count doubles), it runs
-///    those steps as it expands each state, for their edges only. The states it expanded before
-///    that, or all of them if it never saw a cycle, get them at the end: most by commutation from
-///    stored edges, without a step (a thread asleep at `s` was asleep or expanded at the tree
+///    sleeping steps that is not a progress step. The search only marks the states whose sleep
+///    sets left steps out; they get the edges at the end: most by
+///    commutation from stored edges, without a step (a thread asleep at `s` was asleep or expanded at the tree
 ///    parent `p` of `s` and independent there of the step `t` from `p` to `s`, so its step from
 ///    `s` reaches the target of `t` from `p·u`; see `deriveSleepingEdges`), and the rest by
 ///    walking the tree of first-reaching edges from the initial state and running them. Then
@@ -74,8 +71,9 @@
 ///    threads are recorded, which is all that `NonProgressCycles` reads: it finds exactly the
 ///    livelocks of the full graph. (A successor that is not stored would mean the model broke the
 ///    footprint contract; it is stored and expanded then, so that the search stays complete.) On
-///    a model whose stored graph has such a cycle the reduction thus saves only pruned progress
-///    steps, and the walk and the re-expansions cost steps: such a model can take more steps than
+///    a model whose stored graph has such a cycle the reduction thus saves the pruned progress
+///    steps and the steps commutation gives, and the walk and the re-expansions cost steps: a
+///    model whose sleeping edges do not commute into stored ones can take more steps than
 ///    without sleep sets.
 ///
 /// With `shortest`, states are expanded breadth first, so the first path found to each state, and
@@ -276,15 +274,8 @@
       observe(node, graph, .cut, [])
       return
     }
-    let asleep = node.sleep & mask
-    if asleep != 0 {
-      if graph.recordsSleepingEdges {
-        recordSleepingEdges(
-          of: node.id, asleep, node.state, depth: node.depth, &graph, &frontier)
-      } else {
-        graph.nodes[id].lacksEdges = true
-      }
-    }
+    // The cycle search may need the edges of the sleeping steps: the completion gives them.
+    if node.sleep & mask != 0 { graph.nodes[id].lacksEdges = true }
     let childDepth = node.depth + 1
     var violations = expansion.violations[...]
     for k in expansion.steps.indices {
@@ -317,11 +308,6 @@
       // Stored states stay stored: only a miss needs looking up again.
       if let stored = successor.stored >= 0 ? successor.stored : graph.index.find(fingerprint) {
         target = stored
-        if reduces, !successor.progress, !graph.recordsSleepingEdges,
-          graph.isAncestor(stored, of: node.id)
-        {
-          graph.recordsSleepingEdges = true
-        }
         visit(
           stored, state: expansion.states[k], sleep: successor.sleep, depth: childDepth,
           from: node.id, thread: thread, choice: choice, &graph, &frontier)
@@ -332,11 +318,6 @@
         frontier.append(
           Pending(
             id: target, state: expansion.states[k], depth: childDepth, sleep: successor.sleep))
-        if reduces, !graph.recordsSleepingEdges, graph.count & (graph.count - 1) == 0,
-          NonProgressCycles(graph: graph, threadCount: system.threadCount).hasCycle()
-        {
-          graph.recordsSleepingEdges = true
-        }
         if let budget = context.configuration.stateBudget, graph.count > budget {
           context.stopReason = .exceededStateBudget
           return
