@@ -109,11 +109,7 @@ extension Machine {
   }
 
   func stop(_ ts: inout ThreadState) {
-    ts.pc = -2
-    ts.slots = []
-    ts.frames = []
-    ts.base = 0
-    ts.fault = .none
+    ts.finish(pc: -2, keeping: [])
   }
 
   /// Runs the step the thread is parked at, then settles it at its next one.
@@ -160,7 +156,7 @@ extension Machine {
         if p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) {
           var race: Violation? = nil
           if fast == .load {
-            if dst >= 0 { ts.slots[Int(ts.base + dst)] = cells[Int(p.bits)] }
+            if dst >= 0 { ts[Int(ts.base + dst)] = cells[Int(p.bits)] }
           } else {
             let before = cells[Int(p.bits)]
             cells[Int(p.bits)] = ts.slots[Int(ts.base + argumentBase + 1)]
@@ -176,8 +172,8 @@ extension Machine {
       let cell = program.hasLocation[Int(builtin)] ? call.cell(0, in: cells) : nil
       let before = cell.map { cells[$0] }
       let outcome = program.executeFunctions[Int(builtin)](call, &cells)
-      if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
-      if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
+      if dst >= 0 { ts[Int(ts.base + dst)] = outcome.value }
+      if out >= 0, let v = outcome.out { ts[Int(ts.base + out)] = v }
       if let v = outcome.violation {
         violation = Violation(
           kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)")
@@ -276,7 +272,7 @@ extension Machine {
       let index = Int(ts.base + counter)
       let count = ts.slots[index].bits + 1
       if count > Int64(bound) { return false }
-      ts.slots[index] = .int(count)
+      ts[index] = .int(count)
     }
     ts.pc += 1
     return true

@@ -32,6 +32,10 @@ final class Program: Sendable {
   let ops: [Op]
   let sites: [Site]
   let functions: [CompiledFunction]
+  /// Each function's entry pc and frame size, flat: a call reads two integers instead of
+  /// copying a whole `CompiledFunction` (its name, its kernel reference) out of `functions`.
+  let entries: [Int32]
+  let slotCounts: [Int32]
   let builtins: [Builtin]
   let cells: [CellInfo]
   let initialCells: [Value]
@@ -82,6 +86,8 @@ final class Program: Sendable {
     self.ops = ops
     self.sites = sites
     self.functions = functions
+    self.entries = functions.map(\.entry)
+    self.slotCounts = functions.map(\.slotCount)
     self.builtins = builtins
     self.cells = cells
     self.initialCells = initialCells
