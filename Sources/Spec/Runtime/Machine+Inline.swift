@@ -124,7 +124,11 @@ extension Machine {
         violation = violation ?? v
         ts.pc += 1
       case let op:
-        _ = local(op, &ts, thread: thread, cells: cells)
+        if op.isFrameLocal {
+          _ = runFrameLocal(&ts, fuel: &fuel, end: end)
+        } else {
+          _ = local(op, &ts, thread: thread, cells: cells)
+        }
       }
     }
     return .completed(violation)

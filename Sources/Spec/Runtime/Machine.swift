@@ -77,8 +77,10 @@ struct Machine: Sendable {
         parksAtNextPoint = parksAtNextPoint || isRetry
       case .atomicEnd, .awaitEnd, .selectEnd:
         ts.pc += 1
-      case let op:
-        if !local(op, &ts, thread: thread, cells: cells) { return violation }
+      case .call, .ret, .local:
+        if !local(ops[Int(ts.pc)], &ts, thread: thread, cells: cells) { return violation }
+      default:
+        if !runFrameLocal(&ts, fuel: &fuel) { return violation }
       }
     }
     return violation

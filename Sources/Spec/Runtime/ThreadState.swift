@@ -115,6 +115,12 @@ struct ThreadState: Hashable, Sendable {
     return (Int32(truncatingIfNeeded: link), Int(Int32(truncatingIfNeeded: link >> 32)))
   }
 
+  /// Calls `body` with the slots borrowed for writing (see `Machine.runFrameLocal`).
+  @inline(__always)
+  mutating func withSlots<R>(_ body: (UnsafeMutableBufferPointer<Value>) -> R) -> R {
+    slots.withUnsafeMutableBufferPointer { body($0) }
+  }
+
   /// Zeroes the slots at `base + offsets[k]` below `top`, for `k` in `range` (see LiveSlots).
   @inline(__always)
   mutating func zero(
