@@ -127,10 +127,14 @@ struct LiveSlots: Sendable {
         var base = Int(ts.base)
         var top = ts.slots.count
         let pc = Int(ts.pc)
+        // A caller's frame below every write since the thread was stored was zeroed then, for
+        // the same return pc: it is still (see ThreadState.dirtyFrom).
+        let dirtyFrom = Int(ts.dirtyFrom)
         ts.zero(deadSlots, Int(deadStart[pc])..<Int(deadStart[pc + 1]), base: base, top: top)
         for _ in 0..<Int(ts.depth) {
           let caller = ts.caller(of: base)
           top = base - Int(ThreadState.recordSize)
+          if top <= dirtyFrom { break }
           base = caller.base
           let at = Int(caller.returnPc)
           guard at >= 0, at < count else { continue }

@@ -48,6 +48,7 @@ extension ScenarioSystem {
 
     init(_ thread: ThreadState) {
       self.thread = thread
+      self.thread.markClean()
       thread.slots.withUnsafeBufferPointer { slots in
         for i in slots.indices { add(i, slots[i], sign: 1) }
       }
@@ -63,7 +64,8 @@ extension ScenarioSystem {
           // Shared storage: the step wrote no slot.
           if old.baseAddress == new.baseAddress && old.count == new.count { return }
           let common = min(old.count, new.count)
-          for i in 0..<common where old[i] != new[i] {
+          let start = min(Int(thread.dirtyFrom), common)
+          for i in start..<common where old[i] != new[i] {
             add(i, old[i], sign: 0)
             add(i, new[i], sign: 1)
           }
@@ -71,6 +73,7 @@ extension ScenarioSystem {
           for i in common..<new.count { add(i, new[i], sign: 1) }
         }
       }
+      thread.markClean()
       mixHeader()
     }
 

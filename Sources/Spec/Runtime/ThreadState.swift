@@ -5,7 +5,8 @@
 /// array's growth, and a thread is one array to copy, compare and retain.
 ///
 /// The state's hash of the slots is kept by `ScenarioSystem.HashedThread`, which updates it from
-/// the slots a step changed.
+/// the slots a step changed: `dirtyFrom`, the lowest slot written since the thread was last
+/// stored, bounds them (a step writes its top frames, not the callers below).
 struct ThreadState: Hashable, Sendable {
   /// The instruction the thread is parked at; `-1` when it returned, `-2` when it was stopped
   /// by a failed `assert`, `BUG_ON`, a loop bound or a runtime error.
@@ -19,6 +20,9 @@ struct ThreadState: Hashable, Sendable {
   var faultDetail: Int64
   /// The frames and their records, outermost first. Written through the subscript only.
   private(set) var slots: [Value]
+  /// No slot below it was written, nor did a frame below it become or stop being a caller,
+  /// since `markClean`. Bookkeeping, not state: equality and hashing ignore it.
+  private(set) var dirtyFrom: Int32 = 0
 
   /// A caller's frame, as traces and coverage read it.
   struct Frame: Hashable, Sendable {
@@ -48,7 +52,10 @@ struct ThreadState: Hashable, Sendable {
   /// Slot `i` of the array (absolute, not frame-relative).
   subscript(_ i: Int) -> Value {
     @inline(__always) get { slots[i] }
-    @inline(__always) set { slots[i] = newValue }
+    @inline(__always) set {
+      dirtyFrom = min(dirtyFrom, Int32(truncatingIfNeeded: i))
+      slots[i] = newValue
+    }
   }
 
   /// The callers' frames, outermost first (for traces and coverage; the interpreter reads the
@@ -82,6 +89,7 @@ struct ThreadState: Hashable, Sendable {
     self[link] = .int(Int64(UInt32(bitPattern: returnPc)) | Int64(oldBase) << 32)
     self[link + 1] = .int(Int64(dst < 0 ? -1 : Int32(oldBase) + dst))
     for i in 0..<arguments { self[newBase + i] = slots[oldBase + Int(argumentBase) + i] }
+    dirtyFrom = min(dirtyFrom, Int32(oldBase))
     base = Int32(newBase)
     depth += 1
   }
@@ -97,6 +105,7 @@ struct ThreadState: Hashable, Sendable {
     slots.removeSubrange(link...)
     base = Int32(truncatingIfNeeded: packed >> 32)
     depth -= 1
+    dirtyFrom = min(dirtyFrom, base)
     if dst >= 0 { self[dst] = value }
     return Int32(truncatingIfNeeded: packed)
   }
@@ -117,9 +126,14 @@ struct ThreadState: Hashable, Sendable {
 
   /// Calls `body` with the slots borrowed for writing (see `Machine.runFrameLocal`).
   @inline(__always)
+  /// `body` writes only the current frame.
   mutating func withSlots<R>(_ body: (UnsafeMutableBufferPointer<Value>) -> R) -> R {
-    slots.withUnsafeMutableBufferPointer { body($0) }
+    dirtyFrom = min(dirtyFrom, base)
+    return slots.withUnsafeMutableBufferPointer { body($0) }
   }
+
+  /// Marks every slot clean (the thread was stored with its hash).
+  mutating func markClean() { dirtyFrom = .max }
 
   /// Zeroes the slots at `base + offsets[k]` below `top`, for `k` in `range` (see LiveSlots).
   @inline(__always)
@@ -134,11 +148,26 @@ struct ThreadState: Hashable, Sendable {
       }
     }
     guard needed else { return }
+    dirtyFrom = min(dirtyFrom, Int32(base))
     slots.withUnsafeMutableBufferPointer { slots in
       for k in range {
         let i = base + Int(offsets[k])
         if i < top { slots[i] = .zero }
       }
     }
+  }
+
+  static func == (lhs: ThreadState, rhs: ThreadState) -> Bool {
+    lhs.pc == rhs.pc && lhs.base == rhs.base && lhs.fault == rhs.fault && lhs.depth == rhs.depth
+      && lhs.faultDetail == rhs.faultDetail && lhs.slots == rhs.slots
+  }
+
+  func hash(into hasher: inout Hasher) {
+    hasher.combine(pc)
+    hasher.combine(base)
+    hasher.combine(fault)
+    hasher.combine(depth)
+    hasher.combine(faultDetail)
+    hasher.combine(slots)
   }
 }
