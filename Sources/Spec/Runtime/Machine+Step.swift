@@ -78,7 +78,8 @@ extension Machine {
     case .atomicBegin(let end), .awaitBegin(let end):
       // An atomic block that takes no lock is always enabled, and its footprint is fixed: no
       // need to run it to find out (see RegionFootprint).
-      if case .atomicBegin = program.ops[Int(ts.pc)], let region = program.regionFootprints[ts.pc],
+      if case .atomicBegin = program.ops[Int(ts.pc)],
+        let region = program.regionFootprintAt[Int(ts.pc)],
         !region.fixed.canBlock
       {
         return .enabled(
@@ -92,9 +93,9 @@ extension Machine {
       scratch.pc += 1
       let result = runInline(
         &scratch, thread: thread, cells: &memory, end: end, footprint: &footprint)
-      if let all = program.staticFootprints[ts.pc] { footprint.formUnion(all) }
+      if let all = program.staticFootprintAt[Int(ts.pc)] { footprint.formUnion(all) }
       // The fixed footprint, not the one this path happened to touch (see RegionFootprint).
-      if let region = program.regionFootprints[ts.pc] {
+      if let region = program.regionFootprintAt[Int(ts.pc)] {
         footprint = region.footprint(slots: ts.slots, base: ts.base, cellCount: cells.count)
       }
       if isAwait { footprint.markBlocking() }

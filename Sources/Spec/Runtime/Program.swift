@@ -52,6 +52,10 @@ final class Program: Sendable {
   let staticFootprints: [Int32: Footprint]
   /// The fixed footprint of each `atomic` and `await` region, by the index of its first op.
   let regionFootprints: [Int32: RegionFootprint]
+  /// The same two tables by pc, flat: `status` reads them at every atomic or await region, and
+  /// a dictionary lookup hashes its key.
+  let staticFootprintAt: [Footprint?]
+  let regionFootprintAt: [RegionFootprint?]
   /// Per builtin, split out so the hot path touches one closure, not a whole `Builtin`.
   let fastPaths: [Builtin.FastPath]
   /// `Builtin.hasLocation` and `Builtin.access` per builtin: reading them through `builtins`
@@ -75,6 +79,12 @@ final class Program: Sendable {
     self.checksPlainRaces = checksPlainRaces
     self.regionFootprints = regionFootprints
     self.staticFootprints = staticFootprints
+    var staticAt = [Footprint?](repeating: nil, count: ops.count)
+    for (pc, f) in staticFootprints where pc >= 0 && Int(pc) < ops.count { staticAt[Int(pc)] = f }
+    self.staticFootprintAt = staticAt
+    var regionAt = [RegionFootprint?](repeating: nil, count: ops.count)
+    for (pc, r) in regionFootprints where pc >= 0 && Int(pc) < ops.count { regionAt[Int(pc)] = r }
+    self.regionFootprintAt = regionAt
     self.finalChecks = finalChecks
     self.fastPaths = builtins.map(\.fastPath)
     self.hasLocation = builtins.map(\.hasLocation)
