@@ -14,11 +14,15 @@
 /// does not kill), and `ret` ends the frame. Caller frames are parked at their return pc with
 /// the result slot about to be written.
 struct LiveSlots: Sendable {
-  /// For each pc, the frame slots not live there (relative to the frame base).
-  let deadAt: [[Int32]]
+  /// For each pc, the frame slots not live there (relative to the frame base): `deadSlots` from
+  /// `deadStart[pc]` to `deadStart[pc + 1]`. Flat, so that zeroing retains no inner array.
+  let deadSlots: [Int32]
+  let deadStart: [Int32]
   /// For each pc that follows a call, the caller frame's slots not live while the callee runs:
-  /// those dead at the return pc, and the call's result slot, which the return writes.
-  let deadOnResume: [[Int32]]
+  /// those dead at the return pc, and the call's result slot, which the return writes; the same
+  /// layout.
+  let resumeSlots: [Int32]
+  let resumeStart: [Int32]
 
   init(program: Program) {
     let ops = program.ops
@@ -105,26 +109,37 @@ struct LiveSlots: Sendable {
           .map(Int32.init)
       }
     }
-    self.deadAt = deadAt
-    self.deadOnResume = deadOnResume
+    func flatten(_ lists: [[Int32]]) -> ([Int32], [Int32]) {
+      var starts: [Int32] = [0]
+      for list in lists { starts.append(starts.last! + Int32(list.count)) }
+      return (lists.flatMap { $0 }, starts)
+    }
+    (deadSlots, deadStart) = flatten(deadAt)
+    (resumeSlots, resumeStart) = flatten(deadOnResume)
   }
 
   /// Zeroes the dead slots of every frame of a parked thread.
   func zeroDead(_ ts: inout ThreadState) {
-    guard ts.pc >= 0, Int(ts.pc) < deadAt.count else { return }
-    let frames = ts.frames
-    let pc = Int(ts.pc)
-    let topBase = Int(ts.base)
-    ts.slots.withUnsafeMutableBufferPointer { slots in
-      var top = slots.count
-      var base = topBase
-      for slot in deadAt[pc] where base + Int(slot) < top { slots[base + Int(slot)] = .zero }
-      for frame in frames.reversed() {
-        top = base
-        base = Int(frame.base)
-        guard frame.returnPc >= 0, Int(frame.returnPc) < deadOnResume.count else { continue }
-        for slot in deadOnResume[Int(frame.returnPc)] where base + Int(slot) < top {
-          slots[base + Int(slot)] = .zero
+    let count = deadStart.count - 1
+    guard ts.pc >= 0, Int(ts.pc) < count else { return }
+    deadSlots.withUnsafeBufferPointer { deadSlots in
+      resumeSlots.withUnsafeBufferPointer { resumeSlots in
+        var base = Int(ts.base)
+        var top = ts.slots.count
+        let pc = Int(ts.pc)
+        // A caller's frame below every write since the thread was stored was zeroed then, for
+        // the same return pc: it is still (see ThreadState.dirtyFrom).
+        let dirtyFrom = Int(ts.dirtyFrom)
+        ts.zero(deadSlots, Int(deadStart[pc])..<Int(deadStart[pc + 1]), base: base, top: top)
+        for _ in 0..<Int(ts.depth) {
+          let caller = ts.caller(of: base)
+          top = base - Int(ThreadState.recordSize)
+          if top <= dirtyFrom { break }
+          base = caller.base
+          let at = Int(caller.returnPc)
+          guard at >= 0, at < count else { continue }
+          ts.zero(
+            resumeSlots, Int(resumeStart[at])..<Int(resumeStart[at + 1]), base: base, top: top)
         }
       }
     }

@@ -13,11 +13,11 @@ extension Machine {
     _ ts: inout ThreadState, thread: Int, cells: inout SharedCells, end: Int32,
     footprint: inout Footprint, choice: Int = 0
   ) -> InlineResult {
-    let depth = ts.frames.count
+    let depth = ts.depth
     var violation: Violation? = nil
     var fuel = Machine.fuel
     while ts.pc >= 0 {
-      if ts.pc == end && ts.frames.count == depth { return .completed(violation) }
+      if ts.pc == end && ts.depth == depth { return .completed(violation) }
       fuel -= 1
       if fuel == 0 { ts.fault = .outOfFuel }
       if ts.fault != .none {
@@ -36,7 +36,7 @@ extension Machine {
             let cell = Int(p.bits)
             footprint.insert(object: cell, mode: fast == .load ? .read : .write)
             if fast == .load {
-              if dst >= 0 { ts.slots[Int(ts.base + dst)] = cells[cell] }
+              if dst >= 0 { ts[Int(ts.base + dst)] = cells[cell] }
             } else {
               let before = cells[cell]
               cells[cell] = ts.slots[Int(ts.base + argumentBase + 1)]
@@ -70,8 +70,8 @@ extension Machine {
         }
         let before = cell.map { cells[$0] }
         let outcome = program.executeFunctions[Int(builtin)](call, &cells)
-        if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
-        if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
+        if dst >= 0 { ts[Int(ts.base + dst)] = outcome.value }
+        if out >= 0, let v = outcome.out { ts[Int(ts.base + out)] = v }
         if let v = outcome.violation, violation == nil {
           violation = Violation(
             kind: v.kind,
@@ -114,7 +114,7 @@ extension Machine {
           let alternative = selectAlternative(
             ts, guards: guards, count: count, hasElse: hasElse, choice: choice)
         else { return .blocked }
-        ts.slots[Int(ts.base + chosen)] = .int(Int64(alternative))
+        ts[Int(ts.base + chosen)] = .int(Int64(alternative))
         ts.pc += 1
       case .atomicBegin, .awaitBegin, .atomicEnd:
         ts.pc += 1
@@ -124,7 +124,11 @@ extension Machine {
         violation = violation ?? v
         ts.pc += 1
       case let op:
-        _ = local(op, &ts, thread: thread, cells: cells)
+        if op.isFrameLocal {
+          _ = runFrameLocal(&ts, fuel: &fuel, end: end)
+        } else {
+          _ = local(op, &ts, thread: thread, cells: cells)
+        }
       }
     }
     return .completed(violation)

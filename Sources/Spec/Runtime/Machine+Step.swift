@@ -78,7 +78,8 @@ extension Machine {
     case .atomicBegin(let end), .awaitBegin(let end):
       // An atomic block that takes no lock is always enabled, and its footprint is fixed: no
       // need to run it to find out (see RegionFootprint).
-      if case .atomicBegin = program.ops[Int(ts.pc)], let region = program.regionFootprints[ts.pc],
+      if case .atomicBegin = program.ops[Int(ts.pc)],
+        let region = program.regionFootprintAt[Int(ts.pc)],
         !region.fixed.canBlock
       {
         return .enabled(
@@ -92,9 +93,9 @@ extension Machine {
       scratch.pc += 1
       let result = runInline(
         &scratch, thread: thread, cells: &memory, end: end, footprint: &footprint)
-      if let all = program.staticFootprints[ts.pc] { footprint.formUnion(all) }
+      if let all = program.staticFootprintAt[Int(ts.pc)] { footprint.formUnion(all) }
       // The fixed footprint, not the one this path happened to touch (see RegionFootprint).
-      if let region = program.regionFootprints[ts.pc] {
+      if let region = program.regionFootprintAt[Int(ts.pc)] {
         footprint = region.footprint(slots: ts.slots, base: ts.base, cellCount: cells.count)
       }
       if isAwait { footprint.markBlocking() }
@@ -109,11 +110,7 @@ extension Machine {
   }
 
   func stop(_ ts: inout ThreadState) {
-    ts.pc = -2
-    ts.slots = []
-    ts.frames = []
-    ts.base = 0
-    ts.fault = .none
+    ts.finish(pc: -2, keeping: [])
   }
 
   /// Runs the step the thread is parked at, then settles it at its next one.
@@ -160,7 +157,7 @@ extension Machine {
         if p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) {
           var race: Violation? = nil
           if fast == .load {
-            if dst >= 0 { ts.slots[Int(ts.base + dst)] = cells[Int(p.bits)] }
+            if dst >= 0 { ts[Int(ts.base + dst)] = cells[Int(p.bits)] }
           } else {
             let before = cells[Int(p.bits)]
             cells[Int(p.bits)] = ts.slots[Int(ts.base + argumentBase + 1)]
@@ -176,8 +173,8 @@ extension Machine {
       let cell = program.hasLocation[Int(builtin)] ? call.cell(0, in: cells) : nil
       let before = cell.map { cells[$0] }
       let outcome = program.executeFunctions[Int(builtin)](call, &cells)
-      if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
-      if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
+      if dst >= 0 { ts[Int(ts.base + dst)] = outcome.value }
+      if out >= 0, let v = outcome.out { ts[Int(ts.base + out)] = v }
       if let v = outcome.violation {
         violation = Violation(
           kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)")
@@ -276,7 +273,7 @@ extension Machine {
       let index = Int(ts.base + counter)
       let count = ts.slots[index].bits + 1
       if count > Int64(bound) { return false }
-      ts.slots[index] = .int(count)
+      ts[index] = .int(count)
     }
     ts.pc += 1
     return true

@@ -9,7 +9,7 @@ struct Machine: Sendable {
   var enforcesLoopBounds = true
   /// The steps `settle` runs at once instead of parking at them (see InvisibleSteps).
   var invisibleSteps: InvisibleSteps? = nil
-  static let maxCallDepth = 64
+  static let maxCallDepth: Int32 = 64
   static let fuel = 1_000_000
 
   /// An equal machine that shares no storage with this one (see `TransitionSystem.replica`).
@@ -77,8 +77,10 @@ struct Machine: Sendable {
         parksAtNextPoint = parksAtNextPoint || isRetry
       case .atomicEnd, .awaitEnd, .selectEnd:
         ts.pc += 1
-      case let op:
-        if !local(op, &ts, thread: thread, cells: cells) { return violation }
+      case .call, .ret, .local:
+        if !local(ops[Int(ts.pc)], &ts, thread: thread, cells: cells) { return violation }
+      default:
+        if !runFrameLocal(&ts, fuel: &fuel) { return violation }
       }
     }
     return violation
@@ -90,17 +92,17 @@ struct Machine: Sendable {
     let base = ts.base
     switch op {
     case .constant(let dst, let value):
-      ts.slots[Int(base + dst)] = value
+      ts[Int(base + dst)] = value
     case .move(let dst, let src):
-      ts.slots[Int(base + dst)] = ts.slots[Int(base + src)]
+      ts[Int(base + dst)] = ts.slots[Int(base + src)]
     case .unary(let op, let dst, let src):
-      ts.slots[Int(base + dst)] = Interpreter.unary(op, ts.slots[Int(base + src)])
+      ts[Int(base + dst)] = Interpreter.unary(op, ts.slots[Int(base + src)])
     case .binary(let op, let dst, let a, let b):
       guard let v = Interpreter.binary(op, ts.slots[Int(base + a)], ts.slots[Int(base + b)]) else {
         ts.fault = .divisionByZero
         return false
       }
-      ts.slots[Int(base + dst)] = v
+      ts[Int(base + dst)] = v
     case .jump(let target):
       ts.pc = target
       return true
@@ -117,37 +119,26 @@ struct Machine: Sendable {
         ts.faultDetail = i
         return false
       }
-      ts.slots[Int(base + dst)] = .pointer(Int(cellBase) + Int(i))
+      ts[Int(base + dst)] = .pointer(Int(cellBase) + Int(i))
     case .call(let function, let argumentBase, let argumentCount, let dst):
-      guard ts.frames.count < Machine.maxCallDepth else {
+      guard ts.depth < Machine.maxCallDepth else {
         ts.fault = .recursionTooDeep
         return false
       }
-      let callee = program.functions[Int(function)]
-      let newBase = Int32(ts.slots.count)
-      ts.slots.append(
-        contentsOf: repeatElement(.zero, count: Int(max(callee.slotCount, argumentCount))))
-      for i in 0..<Int(argumentCount) {
-        ts.slots[Int(newBase) + i] = ts.slots[Int(base + argumentBase) + i]
-      }
-      ts.frames.append(
-        ThreadState.Frame(returnPc: ts.pc + 1, base: base, dst: dst < 0 ? -1 : base + dst))
-      ts.base = newBase
-      ts.pc = callee.entry
+      let f = Int(function)
+      ts.pushFrame(
+        size: Int(max(program.slotCounts[f], argumentCount)), argumentBase: argumentBase,
+        arguments: Int(argumentCount), returnPc: ts.pc + 1, dst: dst)
+      ts.pc = program.entries[f]
       return true
     case .ret(let src):
       let value = src >= 0 ? ts.slots[Int(base + src)] : .zero
-      guard let frame = ts.frames.popLast() else {
+      guard let resume = ts.popFrame(returning: value) else {
         // The thread returned: keep only its result, for `finally`.
-        ts.pc = -1
-        ts.slots = [value]
-        ts.base = 0
+        ts.finish(pc: -1, keeping: [value])
         return true
       }
-      ts.slots.removeSubrange(Int(base)...)
-      ts.base = frame.base
-      if frame.dst >= 0 { ts.slots[Int(frame.dst)] = value }
-      ts.pc = frame.returnPc
+      ts.pc = resume
       return true
     case .local(let builtin, let argumentBase, let argumentCount, let dst, let out):
       let call = makeCall(
@@ -156,8 +147,8 @@ struct Machine: Sendable {
       let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
       // A local builtin's violation (a lockdep assertion) needs a step of its own: park here.
       if outcome.violation != nil { return false }
-      if dst >= 0 { ts.slots[Int(base + dst)] = outcome.value }
-      if out >= 0, let v = outcome.out { ts.slots[Int(base + out)] = v }
+      if dst >= 0 { ts[Int(base + dst)] = outcome.value }
+      if out >= 0, let v = outcome.out { ts[Int(base + out)] = v }
     default:
       break
     }
@@ -185,8 +176,8 @@ struct Machine: Sendable {
       ts, thread: thread, argumentBase: argumentBase, argumentCount: argumentCount, choice: 0)
     var scratch = cells
     let outcome = program.executeFunctions[Int(builtin)](call, &scratch)
-    if dst >= 0 { ts.slots[Int(ts.base + dst)] = outcome.value }
-    if out >= 0, let v = outcome.out { ts.slots[Int(ts.base + out)] = v }
+    if dst >= 0 { ts[Int(ts.base + dst)] = outcome.value }
+    if out >= 0, let v = outcome.out { ts[Int(ts.base + out)] = v }
     guard let v = outcome.violation else { return nil }
     return Violation(
       kind: v.kind, message: message(thread, pc, "\(program.sites[Int(pc)].text): \(v.message)"))

@@ -32,6 +32,10 @@ final class Program: Sendable {
   let ops: [Op]
   let sites: [Site]
   let functions: [CompiledFunction]
+  /// Each function's entry pc and frame size, flat: a call reads two integers instead of
+  /// copying a whole `CompiledFunction` (its name, its kernel reference) out of `functions`.
+  let entries: [Int32]
+  let slotCounts: [Int32]
   let builtins: [Builtin]
   let cells: [CellInfo]
   let initialCells: [Value]
@@ -48,6 +52,10 @@ final class Program: Sendable {
   let staticFootprints: [Int32: Footprint]
   /// The fixed footprint of each `atomic` and `await` region, by the index of its first op.
   let regionFootprints: [Int32: RegionFootprint]
+  /// The same two tables by pc, flat: `status` reads them at every atomic or await region, and
+  /// a dictionary lookup hashes its key.
+  let staticFootprintAt: [Footprint?]
+  let regionFootprintAt: [RegionFootprint?]
   /// Per builtin, split out so the hot path touches one closure, not a whole `Builtin`.
   let fastPaths: [Builtin.FastPath]
   /// `Builtin.hasLocation` and `Builtin.access` per builtin: reading them through `builtins`
@@ -71,6 +79,12 @@ final class Program: Sendable {
     self.checksPlainRaces = checksPlainRaces
     self.regionFootprints = regionFootprints
     self.staticFootprints = staticFootprints
+    var staticAt = [Footprint?](repeating: nil, count: ops.count)
+    for (pc, f) in staticFootprints where pc >= 0 && Int(pc) < ops.count { staticAt[Int(pc)] = f }
+    self.staticFootprintAt = staticAt
+    var regionAt = [RegionFootprint?](repeating: nil, count: ops.count)
+    for (pc, r) in regionFootprints where pc >= 0 && Int(pc) < ops.count { regionAt[Int(pc)] = r }
+    self.regionFootprintAt = regionAt
     self.finalChecks = finalChecks
     self.fastPaths = builtins.map(\.fastPath)
     self.hasLocation = builtins.map(\.hasLocation)
@@ -82,6 +96,8 @@ final class Program: Sendable {
     self.ops = ops
     self.sites = sites
     self.functions = functions
+    self.entries = functions.map(\.entry)
+    self.slotCounts = functions.map(\.slotCount)
     self.builtins = builtins
     self.cells = cells
     self.initialCells = initialCells

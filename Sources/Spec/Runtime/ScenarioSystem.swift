@@ -21,6 +21,11 @@ public struct ScenarioSystem: TransitionSystem {
   let invisibleAtStart: [[Int32]]
   /// The dead slots to zero at each scheduling point, if any (see LiveSlots).
   let liveSlots: LiveSlots?
+  /// The names `checkFinal` hands the final checks, and the cells that hold a lock or RCU
+  /// state, made once: an execution's end must not build strings (DPOR ends thousands).
+  private(set) var cellNames: [String]
+  private(set) var threadNames: [String]
+  private(set) var lockCells: [(cell: Int, kind: CellInfo.Kind)]
 
   /// With `pointers`, the steps no other thread can conflict with run inside the step before
   /// them (see InvisibleSteps); without, every scheduling point is a step.
@@ -30,6 +35,11 @@ public struct ScenarioSystem: TransitionSystem {
   ) {
     self.liveSlots = liveSlots
     let names = scenario.threads.map(\.name)
+    self.threadNames = names
+    self.cellNames = program.cells.map(\.name)
+    self.lockCells = program.cells.enumerated().compactMap { cell, info in
+      info.kind == .value ? nil : (cell, info.kind)
+    }
     self.machine = Machine(
       program: program, threadNames: names, enforcesLoopBounds: loopBounds,
       invisibleSteps: pointers.map {
@@ -81,7 +91,7 @@ public struct ScenarioSystem: TransitionSystem {
     let f = program.functions[Int(function)]
     var slots = [Value](repeating: .zero, count: Int(max(f.slotCount, Int32(arguments.count))))
     for (i, v) in arguments.enumerated() { slots[i] = v }
-    return ThreadState(pc: f.entry, base: 0, fault: .none, faultDetail: 0, slots: slots, frames: [])
+    return ThreadState(pc: f.entry, slots: slots)
   }
 
   var program: Program { machine.program }
@@ -91,6 +101,9 @@ public struct ScenarioSystem: TransitionSystem {
   public func replica() -> ScenarioSystem {
     var copy = self
     copy.machine = machine.replica()
+    copy.cellNames = cellNames.map { $0 }
+    copy.threadNames = threadNames.map { $0 }
+    copy.lockCells = lockCells.map { $0 }
     return copy
   }
 
@@ -99,12 +112,18 @@ public struct ScenarioSystem: TransitionSystem {
   public func threadName(_ thread: Int) -> String { scenario.threads[thread].name }
 
   public func status(of thread: Int, in state: State) -> StepStatus {
-    machine.status(state.threads[thread].thread, thread: thread, cells: state.cells)
+    // Through the buffer, the thread is borrowed in place: no copy, no retain of its slots.
+    state.threads.withUnsafeBufferPointer {
+      machine.status($0[thread].thread, thread: thread, cells: state.cells)
+    }
   }
 
   public func execute(thread: Int, choice: Int, in state: inout State) -> Violation? {
     var ts = ThreadState.empty
     swap(&ts, &state.threads[thread].thread)
+    // Shares the slots with the state before the step (which the caller keeps): the hash is
+    // updated from the slots that differ.
+    let before = ts
     let violation: Violation?
     if plainRaces.isEnabled {
       violation = executeTrackingRaces(&ts, thread: thread, choice: choice, in: &state)
@@ -113,7 +132,7 @@ public struct ScenarioSystem: TransitionSystem {
     }
     liveSlots?.zeroDead(&ts)
     swap(&ts, &state.threads[thread].thread)
-    state.threads[thread].rehash()
+    state.threads[thread].rehash(from: before)
     return violation
   }
 
@@ -130,19 +149,20 @@ public struct ScenarioSystem: TransitionSystem {
         return v
       }
     }
-    for check in program.finalChecks {
+    if !program.finalChecks.isEmpty {
       let context = FinalCheckContext(
-        cells: state.cells.values, cellNames: program.cells.map(\.name),
-        finished: state.threads.map { $0.thread.pc == -1 },
-        threadNames: scenario.threads.map(\.name))
-      if let violation = check(context) { return violation }
+        cells: state.cells.values, cellNames: cellNames,
+        finished: state.threads.map { $0.thread.pc == -1 }, threadNames: threadNames)
+      for check in program.finalChecks {
+        if let violation = check(context) { return violation }
+      }
     }
     // A thread that returned must not hold a lock or be inside an RCU read-side section.
-    for (t, ts) in state.threads.lazy.map(\.thread).enumerated() where ts.pc == -1 {
-      for (cell, info) in program.cells.enumerated() {
+    for (t, entry) in state.threads.enumerated() where entry.thread.pc == -1 {
+      for (cell, kind) in lockCells {
         let bits = state.cells[cell].bits
         let held: Bool
-        switch info.kind {
+        switch kind {
         case .value: held = false
         case .spinlock: held = bits == Int64(t) + 1
         case .rwlock:
@@ -152,7 +172,8 @@ public struct ScenarioSystem: TransitionSystem {
         }
         if held {
           let what =
-            info.kind == .rcu ? "inside an RCU read-side critical section" : "holding \(info.name)"
+            kind == .rcu
+            ? "inside an RCU read-side critical section" : "holding \(program.cells[cell].name)"
           return Violation(kind: "lock-misuse", message: "\(threadName(t)) returned \(what)")
         }
       }
