@@ -124,9 +124,9 @@ struct ThreadState: Hashable, Sendable {
     return (Int32(truncatingIfNeeded: link), Int(Int32(truncatingIfNeeded: link >> 32)))
   }
 
-  /// Calls `body` with the slots borrowed for writing (see `Machine.runFrameLocal`).
+  /// Calls `body` with the slots borrowed for writing (see `Machine.runFrameLocal`); `body`
+  /// writes only the current frame.
   @inline(__always)
-  /// `body` writes only the current frame.
   mutating func withSlots<R>(_ body: (UnsafeMutableBufferPointer<Value>) -> R) -> R {
     dirtyFrom = min(dirtyFrom, base)
     return slots.withUnsafeMutableBufferPointer { body($0) }
