@@ -4,8 +4,7 @@ extension StatefulSearch {
   /// Computes the expansions of `batch` on `jobs` threads; `nil` for a request already stale.
   ///
   /// The threads only read the graph (it is not changed until every expansion of the batch is
-  /// computed) and each writes its own slots, so no lock is taken but the one handing out the
-  /// next request. The system's steps are safe to run concurrently: `TransitionSystem` is
+  /// computed) and each writes its own slots, so no lock is taken. The system's steps are safe to run concurrently: `TransitionSystem` is
   /// `Sendable` and its methods are pure functions of the state.
   ///
   /// The requests' states are handed to the threads, and `batch` keeps `placeholder` in their
@@ -20,11 +19,13 @@ extension StatefulSearch {
     let nodes = UnsafeMutableBufferPointer<Pending>.allocate(capacity: batch.count)
     _ = nodes.initialize(from: batch)
     for k in batch.indices { batch[k].state = placeholder }
-    let next = IndexDispenser()
     let work = BatchWork(search: self, nodes: nodes, graph: graph)
-    DispatchQueue.concurrentPerform(iterations: min(jobs, nodes.count)) { _ in
+    let workers = min(jobs, nodes.count)
+    // Thread `w` takes requests `w`, `w + workers`, ...: no lock, and neighbouring requests
+    // (often of similar cost) spread over the threads.
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
       var scratch = ExpansionScratch(threads: work.search.system.threadCount)
-      while let k = next.take(below: work.nodes.count) {
+      for k in stride(from: worker, to: work.nodes.count, by: workers) {
         let node = (work.nodes.baseAddress! + k).move()
         let id = Int(node.id)
         let bound = work.search.bound

@@ -86,9 +86,8 @@ extension EptCheck {
 
     @Option(
       help: """
-        Use N threads: for the subtrees of each dpor or dfs exploration, for the states of each \
-        stateful search, and for N scenarios at once. Verdicts and stored states do not depend on \
-        N; step and execution counts are the same for every N above 1.
+        Use N threads: for the subtrees of each dpor or dfs exploration, and for N scenarios at \
+        once. Counts and verdicts do not depend on N.
         """)
     var jobs: Int = 1
 
@@ -275,7 +274,7 @@ extension EptCheck {
       }
       var configuration = Configuration(
         strategy: chosen, depthBound: depth, timeout: timeout, shrink: !noShrink,
-        hashCompaction: hashCompaction, memoryLimit: memoryLimit.bytes, statefulJobs: jobs)
+        hashCompaction: hashCompaction, memoryLimit: memoryLimit.bytes)
       if strategy == .auto {
         configuration.depthBound = nil
         configuration.stateBudget = stateBudget
