@@ -3,9 +3,10 @@
 ///
 /// Edges of one state added one after another form a *batch* (an expansion with its sleeping
 /// edges); each batch ends in a 4-byte *link* to the state's next batch, patched when that one
-/// starts (its offset, 31 bits, big-endian, with bit 7 of the first byte set). An edge is a header byte (bits 0–3 the thread, bit 4 whether the step was progress,
-/// bits 5–6 how the choice is stored: 0, the previous edge's plus one, or a varint after the
-/// target; bit 7 clear, set only in a link), then the target as a zigzag varint of its distance
+/// starts (its offset, 31 bits, big-endian, with bit 7 of the first byte set). An edge is a
+/// header byte (bits 0–3 the thread, bit 4 whether the step was progress, bits 5–6 how the
+/// choice is stored: 0, the previous edge's plus one, or a varint after the target; bit 7
+/// clear, set only in a link), then the target as a zigzag varint of its distance
 /// from the previous edge's target (the source state's for a batch's first edge). Siblings are
 /// numbered one after another and near their source in a depth-first search, so targets mostly
 /// take one byte.

@@ -4,8 +4,9 @@ extension StatefulSearch {
   /// Computes the expansions of `batch` on `jobs` threads; `nil` for a request already stale.
   ///
   /// The threads only read the graph (it is not changed until every expansion of the batch is
-  /// computed) and each writes its own slots, so no lock is taken. The system's steps are safe to run concurrently: `TransitionSystem` is
-  /// `Sendable` and its methods are pure functions of the state.
+  /// computed) and each writes its own slots, so no lock is taken. The system's steps are safe
+  /// to run concurrently: `TransitionSystem` is `Sendable` and its methods are pure functions of
+  /// the state.
   ///
   /// The requests' states are handed to the threads, and `batch` keeps `placeholder` in their
   /// place: a thread drops a state it made no longer needed, so that it is freed where it was

@@ -62,10 +62,10 @@
 ///    terminating programs), neither has the full graph, and there is no livelock to find.
 /// 2. Otherwise (and always under a depth bound) every expanded state gets an edge for each of its
 ///    sleeping steps that is not a progress step. The search only marks the states whose sleep
-///    sets left steps out; they get the edges at the end: most by
-///    commutation from stored edges, without a step (a thread asleep at `s` was asleep or expanded at the tree
-///    parent `p` of `s` and independent there of the step `t` from `p` to `s`, so its step from
-///    `s` reaches the target of `t` from `p·u`; see `deriveSleepingEdges`), and the rest by
+///    sets left steps out; they get the edges at the end: most by commutation from stored
+///    edges, without a step (a thread asleep at `s` was asleep or expanded at the tree parent
+///    `p` of `s` and independent there of the step `t` from `p` to `s`, so its step from `s`
+///    reaches the target of `t` from `p·u`; see `deriveSleepingEdges`), and the rest by
 ///    walking the tree of first-reaching edges from the initial state and running them. Then
 ///    every stored state has every non-progress edge of the full graph, and every state's enabled
 ///    threads are recorded, which is all that `NonProgressCycles` reads: it finds exactly the
