@@ -10,11 +10,9 @@ import Testing
     _ program: MiniProgram, jobs: Int, bound: Int? = nil, shortest: Bool = false,
     sleepSets: Bool = true, stateBudget: Int? = nil
   ) throws -> RecordedExploration<MiniProgram> {
-    try RecordedExploration(
-      program,
-      configuration: Configuration(
-        strategy: .stateful(shortest: shortest), depthBound: bound, shrink: false,
-        stateBudget: stateBudget, sleepSets: sleepSets, statefulJobs: jobs))
+    try StatefulReductionTests.explore(
+      program, sleepSets: sleepSets, bound: bound, stateBudget: stateBudget, shortest: shortest,
+      jobs: jobs)
   }
 
   /// What must not depend on the threads, as lines to compare; a livelock's loop length depends
@@ -58,24 +56,28 @@ import Testing
     failures.check()
   }
 
-  /// The classic programs on two threads, where batches change the order of expansions and so
-  /// the steps taken (one thread's are in `StatefulReductionTests`): the same states, executions
-  /// and verdicts.
+  /// The classic programs on two threads, where the batches take the states in another order:
+  /// the same states, executions and verdicts, and here the same steps as one thread (pinned in
+  /// `StatefulReductionTests`).
   @Test(arguments: [
-    (CanonicalSystems.lastZero(3), 129),
-    (CanonicalSystems.lastZero(5), 1_889),
-    (CanonicalSystems.readers(3), 34),
-    (CanonicalSystems.casCounter(3), 103),
-    (CanonicalSystems.independentWriters(6), 63),
+    CanonicalSystems.lastZero(3), CanonicalSystems.lastZero(5), CanonicalSystems.readers(3),
+    CanonicalSystems.casCounter(3), CanonicalSystems.independentWriters(6),
   ])
-  func classicProgramsOnTwoThreads(system: MiniProgram, steps: Int) throws {
+  func classicProgramsOnTwoThreads(system: MiniProgram) throws {
     let one = try Self.explore(system, jobs: 1)
     let two = try Self.explore(system, jobs: 2)
     #expect(Self.answers(two) == Self.answers(one))
     #expect(two.result.statistics.executions == one.result.statistics.executions)
     #expect(two.violations == one.violations)
     #expect(two.finalStates == one.finalStates)
-    #expect(two.result.statistics.transitions == steps)
+    #expect(two.result.statistics.transitions == one.result.statistics.transitions)
+  }
+
+  /// `n` independent writers: `2^n` states, each entered once (`2^n - 1` steps), as on one thread.
+  @Test func independentWritersTakeOneStepPerStateOnTwoThreads() throws {
+    let two = try Self.explore(CanonicalSystems.independentWriters(6), jobs: 2)
+    #expect(two.result.statistics.distinctStates == 1 << 6)
+    #expect(two.result.statistics.transitions == (1 << 6) - 1)
   }
 
   @Test func loopingProgramsHaveTheSameLivelocksOnTwoThreads() throws {

@@ -7,13 +7,14 @@ import Testing
 @Suite struct StatefulReductionTests {
   static func explore(
     _ system: MiniProgram, sleepSets: Bool = true, hashCompaction: Bool = false,
-    bound: Int? = nil, stateBudget: Int? = nil
+    bound: Int? = nil, stateBudget: Int? = nil, shortest: Bool = false, jobs: Int = 1
   ) throws -> RecordedExploration<MiniProgram> {
     try RecordedExploration(
       system,
       configuration: Configuration(
-        strategy: .stateful(shortest: false), depthBound: bound, shrink: false,
-        stateBudget: stateBudget, sleepSets: sleepSets, hashCompaction: hashCompaction))
+        strategy: .stateful(shortest: shortest), depthBound: bound, shrink: false,
+        stateBudget: stateBudget, sleepSets: sleepSets, hashCompaction: hashCompaction,
+        statefulJobs: jobs))
   }
 
   /// Kind and threads of each violation: a livelock's message also gives the length of the loop
