@@ -5,29 +5,29 @@
 /// peak of the search's resident memory, which is what bytes per state measure. A full chunk is
 /// never copied; only the last one grows (by doubling up to the chunk size, so that a small
 /// graph stays small).
-struct ChunkedArray<Element: Sendable>: Sendable {
-  private static var shift: Int { 16 }
-  private static var mask: Int { (1 << shift) - 1 }
+@usableFromInline struct ChunkedArray<Element: Sendable>: Sendable {
+  @inlinable static var shift: Int { 16 }
+  @inlinable static var mask: Int { (1 << shift) - 1 }
 
-  private var chunks: [[Element]] = []
-  private(set) var count = 0
+  @usableFromInline var chunks: [[Element]] = []
+  @usableFromInline internal(set) var count = 0
 
-  init() {}
+  @inlinable init() {}
 
-  subscript(_ i: Int) -> Element {
+  @inlinable subscript(_ i: Int) -> Element {
     @inline(__always) get { chunks[i &>> Self.shift][i & Self.mask] }
     @inline(__always) set { chunks[i &>> Self.shift][i & Self.mask] = newValue }
     @inline(__always) _modify { yield &chunks[i &>> Self.shift][i & Self.mask] }
   }
 
-  @inline(__always) mutating func append(_ value: Element) {
+  @inlinable @inline(__always) mutating func append(_ value: Element) {
     if count & Self.mask == 0 { chunks.append([]) }
     chunks[chunks.count - 1].append(value)
     count += 1
   }
 
   /// Removes the last `k` elements.
-  mutating func removeLast(_ k: Int) {
+  @inlinable mutating func removeLast(_ k: Int) {
     precondition(k <= count)
     for _ in 0..<k {
       chunks[chunks.count - 1].removeLast()
@@ -37,7 +37,7 @@ struct ChunkedArray<Element: Sendable>: Sendable {
   }
 
   /// Whether some element satisfies `predicate`.
-  func contains(where predicate: (Element) -> Bool) -> Bool {
+  @inlinable func contains(where predicate: (Element) -> Bool) -> Bool {
     chunks.contains { $0.contains(where: predicate) }
   }
 }

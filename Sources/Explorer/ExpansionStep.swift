@@ -1,26 +1,39 @@
 /// One step an expansion of the stateful search executes (see `StatefulSearch.Expansion`): plain
 /// values, outside the generic search so that arrays of them are not generic.
-struct ExpansionStep {
-  var thread: Int
-  var choice: Int
+@usableFromInline struct ExpansionStep {
+  @usableFromInline var thread: Int
+  @usableFromInline var choice: Int
   /// The sleep set the successor is visited with.
-  var sleep: UInt16
-  var progress: Bool
+  @usableFromInline var sleep: UInt16
+  @usableFromInline var progress: Bool
   /// The target of the stored edge for this step, if the state was expanded before, or `-1`.
-  var known: Int32
+  @usableFromInline var known: Int32
   /// The stored state with the successor's fingerprint when it was computed, or `-1`.
-  var stored: Int32
+  @usableFromInline var stored: Int32
   /// The successor's fingerprint (`.unset` when the step has a known edge).
-  var fingerprint: Fingerprint
+  @usableFromInline var fingerprint: Fingerprint
+
+  @inlinable init(
+    thread: Int, choice: Int, sleep: UInt16, progress: Bool, known: Int32, stored: Int32,
+    fingerprint: Fingerprint
+  ) {
+    self.thread = thread
+    self.choice = choice
+    self.sleep = sleep
+    self.progress = progress
+    self.known = known
+    self.stored = stored
+    self.fingerprint = fingerprint
+  }
 }
 
 /// The per-thread footprints and choice counts an expansion fills in, kept from one expansion to
 /// the next on the same thread.
-struct ExpansionScratch {
-  var footprints: [Footprint]
-  var choiceCounts: [Int]
+@usableFromInline struct ExpansionScratch {
+  @usableFromInline var footprints: [Footprint]
+  @usableFromInline var choiceCounts: [Int]
 
-  init(threads: Int) {
+  @inlinable init(threads: Int) {
     footprints = Array(repeating: .empty, count: threads)
     choiceCounts = Array(repeating: 0, count: threads)
   }

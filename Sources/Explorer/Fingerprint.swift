@@ -3,11 +3,12 @@
 /// Two independently salted 64-bit hashes of the state's `Hashable` encoding. Two distinct
 /// states share a fingerprint with probability about 2⁻¹²⁸ per pair, so a visited set of
 /// fingerprints behaves as an exact one for any run this tool can make, at 16 bytes a state.
-struct Fingerprint: Hashable, Sendable {
-  var high: UInt64
-  var low: UInt64
+@usableFromInline struct Fingerprint: Hashable, Sendable {
+  @usableFromInline var high: UInt64
+  @usableFromInline var low: UInt64
 
-  init<State: Hashable>(_ state: State) {
+  /// Inlinable so that hashing the state is specialised for the client's state type.
+  @inlinable init<State: Hashable>(_ state: State) {
     var first = Hasher()
     first.combine(0x5EC7_C0DE as UInt64)
     first.combine(state)
@@ -18,11 +19,11 @@ struct Fingerprint: Hashable, Sendable {
     low = UInt64(bitPattern: Int64(second.finalize()))
   }
 
-  private init(high: UInt64, low: UInt64) {
+  @usableFromInline init(high: UInt64, low: UInt64) {
     self.high = high
     self.low = low
   }
 
   /// A placeholder where no state was fingerprinted.
-  static let unset = Fingerprint(high: 0, low: 0)
+  @usableFromInline static let unset = Fingerprint(high: 0, low: 0)
 }

@@ -17,9 +17,9 @@ import Foundation
   /// When resident memory is read next (it costs a system call, so not at every clock check).
   private var nextMemoryCheck = 0.0
   /// The states a stateful search stored; replaces the hash count when set.
-  var storedStates: Int? = nil
+  @usableFromInline var storedStates: Int? = nil
   /// Set by a stateful search with hash compaction.
-  var mayMissStates = false
+  @usableFromInline var mayMissStates = false
   /// Set when the exploration must stop (timeout, or first violation when asked).
   @usableFromInline var stopReason: ExplorationResult.Completion? = nil
   @usableFromInline var stepsSinceClockCheck = 0
@@ -100,7 +100,7 @@ import Foundation
   }
 
   /// Records a violation shown by `trace`; returns whether it was new.
-  @discardableResult
+  @usableFromInline @discardableResult
   func report(_ violation: Violation, trace: Trace) -> Bool {
     guard seenViolations.insert(violation).inserted else { return false }
     found.append(Counterexample(violation: violation, trace: trace))
@@ -122,7 +122,7 @@ import Foundation
   /// How an execution in which no thread can move ends: cut, with nothing judged, when the model
   /// stopped a thread at one of its own bounds (`TransitionSystem.isCut`); otherwise finished or
   /// deadlocked, with the deadlock and the final check. Counts the cut, not the execution.
-  func ending(of state: System.State, blocked: [Int])
+  @usableFromInline func ending(of state: System.State, blocked: [Int])
     -> (ending: ExecutionRecord<System.State>.Ending, violations: [Violation])
   {
     if system.isCut(state) {

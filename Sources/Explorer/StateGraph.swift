@@ -5,16 +5,16 @@
 /// in the visited set, 5 to 11; its `Node`, 12; the offset of its edges, 4; its edges, about
 /// 13 (plus about 9 the completion derives, once the visited set is gone). A depth, 4 more, is
 /// kept only under a depth bound.
-struct StateGraph: Sendable {
+@usableFromInline struct StateGraph: Sendable {
   /// One transition between stored states (8 bytes).
-  struct Edge: Sendable, Hashable {
-    var target: Int32
-    var choice: UInt16
-    var thread: UInt8
+  @usableFromInline struct Edge: Sendable, Hashable {
+    @usableFromInline var target: Int32
+    @usableFromInline var choice: UInt16
+    @usableFromInline var thread: UInt8
     /// Whether the step was a progress step (`TransitionSystem.isProgress`).
-    var progress: Bool
+    @usableFromInline var progress: Bool
 
-    init(target: Int32, thread: UInt8, choice: UInt16, progress: Bool) {
+    @inlinable init(target: Int32, thread: UInt8, choice: UInt16, progress: Bool) {
       self.target = target
       self.choice = choice
       self.thread = thread
@@ -23,24 +23,24 @@ struct StateGraph: Sendable {
   }
 
   /// State number by fingerprint (or by its first 64 bits under hash compaction).
-  var index: StateIndex
+  @usableFromInline var index: StateIndex
   /// What the search keeps of each state besides its key and edges (12 bytes).
-  struct Node: Sendable {
+  @usableFromInline struct Node: Sendable {
     /// The state it was first reached from, or `-1` for the initial state, and the step.
     /// Following these gives a path from the initial state.
-    var parent: Int32
-    var choice: UInt16
-    var thread: UInt8
+    @usableFromInline var parent: Int32
+    @usableFromInline var choice: UInt16
+    @usableFromInline var thread: UInt8
     /// Whether some of its sleeping steps may lack the edges the cycle search needs (see
     /// `StatefulSearch`).
-    var lacksEdges = false
+    @usableFromInline var lacksEdges = false
     /// The threads that can run there (bit `t` for thread `t`).
-    var enabledThreads: UInt16 = 0
+    @usableFromInline var enabledThreads: UInt16 = 0
     /// The sleep set of its latest expansion (bit `t` for thread `t`): the enabled threads
     /// whose steps it did not execute (see `StatefulSearch`).
-    var sleep: UInt16
+    @usableFromInline var sleep: UInt16
   }
-  var nodes = ChunkedArray<Node>()
+  @usableFromInline var nodes = ChunkedArray<Node>()
   /// The outgoing edges the search executed, of all states.
   private(set) var edges = EdgeStream()
   /// The depth each state was first (or most shallowly) reached at, kept only under a depth
@@ -49,28 +49,28 @@ struct StateGraph: Sendable {
   private var depths = ChunkedArray<Int32>()
   let storesDepth: Bool
 
-  init(compacted: Bool, storesDepth: Bool) {
+  @usableFromInline init(compacted: Bool, storesDepth: Bool) {
     index = StateIndex(compacted: compacted)
     self.storesDepth = storesDepth
   }
 
-  var count: Int { nodes.count }
+  @inlinable var count: Int { nodes.count }
 
   /// Whether the visited set was dropped (`dropIndex`): states can be looked up and added again
   /// only after `rebuildIndex`.
-  private(set) var lacksIndex = false
+  @usableFromInline private(set) var lacksIndex = false
 
   /// Frees the visited set's table (its keys stay), while no state is looked up: the
   /// derivation of sleeping edges only follows edges.
-  mutating func releaseSlots() { index.releaseSlots() }
+  @usableFromInline mutating func releaseSlots() { index.releaseSlots() }
 
   /// Sets the table up again from the keys, for a walk that looks states up.
-  mutating func restoreSlots() { index.restoreSlots() }
+  @usableFromInline mutating func restoreSlots() { index.restoreSlots() }
 
   /// Frees the visited set (a third of the graph's memory) while no state is looked up: the
   /// derivation of sleeping edges and the cycle search only follow edges. Returns the freed
   /// pages to the system, so that what comes next does not raise the peak.
-  mutating func dropIndex() {
+  @usableFromInline mutating func dropIndex() {
     index = StateIndex(compacted: index.compacted)
     index.releaseSlots()
     lacksIndex = true
@@ -80,7 +80,7 @@ struct StateGraph: Sendable {
   }
 
   /// Sets the visited set up again from every state's fingerprint, by state number.
-  mutating func rebuildIndex(_ keys: ChunkedArray<Fingerprint>) {
+  @usableFromInline mutating func rebuildIndex(_ keys: ChunkedArray<Fingerprint>) {
     var rebuilt = StateIndex(compacted: index.compacted)
     for id in 0..<keys.count { rebuilt.insert(keys[id], id: Int32(id)) }
     index = rebuilt
@@ -88,13 +88,13 @@ struct StateGraph: Sendable {
   }
 
   /// The state `state` was first reached from (`-1` for the initial state) and the step.
-  @inline(__always) func parent(_ state: Int32) -> (state: Int32, thread: UInt8, choice: UInt16) {
+  @inlinable func parent(_ state: Int32) -> (state: Int32, thread: UInt8, choice: UInt16) {
     let node = nodes[Int(state)]
     return (node.parent, node.thread, node.choice)
   }
 
   /// The depth `state` was first (or, under a bound, most shallowly) reached at.
-  func depth(of state: Int32) -> Int {
+  @usableFromInline func depth(of state: Int32) -> Int {
     if storesDepth { return Int(depths[Int(state)]) }
     var length = 0
     var current = nodes[Int(state)].parent
@@ -107,7 +107,7 @@ struct StateGraph: Sendable {
 
   /// Makes `parent` by `thread` and `choice` the first-reaching edge of `state`, at `depth`
   /// (under a bound, when a shallower path is found).
-  mutating func reparent(_ state: Int32, to parent: Int32, thread: Int, choice: Int, depth: Int) {
+  @usableFromInline mutating func reparent(_ state: Int32, to parent: Int32, thread: Int, choice: Int, depth: Int) {
     depths[Int(state)] = Int32(depth)
     nodes[Int(state)].parent = parent
     nodes[Int(state)].thread = UInt8(thread)
@@ -115,7 +115,7 @@ struct StateGraph: Sendable {
   }
 
   /// Adds a state; returns its number.
-  mutating func add(
+  @usableFromInline mutating func add(
     _ fingerprint: Fingerprint, parent: Int32, thread: Int, choice: Int, depth: Int, sleep: UInt16
   ) -> Int32 {
     let id = Int32(count)
@@ -127,10 +127,10 @@ struct StateGraph: Sendable {
   }
 
   /// Adds an edge of `state`, after the ones it has.
-  mutating func addEdge(from state: Int32, _ edge: Edge) { edges.append(edge, from: state) }
+  @usableFromInline mutating func addEdge(from state: Int32, _ edge: Edge) { edges.append(edge, from: state) }
 
   /// Whether the search executed some step of `state`.
-  func hasEdges(_ state: Int32) -> Bool { edges.hasEdges(state) }
+  @usableFromInline func hasEdges(_ state: Int32) -> Bool { edges.hasEdges(state) }
 
   /// A cursor at the first edge of `state`, for `nextEdge`.
   func firstCursor(of state: Int32) -> EdgeStream.Cursor { edges.firstCursor(of: state) }
@@ -159,7 +159,7 @@ struct StateGraph: Sendable {
   }
 
   /// The stored edge of `state` for one step, if the search executed it.
-  func edge(from state: Int32, thread: Int, choice: Int) -> Edge? {
+  @usableFromInline func edge(from state: Int32, thread: Int, choice: Int) -> Edge? {
     var cursor = edges.firstCursor(of: state)
     while let edge = edges.nextEdge(&cursor, of: state) {
       if Int(edge.thread) == thread && Int(edge.choice) == choice { return edge }
@@ -168,7 +168,7 @@ struct StateGraph: Sendable {
   }
 
   /// The steps from the initial state to `state` along first-reaching edges.
-  func path(to state: Int32) -> [Trace.Step] {
+  @usableFromInline func path(to state: Int32) -> [Trace.Step] {
     var steps: [Trace.Step] = []
     var current = state
     while nodes[Int(current)].parent >= 0 {

@@ -11,7 +11,7 @@
 /// most n²/2⁶⁵: about 3·10⁻⁸ for a million states. That is the price of hash compaction (Wolper
 /// and Leroy, 1993): a little memory for a small chance of missing states, which the result
 /// reports.
-struct StateIndex: Sendable {
+@usableFromInline struct StateIndex: Sendable {
   let compacted: Bool
   private var slots: [UInt32] = Array(repeating: 0, count: 1024)
   /// log2 of the table size: the low bits of a slot that hold the state number (plus one).
@@ -40,7 +40,7 @@ struct StateIndex: Sendable {
   }
 
   /// The number of the state with this fingerprint, if stored.
-  func find(_ fingerprint: Fingerprint) -> Int32? {
+  @usableFromInline func find(_ fingerprint: Fingerprint) -> Int32? {
     let mask = slots.count - 1
     let idMask = UInt32(truncatingIfNeeded: (UInt64(1) << UInt64(shift)) - 1)
     var (i, tag) = Self.start(fingerprint.high, shift)

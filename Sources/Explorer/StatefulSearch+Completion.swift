@@ -13,7 +13,7 @@ extension StatefulSearch {
   /// edges for `u` from the stored graph. Parents come first in state order, so most states are
   /// done in one pass; passes repeat while some state gets done, and the rest are left to the
   /// walk of `completeSleepingEdges`.
-  func deriveSleepingEdges(_ graph: inout StateGraph) {
+  @usableFromInline func deriveSleepingEdges(_ graph: inout StateGraph) {
     // Passes over the states rather than a list of the lacking ones: no memory of their own.
     var done = true
     while done {
@@ -71,7 +71,7 @@ extension StatefulSearch {
 
   /// Runs the sleeping non-progress steps of a state being expanded, for their edges only (their
   /// successors are not visited: the sleep set says other paths reach them).
-  func recordSleepingEdges(
+  @inlinable func recordSleepingEdges(
     of id: Int32, _ asleep: UInt16, _ state: System.State, depth stateDepth: Int,
     _ graph: inout StateGraph, _ frontier: inout [Pending]
   ) {
@@ -110,7 +110,7 @@ extension StatefulSearch {
   /// Whether the cycle search needs edges that sleep sets pruned: under a depth bound always;
   /// otherwise only if the stored graph has a cycle of non-progress steps (point 1 in
   /// `StatefulSearch`).
-  func needsCompletion(_ graph: StateGraph) -> Bool {
+  @usableFromInline func needsCompletion(_ graph: StateGraph) -> Bool {
     guard graph.nodes.contains(where: { $0.lacksEdges }) else { return false }
     if bound != nil { return true }
     return NonProgressCycles(graph: graph, threadCount: system.threadCount).hasCycle()
@@ -120,7 +120,7 @@ extension StatefulSearch {
   /// 2 above), recovering those states along the tree of first-reaching edges. Sleep sets stay as
   /// they are (they describe expansions, which these steps are not). Returns whether it had to
   /// store new states, which then wait on `frontier` to be expanded.
-  func completeSleepingEdges(_ graph: inout StateGraph, _ frontier: inout [Pending]) -> Bool {
+  @inlinable func completeSleepingEdges(_ graph: inout StateGraph, _ frontier: inout [Pending]) -> Bool {
     guard graph.nodes.contains(where: { $0.lacksEdges }) else { return false }
     // Only the paths to the states that lack edges are walked.
     var wanted = [Bool](repeating: false, count: graph.count)
@@ -161,7 +161,7 @@ extension StatefulSearch {
 
   /// The `wanted` part of the tree of first-reaching edges as child lists in one array:
   /// `children[start[s]..<start[s + 1]]`.
-  static func tree(_ graph: StateGraph, wanted: [Bool]) -> (start: [Int32], children: [Int32]) {
+  @inlinable static func tree(_ graph: StateGraph, wanted: [Bool]) -> (start: [Int32], children: [Int32]) {
     var start = [Int32](repeating: 0, count: graph.count + 1)
     for s in 1..<max(graph.count, 1) where wanted[s] { start[Int(graph.nodes[s].parent) + 1] += 1 }
     for s in 0..<graph.count { start[s + 1] += start[s] }
@@ -178,7 +178,7 @@ extension StatefulSearch {
   /// Rebuilds the visited set that the search dropped for the derivation (see `run`), for a
   /// walk that may store states: the fingerprints are computed again along the tree of
   /// first-reaching edges, a step a state.
-  func rebuildIndex(_ graph: inout StateGraph) {
+  @inlinable func rebuildIndex(_ graph: inout StateGraph) {
     var keys = ChunkedArray<Fingerprint>()
     let initial = system.initialState
     let root = Fingerprint(initial)

@@ -9,27 +9,29 @@ extension StatefulSearch {
   /// here because its known successor needed no visit still needs none. The reverse is checked
   /// again when applying, so that the search takes exactly the steps it would have taken had it
   /// computed the expansion just then.
-  struct Expansion {
+  @usableFromInline struct Expansion {
     /// The enabled threads (bit `t` for thread `t`).
-    var mask: UInt16 = 0
+    @usableFromInline var mask: UInt16 = 0
     /// The blocked threads, for a state where none can run.
-    var blocked: [Int] = []
-    var steps: [ExpansionStep] = []
+    @usableFromInline var blocked: [Int] = []
+    @usableFromInline var steps: [ExpansionStep] = []
     /// The successor state of each of `steps`, in the first `steps.count` entries. Kept apart,
     /// and overwritten rather than emptied, because this code is not specialised for the
     /// system: generic array operations on states cost thousands of instructions each.
-    var states: [System.State] = []
+    @usableFromInline var states: [System.State] = []
     /// The violations the steps raised, by index in `steps`.
-    var violations: [(step: Int, violation: Violation)] = []
+    @usableFromInline var violations: [(step: Int, violation: Violation)] = []
     /// The expanded state, where applying the expansion reads it (computed on several threads;
     /// see `computeExpansions`).
-    var node: System.State? = nil
+    @usableFromInline var node: System.State? = nil
+
+    @inlinable init() {}
   }
 
   /// Computes the expansion of `node` into `expansion` (emptied first, its storage kept): only
   /// the enabled threads when none can run or the state is at the bound, where the search does
   /// not go on from it.
-  func computeExpansion(
+  @inlinable func computeExpansion(
     _ node: Pending, _ graph: StateGraph, into expansion: inout Expansion,
     _ scratch: inout ExpansionScratch
   ) {

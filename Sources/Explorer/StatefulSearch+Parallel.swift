@@ -13,7 +13,7 @@ extension StatefulSearch {
   /// last used (freeing another thread's memory is what costs most in the allocator). An
   /// expansion keeps its state only where applying it reads it (`Expansion.node`): where the
   /// search ends an execution.
-  func computeExpansions(
+  @inlinable func computeExpansions(
     _ batch: inout [Pending], _ graph: StateGraph, jobs: Int, placeholder: System.State
   ) -> [Expansion?] {
     let slots = ExpansionSlots<Expansion>(count: batch.count)
@@ -48,30 +48,39 @@ extension StatefulSearch {
 
 /// What the threads of one batch share: the graph, read only, and the requests, each moved out
 /// by the one thread that takes it.
-private struct BatchWork<System: TransitionSystem>: @unchecked Sendable {
-  let search: StatefulSearch<System>
-  let nodes: UnsafeMutableBufferPointer<StatefulSearch<System>.Pending>
-  let graph: StateGraph
+@usableFromInline struct BatchWork<System: TransitionSystem>: @unchecked Sendable {
+  @usableFromInline let search: StatefulSearch<System>
+  @usableFromInline let nodes: UnsafeMutableBufferPointer<StatefulSearch<System>.Pending>
+  @usableFromInline let graph: StateGraph
+
+  @inlinable init(
+    search: StatefulSearch<System>, nodes: UnsafeMutableBufferPointer<StatefulSearch<System>.Pending>,
+    graph: StateGraph
+  ) {
+    self.search = search
+    self.nodes = nodes
+    self.graph = graph
+  }
 }
 
 /// One slot per request of a batch, each written by exactly one thread and read after all have
 /// finished (`concurrentPerform` returns only then, which orders the writes before the reads).
 /// Raw memory rather than an array: threads writing one array's elements at once would each
 /// claim exclusive access to the whole array.
-private final class ExpansionSlots<Value>: @unchecked Sendable {
-  private let values: UnsafeMutableBufferPointer<Value?>
+@usableFromInline final class ExpansionSlots<Value>: @unchecked Sendable {
+  @usableFromInline let values: UnsafeMutableBufferPointer<Value?>
 
-  init(count: Int) {
+  @inlinable init(count: Int) {
     values = .allocate(capacity: count)
     values.initialize(repeating: nil)
   }
 
-  deinit {
+  @inlinable deinit {
     values.deinitialize()
     values.deallocate()
   }
 
-  func store(_ value: Value, at index: Int) { values[index] = value }
+  @inlinable func store(_ value: Value, at index: Int) { values[index] = value }
 
-  func take() -> [Value?] { Array(values) }
+  @inlinable func take() -> [Value?] { Array(values) }
 }

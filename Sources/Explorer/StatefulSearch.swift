@@ -94,19 +94,23 @@
 /// thought needed is checked again when applied. So the stored states, the verdicts and the
 /// livelocks are those of one thread; since the batches do not depend on the number of threads,
 /// neither do the steps or the counterexamples, for any number above one.
+///
+/// The search is `@inlinable` throughout, as `OptimalDPOR` is, so that it is specialised for the
+/// client's system in the client's module: unspecialised, every state operation went through
+/// witness tables and runtime metadata lookups.
 @usableFromInline struct StatefulSearch<System: TransitionSystem> {
   @usableFromInline let context: RunContext<System>
   /// `context.system` and the depth bound, held here: reading them through the class copies
   /// the system (retaining everything it holds) or the configuration at every use.
-  let system: System
-  let bound: Int?
-  let shortest: Bool
+  @usableFromInline let system: System
+  @usableFromInline let bound: Int?
+  @usableFromInline let shortest: Bool
 
   /// Whether the completion derives sleeping edges by commutation before it re-walks the tree
   /// (off only in tests, to exercise the walk alone).
-  let derivesSleepingEdges: Bool
+  @usableFromInline let derivesSleepingEdges: Bool
 
-  @usableFromInline init(
+  @inlinable init(
     context: RunContext<System>, shortest: Bool, derivesSleepingEdges: Bool = true
   ) {
     self.context = context
@@ -117,21 +121,36 @@
   }
 
   /// Whether the search prunes with sleep sets.
-  var reduces: Bool { context.configuration.sleepSets && !shortest }
+  @inlinable var reduces: Bool { context.configuration.sleepSets && !shortest }
 
   /// A requested expansion: stale once the state's stored sleep set or depth has changed, since a
   /// newer request then covers it.
-  struct Pending {
-    var id: Int32
-    var state: System.State
-    var depth: Int
-    var sleep: UInt16
+  @usableFromInline struct Pending {
+    @usableFromInline var id: Int32
+    @usableFromInline var state: System.State
+    @usableFromInline var depth: Int
+    @usableFromInline var sleep: UInt16
+
+    @inlinable init(id: Int32, state: System.State, depth: Int, sleep: UInt16) {
+      self.id = id
+      self.state = state
+      self.depth = depth
+      self.sleep = sleep
+    }
   }
 
   /// Shows an observer a path to a state where the search stops (terminal, or at the bound). The
   /// stateful search has no executions of its own: the path is the first one that reached the
   /// state, and its steps carry no footprints.
-  private func observe(
+  @inlinable func observe(
+    _ node: Pending, _ graph: StateGraph, _ ending: ExecutionRecord<System.State>.Ending,
+    _ violations: [Violation]
+  ) {
+    if context.observer != nil { record(node, graph, ending, violations) }
+  }
+
+  /// The body of `observe`, not inlined: tests are the only observers.
+  @usableFromInline func record(
     _ node: Pending, _ graph: StateGraph, _ ending: ExecutionRecord<System.State>.Ending,
     _ violations: [Violation]
   ) {
@@ -144,7 +163,7 @@
         ending: ending, finalState: node.state, violations: violations))
   }
 
-  @usableFromInline func run() {
+  @inlinable func run() {
     var graph = StateGraph(
       compacted: context.configuration.hashCompaction, storesDepth: bound != nil)
     let initial = system.initialState
@@ -164,15 +183,18 @@
     graph.dropIndex()
     context.storedStates = graph.count
     context.mayMissStates = context.configuration.hashCompaction
-    if !context.shouldStop {
-      for lasso in NonProgressCycles(graph: graph, threadCount: system.threadCount).lassos() {
-        let names = lasso.threads.map { system.threadName($0) }
-        let violation = Violation.unboundedRetry(threads: names, length: lasso.loop.count)
-        context.report(
-          violation,
-          trace: Trace(
-            steps: lasso.prefix + lasso.loop, violation: violation, loopStart: lasso.prefix.count))
-      }
+    if !context.shouldStop { reportLivelocks(graph) }
+  }
+
+  /// Reports the livelocks of the complete graph (`NonProgressCycles`).
+  @usableFromInline func reportLivelocks(_ graph: StateGraph) {
+    for lasso in NonProgressCycles(graph: graph, threadCount: system.threadCount).lassos() {
+      let names = lasso.threads.map { system.threadName($0) }
+      let violation = Violation.unboundedRetry(threads: names, length: lasso.loop.count)
+      context.report(
+        violation,
+        trace: Trace(
+          steps: lasso.prefix + lasso.loop, violation: violation, loopStart: lasso.prefix.count))
     }
   }
 
@@ -181,7 +203,7 @@
   /// top `batchSize` requests (or the next ones, breadth first) are computed on all threads, then
   /// applied in the order one thread would have taken them. The batches, and so the order of
   /// every change to the graph, do not depend on the number of threads above one.
-  func expand(_ frontier: inout [Pending], _ graph: inout StateGraph) {
+  @inlinable func expand(_ frontier: inout [Pending], _ graph: inout StateGraph) {
     let jobs = context.configuration.statefulJobs
     var head = 0
     var batch: [Pending] = []
@@ -222,7 +244,7 @@
 
   /// Moves the next `batchSize` requests of `frontier` to `batch`, in the order one thread takes
   /// them: from `head` on breadth first, from the top of the stack otherwise.
-  private func takeBatch(_ batch: inout [Pending], _ frontier: inout [Pending], _ head: inout Int) {
+  @inlinable func takeBatch(_ batch: inout [Pending], _ frontier: inout [Pending], _ head: inout Int) {
     batch.removeAll(keepingCapacity: true)
     if shortest {
       let end = min(frontier.count, head + Self.batchSize)
@@ -240,10 +262,10 @@
 
   /// The requests a batch holds on several threads: enough for each to amortise handing the
   /// work out, few enough that the requests an earlier one in the batch makes stale cost little.
-  static var batchSize: Int { 256 }
+  @inlinable static var batchSize: Int { 256 }
 
   /// Whether `node` is still the state's latest request: a newer one covers it otherwise.
-  private func isCurrent(_ node: Pending, _ graph: StateGraph) -> Bool {
+  @inlinable func isCurrent(_ node: Pending, _ graph: StateGraph) -> Bool {
     graph.nodes[Int(node.id)].sleep == node.sleep
       && (bound == nil || graph.depth(of: node.id) == node.depth)
   }
@@ -251,7 +273,7 @@
   /// Applies the expansion of `node` to the graph, as if it were computed just now: records the
   /// enabled threads, ends an execution at a state where none can run or at the bound, and else
   /// visits or stores each successor and adds its edge.
-  private func apply(
+  @inlinable func apply(
     _ expansion: Expansion, of node: Pending, _ graph: inout StateGraph,
     _ frontier: inout [Pending]
   ) {
@@ -333,7 +355,7 @@
 
   /// Whether visiting stored state `id` with sleep set `sleep` at `depth` asks for more than its
   /// requested expansions cover.
-  func needsVisit(_ id: Int32, sleep: UInt16, depth: Int, _ graph: StateGraph) -> Bool {
+  @inlinable func needsVisit(_ id: Int32, sleep: UInt16, depth: Int, _ graph: StateGraph) -> Bool {
     if graph.nodes[Int(id)].sleep & ~sleep != 0 { return true }
     if bound != nil, depth < graph.depth(of: id) { return true }
     return false
@@ -341,7 +363,7 @@
 
   /// Visits stored state `id`, reached by a step from `parent`: narrows its sleep set (and its
   /// depth) and asks for an expansion if either changed.
-  private func visit(
+  @inlinable func visit(
     _ id: Int32, state: System.State, sleep: UInt16, depth: Int, from parent: Int32, thread: Int,
     choice: Int, _ graph: inout StateGraph, _ frontier: inout [Pending]
   ) {
