@@ -10,7 +10,7 @@
   @inlinable static var mask: Int { (1 << shift) - 1 }
 
   @usableFromInline var chunks: [[Element]] = []
-  @usableFromInline internal(set) var count = 0
+  @usableFromInline var count = 0
 
   @inlinable init() {}
 
@@ -24,16 +24,6 @@
     if count & Self.mask == 0 { chunks.append([]) }
     chunks[chunks.count - 1].append(value)
     count += 1
-  }
-
-  /// Removes the last `k` elements.
-  @inlinable mutating func removeLast(_ k: Int) {
-    precondition(k <= count)
-    for _ in 0..<k {
-      chunks[chunks.count - 1].removeLast()
-      if chunks[chunks.count - 1].isEmpty { chunks.removeLast() }
-      count -= 1
-    }
   }
 
   /// Whether some element satisfies `predicate`.

@@ -3,7 +3,9 @@
 ///
 /// Edges of one state added one after another form a *batch* (an expansion with its sleeping
 /// edges); each batch ends in a 4-byte *link* to the state's next batch, patched when that one
-/// starts (its offset, 31 bits, big-endian, with bit 7 of the first byte set). An edge is a
+/// starts (its offset, 31 bits, big-endian, with bit 7 of the first byte set). The batch that
+/// ends the stream has no link yet: it gets one when another state's batch starts, so that adding
+/// to it rewrites nothing, and decoding stops at the stream's end. An edge is a
 /// header byte (bits 0–3 the thread, bit 4 whether the step was progress, bits 5–6 how the
 /// choice is stored: 0, the previous edge's plus one, or a varint after the target; bit 7
 /// clear, set only in a link), then the target as a zigzag varint of its distance
@@ -16,11 +18,10 @@ struct EdgeStream: Sendable {
   private var first = ChunkedArray<UInt32>()
   private static let none = UInt32.max
   private static let linkByte: UInt8 = 0x80
-  private static let linkSize = 4
   /// A link's offset when the state has no next batch.
   private static let noLink: UInt32 = 0x7FFF_FFFF
-  /// The state whose last batch ends the stream (its next edge replaces the link), and what the
-  /// next edge of that batch is encoded against.
+  /// The state whose last batch ends the stream, without its link yet, and what the next edge of
+  /// that batch is encoded against.
   private var open: (state: Int32, target: Int32, choice: Int) = (-1, 0, -1)
 
   /// Where decoding stands in one state's edges.
@@ -38,9 +39,8 @@ struct EdgeStream: Sendable {
 
   /// Adds an edge of `state`, after the ones it has.
   mutating func append(_ edge: StateGraph.Edge, from state: Int32) {
-    if open.state == state {
-      bytes.removeLast(Self.linkSize)
-    } else {
+    if open.state != state {
+      if open.state >= 0 { writeLink(Self.noLink, at: -1) }
       let start = UInt32(bytes.count)
       precondition(start < Self.noLink - 16, "the edge stream outgrew 2 GB")
       if first[Int(state)] == Self.none {
@@ -58,10 +58,10 @@ struct EdgeStream: Sendable {
     if mode == 2 { appendVarint(UInt64(edge.choice)) }
     open.target = edge.target
     open.choice = Int(edge.choice)
-    writeLink(Self.noLink, at: -1)
   }
 
-  /// The offset of the link that ends the last batch of `state`, which has edges.
+  /// The offset of the link that ends the last batch of `state`, which has edges and is not the
+  /// open state.
   private func lastLink(of state: Int32) -> Int {
     var offset = Int(first[Int(state)])
     while true {
@@ -87,6 +87,7 @@ struct EdgeStream: Sendable {
   @inline(__always) func nextEdge(_ cursor: inout Cursor, of state: Int32) -> StateGraph.Edge? {
     while cursor.offset != Self.none {
       var offset = Int(cursor.offset)
+      if offset == bytes.count { return nil }
       let header = bytes[offset]
       if header & Self.linkByte != 0 {
         cursor = Cursor(offset: readLink(at: offset), target: state, choice: -1)

@@ -27,11 +27,12 @@
   }
 }
 
-/// The per-thread footprints and choice counts an expansion fills in, kept from one expansion to
-/// the next on the same thread.
+/// The per-thread footprints and choice counts an expansion fills in, and the stored edges of the
+/// state it re-expands, kept from one expansion to the next on the same thread.
 @usableFromInline struct ExpansionScratch {
   @usableFromInline var footprints: [Footprint]
   @usableFromInline var choiceCounts: [Int]
+  @usableFromInline var edges: [StateGraph.Edge] = []
 
   @inlinable init(threads: Int) {
     footprints = Array(repeating: .empty, count: threads)

@@ -127,7 +127,9 @@
   }
 
   /// Adds an edge of `state`, after the ones it has.
-  @usableFromInline mutating func addEdge(from state: Int32, _ edge: Edge) { edges.append(edge, from: state) }
+  @usableFromInline mutating func addEdge(from state: Int32, _ edge: Edge) {
+    edges.append(edge, from: state)
+  }
 
   /// Whether the search executed some step of `state`.
   @usableFromInline func hasEdges(_ state: Int32) -> Bool { edges.hasEdges(state) }

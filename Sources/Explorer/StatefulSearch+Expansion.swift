@@ -55,8 +55,9 @@ extension StatefulSearch {
     // The sleep set grows with each thread expanded: later siblings need not run its step first.
     var asleep = node.sleep & mask
     // A first expansion has no stored edges to find: looking for them would cost time
-    // quadratic in the state's choices.
+    // quadratic in the state's choices. A later one decodes them once, not once a step.
     let expandedBefore = graph.hasEdges(node.id)
+    if expandedBefore { graph.decode(node.id, into: &scratch.edges) }
     let childDepth = node.depth + 1
     // Successors at the bound are not expanded, so their sleep sets would only cause re-visits.
     let childrenExpand = bound.map { childDepth < $0 } ?? true
@@ -76,7 +77,9 @@ extension StatefulSearch {
       }
       let progress = system.isProgress(of: thread, in: node.state)
       for choice in 0..<scratch.choiceCounts[thread] {
-        let known = expandedBefore ? graph.edge(from: node.id, thread: thread, choice: choice) : nil
+        let known =
+          expandedBefore
+          ? scratch.edges.first { Int($0.thread) == thread && Int($0.choice) == choice } : nil
         if let known, !needsVisit(known.target, sleep: childSleep, depth: childDepth, graph) {
           continue
         }

@@ -175,7 +175,7 @@
       // the visited set goes (and is rebuilt if the walk is needed); under one, its table.
       if bound == nil { graph.dropIndex() } else { graph.releaseSlots() }
       while !context.shouldStop {
-        if derivesSleepingEdges { deriveSleepingEdges(&graph) }
+        if derivesSleepingEdges { graph.deriveSleepingEdges() }
         guard completeSleepingEdges(&graph, &frontier), !context.shouldStop else { break }
         expand(&frontier, &graph)
       }
