@@ -61,47 +61,56 @@ struct NonProgressCycles {
   /// are proportional to the members and their edges, not to the whole graph: the members are
   /// numbered locally (`slot`).
   func components(within members: Set<Int32>?) -> [[Int32]] {
-    let nodes: [Int32] = members.map { $0.sorted() } ?? (0..<Int32(graph.count)).map { $0 }
+    // Over the whole graph (the first call, over every stored state) states are their own
+    // local numbers: no list of them and no table.
+    let listed: [Int32]? = members.map { $0.sorted() }
     var slot: [Int32: Int32] = [:]
-    if members != nil {
-      slot.reserveCapacity(nodes.count)
-      for (k, node) in nodes.enumerated() { slot[node] = Int32(k) }
+    if let listed {
+      slot.reserveCapacity(listed.count)
+      for (k, node) in listed.enumerated() { slot[node] = Int32(k) }
     }
     /// The local number of a state, or `nil` if it is not a member.
     func local(_ state: Int32) -> Int? {
       members == nil ? Int(state) : slot[state].map(Int.init)
     }
-    let n = nodes.count
+    /// The state with a local number.
+    func global(_ k: Int) -> Int32 { listed?[k] ?? Int32(k) }
+    let n = listed?.count ?? graph.count
     var index = [Int32](repeating: -1, count: n)
     var lowlink = [Int32](repeating: 0, count: n)
     var onStack = [Bool](repeating: false, count: n)
     var stack: [Int32] = []
     var next: Int32 = 0
     var result: [[Int32]] = []
-    /// Each node on the depth-first path with the cursor at its next edge to look at.
-    var work: [(node: Int32, edge: EdgeStream.Cursor)] = []
+    /// Each node on the depth-first path with the cursor at its next edge to look at, and
+    /// whether one of the edges it passed was a non-progress self-loop (which makes a component
+    /// of the node alone non-trivial; noted on the way, so that its edges are read once).
+    var work: [(node: Int32, edge: EdgeStream.Cursor, selfLoop: Bool)] = []
     for root in 0..<n where index[root] < 0 {
-      work.append((Int32(root), graph.firstCursor(of: nodes[root])))
+      work.append((Int32(root), graph.firstCursor(of: global(root)), false))
       index[root] = next
       lowlink[root] = next
       next += 1
       stack.append(Int32(root))
       onStack[root] = true
-      while let (v, e) = work.last {
+      while let (v, e, looped) = work.last {
         var k = e
         var descended = false
-        let source = nodes[Int(v)]
+        var selfLoop = looped
+        let source = global(Int(v))
         while let edge = graph.nextEdge(&k, of: source) {
           if edge.progress { continue }
+          if edge.target == source { selfLoop = true }
           guard let w = local(edge.target) else { continue }
           if index[w] < 0 {
             work[work.count - 1].edge = k
+            work[work.count - 1].selfLoop = selfLoop
             index[w] = next
             lowlink[w] = next
             next += 1
             stack.append(Int32(w))
             onStack[w] = true
-            work.append((Int32(w), graph.firstCursor(of: nodes[w])))
+            work.append((Int32(w), graph.firstCursor(of: global(w)), false))
             descended = true
             break
           } else if onStack[w] {
@@ -110,18 +119,16 @@ struct NonProgressCycles {
         }
         if descended { continue }
         work.removeLast()
-        if let (parent, _) = work.last {
+        if let parent = work.last?.node {
           lowlink[Int(parent)] = min(lowlink[Int(parent)], lowlink[Int(v)])
         }
         if lowlink[Int(v)] == index[Int(v)] {
           var component: [Int32] = []
           while let w = stack.popLast() {
             onStack[Int(w)] = false
-            component.append(nodes[Int(w)])
+            component.append(global(Int(w)))
             if w == v { break }
           }
-          let state = nodes[Int(v)]
-          let selfLoop = graph.edges(of: state).contains { !$0.progress && $0.target == state }
           if component.count > 1 || selfLoop { result.append(component.sorted()) }
         }
       }
