@@ -16,8 +16,9 @@ extension StatefulSearch {
     @usableFromInline var blocked: [Int] = []
     @usableFromInline var steps: [ExpansionStep] = []
     /// The successor state of each of `steps`, in the first `steps.count` entries. Kept apart,
-    /// and overwritten rather than emptied, because this code is not specialised for the
-    /// system: generic array operations on states cost thousands of instructions each.
+    /// and overwritten rather than emptied, so that its storage and the states' own outlive one
+    /// expansion (this was written when the search was not specialised for the system, and
+    /// generic array operations on states cost thousands of instructions each).
     @usableFromInline var states: [System.State] = []
     /// The violations the steps raised, by index in `steps`.
     @usableFromInline var violations: [(step: Int, violation: Violation)] = []
