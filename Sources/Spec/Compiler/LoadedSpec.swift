@@ -75,7 +75,8 @@ public final class LoadedSpec: Sendable {
   /// step, even one no other thread can conflict with (see InvisibleSteps). With `liveVariables`
   /// off, dead frame slots keep their values instead of being zeroed at each scheduling point
   /// (see LiveSlots), so that states differing only in them stay apart. With `memoizesSteps`
-  /// off, every step is interpreted, even one run before from the same inputs (see StepMemo).
+  /// off, every step and final check is interpreted, even one run before from the same inputs
+  /// (see StepMemo, FinalCheckMemo).
   public func system(
     for scenario: ScenarioInfo, loopBounds: Bool = true, invisibleSteps: Bool = true,
     liveVariables: Bool = true, memoizesSteps: Bool = true

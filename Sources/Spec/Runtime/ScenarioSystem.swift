@@ -23,6 +23,8 @@ public struct ScenarioSystem: TransitionSystem {
   let liveSlots: LiveSlots?
   /// The steps already run, by their inputs (nil when the plain-race clocks are an input too).
   private(set) var memo: StepMemo?
+  /// The final states already checked, with their verdicts.
+  private(set) var finalMemo: FinalCheckMemo?
   /// The names `checkFinal` hands the final checks, and the cells that hold a lock or RCU
   /// state, made once: an execution's end must not build strings (DPOR ends thousands).
   private(set) var cellNames: [String]
@@ -88,6 +90,7 @@ public struct ScenarioSystem: TransitionSystem {
     initialState = State(
       cells: cells, threads: threads, happensBefore: plainRaces.initialState)
     memo = memoizesSteps && !plainRaces.isEnabled ? StepMemo() : nil
+    finalMemo = memoizesSteps ? FinalCheckMemo() : nil
   }
 
   static func frame(_ program: Program, function: Int32, arguments: [Value]) -> ThreadState {
@@ -108,6 +111,16 @@ public struct ScenarioSystem: TransitionSystem {
     copy.threadNames = threadNames.map { $0 }
     copy.lockCells = lockCells.map { $0 }
     copy.memo = memo.map { _ in StepMemo() }
+    copy.finalMemo = finalMemo.map { _ in FinalCheckMemo() }
+    return copy
+  }
+
+  /// The same system with memos of `capacity` slots (tests: with one, every step and final
+  /// check replaces the entry before it, and a hit is always a full comparison).
+  func withMemos(capacity: Int) -> ScenarioSystem {
+    var copy = self
+    copy.memo = memo.map { _ in StepMemo(capacity: capacity) }
+    copy.finalMemo = finalMemo.map { _ in FinalCheckMemo(capacity: capacity) }
     return copy
   }
 
@@ -154,6 +167,12 @@ public struct ScenarioSystem: TransitionSystem {
 
   public func checkFinal(_ state: State) -> Violation? {
     if let initViolation { return initViolation }
+    guard let finalMemo else { return runFinalChecks(state) }
+    return finalMemo.check(state) { runFinalChecks($0) }
+  }
+
+  /// Runs the `finally` block, the spec's final checks and the lock checks on `state`.
+  func runFinalChecks(_ state: State) -> Violation? {
     if let finallyFunction = scenario.finallyFunction {
       let results = scenario.finallyThreads.map { state.threads[$0].thread.result }
       var ts = Self.frame(program, function: finallyFunction, arguments: results)

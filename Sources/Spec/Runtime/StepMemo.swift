@@ -40,8 +40,14 @@ final class StepMemo: @unchecked Sendable {
     var violation: Violation?
   }
 
-  /// Entries, one per slot; enough for the working set of the large workload's steps.
-  static let capacity = 1 << 13
+  /// The slots, a power of two (the default: enough for the working set of the large
+  /// workload; tests use one or two, so that every entry is replaced and compared).
+  let capacity: Int
+
+  init(capacity: Int = 1 << 13) {
+    precondition(capacity > 0 && capacity & (capacity - 1) == 0)
+    self.capacity = capacity
+  }
   private var keys: UnsafeMutablePointer<Key>? = nil
   private var entries: UnsafeMutablePointer<Entry?>? = nil
   private let lock = NSLock()
@@ -58,7 +64,7 @@ final class StepMemo: @unchecked Sendable {
   deinit {
     guard let keys, let entries else { return }
     keys.deallocate()
-    entries.deinitialize(count: Self.capacity)
+    entries.deinitialize(count: capacity)
     entries.deallocate()
   }
 
@@ -78,7 +84,7 @@ final class StepMemo: @unchecked Sendable {
         cellsA: state.cells.laneA, cellsB: state.cells.laneB,
         step: 1 << 63 | UInt64(thread) << 32 | UInt64(choice))
     }
-    let slot = Self.slot(key)
+    let slot = slot(key)
     if keys[slot] == key, state.threads.withUnsafeBufferPointer({ threads in
       entries[slot]!.before == threads[thread].thread
     }) {
@@ -100,14 +106,14 @@ final class StepMemo: @unchecked Sendable {
   /// The table, allocated at the first step: a system is built for every scenario, and most
   /// are checked in a few hundred steps.
   private func allocate() {
-    keys = .allocate(capacity: Self.capacity)
-    keys!.initialize(repeating: .unused, count: Self.capacity)
-    entries = .allocate(capacity: Self.capacity)
-    entries!.initialize(repeating: nil, count: Self.capacity)
+    keys = .allocate(capacity: capacity)
+    keys!.initialize(repeating: .unused, count: capacity)
+    entries = .allocate(capacity: capacity)
+    entries!.initialize(repeating: nil, count: capacity)
   }
 
   @inline(__always)
-  private static func slot(_ key: Key) -> Int {
+  private func slot(_ key: Key) -> Int {
     let h = SharedCells.murmur(key.threadA ^ key.cellsA &* 0x9E37_79B9_7F4A_7C15 ^ key.step)
     return Int(h & UInt64(capacity - 1))
   }
