@@ -109,8 +109,9 @@ import Foundation
   }
 
   /// The violations of a state where no thread can move: a deadlock if some thread is blocked,
-  /// then the model's final check.
-  func finalViolations(of state: System.State, blocked: [Int]) -> [Violation] {
+  /// then the model's final check. Inlinable, as `ending`: unspecialised, each call copied the
+  /// whole system out of the context to call the model through its witness table.
+  @inlinable func finalViolations(of state: System.State, blocked: [Int]) -> [Violation] {
     var result: [Violation] = []
     if !blocked.isEmpty {
       result.append(.deadlock(blocked: blocked.map { system.threadName($0) }))
@@ -122,7 +123,7 @@ import Foundation
   /// How an execution in which no thread can move ends: cut, with nothing judged, when the model
   /// stopped a thread at one of its own bounds (`TransitionSystem.isCut`); otherwise finished or
   /// deadlocked, with the deadlock and the final check. Counts the cut, not the execution.
-  @usableFromInline func ending(of state: System.State, blocked: [Int])
+  @inlinable func ending(of state: System.State, blocked: [Int])
     -> (ending: ExecutionRecord<System.State>.Ending, violations: [Violation])
   {
     if system.isCut(state) {

@@ -102,7 +102,7 @@
   @usableFromInline let context: RunContext<System>
   /// `context.system` and the depth bound, held here: reading them through the class copies
   /// the system (retaining everything it holds) or the configuration at every use.
-  @usableFromInline let system: System
+  @usableFromInline private(set) var system: System
   @usableFromInline let bound: Int?
   @usableFromInline let shortest: Bool
 
@@ -118,10 +118,17 @@
     self.system = context.system
     self.bound = context.configuration.depthBound
     self.shortest = shortest
+    self.reduces = context.configuration.sleepSets && !shortest
+  }
+
+  /// The same search over `system` (an equal replica, for another thread of a parallel run).
+  @inlinable init(_ search: StatefulSearch, system: System) {
+    self = search
+    self.system = system
   }
 
   /// Whether the search prunes with sleep sets.
-  @inlinable var reduces: Bool { context.configuration.sleepSets && !shortest }
+  @usableFromInline let reduces: Bool
 
   /// A requested expansion: stale once the state's stored sleep set or depth has changed, since a
   /// newer request then covers it.
@@ -209,18 +216,23 @@
     var batch: [Pending] = []
     var expansion = Expansion()
     var scratch = ExpansionScratch(threads: system.threadCount)
+    // Each thread steps its own replica of the system: shared arrays would have their reference
+    // counts written by every thread at every step.
+    let workers = jobs > 1 ? (0..<jobs).map { _ in Self(self, system: system.replica()) } : []
+    let pool = jobs > 1 ? ExpansionPool(count: Self.batchSize) { Expansion() } : nil
     while head < frontier.count || (!shortest && !frontier.isEmpty) {
       if context.shouldStop { break }
       if jobs > 1 {
         takeBatch(&batch, &frontier, &head)
-        let expansions = computeExpansions(
-          &batch, graph, jobs: jobs, placeholder: system.initialState)
+        computeExpansions(
+          &batch, graph, workers: workers, into: pool!, placeholder: system.initialState)
         for k in batch.indices {
           if context.shouldStop { break }
-          guard let expansion = expansions[k], isCurrent(batch[k], graph) else { continue }
+          let slot = pool!.slots.baseAddress! + k
+          guard !slot.pointee.stale, isCurrent(batch[k], graph) else { continue }
           var node = batch[k]
-          if let state = expansion.node { node.state = state }
-          apply(expansion, of: node, &graph, &frontier)
+          if let state = slot.pointee.expansion.node { node.state = state }
+          apply(slot.pointee.expansion, of: node, &graph, &frontier)
         }
         continue
       }

@@ -32,9 +32,16 @@ extension EptCheck {
     @Flag(help: "Skip the large workload (the stateful search on --workload).")
     var skipLarge = false
 
+    @Flag(
+      help: "Run only the large workload: the stateful targets, in a minute rather than five.")
+    var onlyLarge = false
+
     func validate() throws {
       if jobs < 1 { throw ValidationError("--jobs must be at least 1, not \(jobs)") }
       if depth < 1 { throw ValidationError("--depth must be at least 1, not \(depth)") }
+      if skipLarge && onlyLarge {
+        throw ValidationError("--skip-large and --only-large exclude each other")
+      }
     }
 
     @OptionGroup var specPaths: SpecPaths
@@ -85,13 +92,13 @@ extension EptCheck {
         }
       }
       // The canonical programs, unbounded: optimal DPOR should run one execution per trace.
-      for n in [4, 8, 12] {
+      for n in [4, 8, 12] where !onlyLarge {
         figures.append(
           try Self.measure(
             source: CanonicalPrograms.readers(n), name: "readers(\(n))", depth: nil,
             traces: CanonicalPrograms.readersTraces(n)))
       }
-      for n in [5, 8] {
+      for n in [5, 8] where !onlyLarge {
         figures.append(
           try Self.measure(
             source: CanonicalPrograms.lastZero(n), name: "lastzero(\(n))", depth: nil))
@@ -100,14 +107,14 @@ extension EptCheck {
       // summed on a line of their own.
       let spec = try SpecPaths.load(
         specPaths.resolved, kernel: specPaths.release, synthesis: .none, warnings: false)
-      let synthesis = try Self.synthesis(try specPaths.load(warnings: false))
-      for scenario in spec.scenarios {
+      let synthesis = onlyLarge ? nil : try Self.synthesis(try specPaths.load(warnings: false))
+      for scenario in spec.scenarios where !onlyLarge {
         figures.append(
           try Self.measure(spec.system(for: scenario), name: scenario.name, depth: depth))
       }
       // The interpreter's steady state: the depth-bounded runs above are mostly set-up.
-      figures.append(try Self.throughput(spec))
-      if !quick {
+      if !onlyLarge { figures.append(try Self.throughput(spec)) }
+      if !quick && !onlyLarge {
         let source = CanonicalPrograms.readers(Self.deepReaders, writers: Self.deepWriters)
         let traces = CanonicalPrograms.readersTraces(Self.deepReaders, writers: Self.deepWriters)
         let one = try Self.measure(source: source, name: Self.deepRun, depth: nil, traces: traces)
@@ -139,8 +146,10 @@ extension EptCheck {
       }
       let width = figures.map(\.workload.count).max() ?? 0
       var out =
-        "workload".padded(to: width)
-        + "  executions  exec/trace       steps     steps/s  peak MB   seconds\n"
+        figures.isEmpty
+        ? ""
+        : "workload".padded(to: width)
+          + "  executions  exec/trace       steps     steps/s  peak MB   seconds\n"
       for f in figures {
         out += f.workload.padded(to: width)
         let perTrace = f.executionsPerTrace.map { String(format: "%.2f", $0) } ?? "-"
@@ -157,7 +166,7 @@ extension EptCheck {
         out += String(format: " (%.0f steps/s per thread)\n", f.stepsPerSecond / Double(f.jobs))
       }
       if let synthesis { out += "\n" + Self.synthesisLine(synthesis) }
-      if !stateful.isEmpty { out += "\n" + Self.statefulTable(stateful) }
+      if !stateful.isEmpty { out += (out.isEmpty ? "" : "\n") + Self.statefulTable(stateful) }
       out += "\n" + Self.targetTable(Self.targets(figures, stateful))
       try ReportOutput.write(out)
     }

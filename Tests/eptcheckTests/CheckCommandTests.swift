@@ -299,6 +299,44 @@ import Testing
     #expect(records.first?["verdict"] as? String == "pass")
   }
 
+  /// `--only-large` runs the stateful table alone; on two jobs it stores the states of one.
+  @Test func benchRunsOnlyTheLargeWorkload() throws {
+    let result = try EptCheckBinary.run(
+      [
+        "bench", "--only-large", "--jobs", "2", "--format", "json", "--workload",
+        "\(Self.fixtures)/long_loop.ept", "\(Self.fixtures)/long_loop.ept",
+      ])
+    #expect(result.status == 0)
+    let all = try result.stdout.split(separator: "\n").map {
+      try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+    }
+    #expect(
+      all.map { $0["kind"] as? String }
+        == ["bench-stateful", "bench-stateful"] + Array(repeating: "bench-target", count: 4))
+    #expect(
+      all[0...1].map { $0["workload"] as? String } == [
+        "long_loop (stateful)", "long_loop (stateful, 2 jobs)",
+      ])
+    #expect(all[0...1].map { $0["states"] as? Int } == [37, 37])
+    #expect(all[5]["measured"] == nil)
+    let text = try EptCheckBinary.run(
+      [
+        "bench", "--only-large", "--workload", "\(Self.fixtures)/long_loop.ept",
+        "\(Self.fixtures)/long_loop.ept",
+      ])
+    #expect(text.status == 0)
+    // The stateful table, then the targets: no DPOR table.
+    let tables = text.stdout.components(separatedBy: "\n\n")
+    #expect(tables.count == 2)
+    #expect(tables[0].hasPrefix("workload "))
+    #expect(tables[0].split(separator: "\n").count == 2)
+    #expect(tables[0].contains("\nlong_loop (stateful)  "))
+    #expect(tables[1].hasPrefix("target "))
+    let conflict = try EptCheckBinary.run(["bench", "--only-large", "--skip-large"])
+    #expect(conflict.status == 64)
+    #expect(conflict.stderr.contains("--skip-large and --only-large exclude each other"))
+  }
+
   @Test func progressStaysOffStderrForShortRuns() throws {
     let start = Date()
     let result = try EptCheckBinary.run(["--depth", "12"], environment: ["NO_COLOR": "1"])

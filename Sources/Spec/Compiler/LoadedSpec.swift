@@ -74,10 +74,12 @@ public final class LoadedSpec: Sendable {
   /// finds livelocks as cycles instead. With `invisibleSteps` off, every scheduling point is a
   /// step, even one no other thread can conflict with (see InvisibleSteps). With `liveVariables`
   /// off, dead frame slots keep their values instead of being zeroed at each scheduling point
-  /// (see LiveSlots), so that states differing only in them stay apart.
+  /// (see LiveSlots), so that states differing only in them stay apart. With `memoizesSteps`
+  /// off, every step and final check is interpreted, even one run before from the same inputs
+  /// (see StepMemo, FinalCheckMemo).
   public func system(
     for scenario: ScenarioInfo, loopBounds: Bool = true, invisibleSteps: Bool = true,
-    liveVariables: Bool = true
+    liveVariables: Bool = true, memoizesSteps: Bool = true
   ) -> ScenarioSystem {
     guard let (p, s) = index[scenario.name], programs.indices.contains(p),
       programs[p].scenarios.indices.contains(s)
@@ -93,7 +95,8 @@ public final class LoadedSpec: Sendable {
     let program = programs[p]
     return ScenarioSystem(
       program: program, scenario: program.scenarios[s], info: scenario, loopBounds: loopBounds,
-      pointers: invisibleSteps ? pointers[p] : nil, liveSlots: liveVariables ? liveSlots[p] : nil)
+      pointers: invisibleSteps ? pointers[p] : nil, liveSlots: liveVariables ? liveSlots[p] : nil,
+      memoizesSteps: memoizesSteps)
   }
 
   /// The scenario with this name, if any.

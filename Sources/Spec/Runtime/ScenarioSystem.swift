@@ -21,6 +21,10 @@ public struct ScenarioSystem: TransitionSystem {
   let invisibleAtStart: [[Int32]]
   /// The dead slots to zero at each scheduling point, if any (see LiveSlots).
   let liveSlots: LiveSlots?
+  /// The steps already run, by their inputs (nil when the plain-race clocks are an input too).
+  private(set) var memo: StepMemo?
+  /// The final states already checked, with their verdicts.
+  private(set) var finalMemo: FinalCheckMemo?
   /// The names `checkFinal` hands the final checks, and the cells that hold a lock or RCU
   /// state, made once: an execution's end must not build strings (DPOR ends thousands).
   private(set) var cellNames: [String]
@@ -31,7 +35,7 @@ public struct ScenarioSystem: TransitionSystem {
   /// them (see InvisibleSteps); without, every scheduling point is a step.
   init(
     program: Program, scenario: CompiledScenario, info: ScenarioInfo, loopBounds: Bool,
-    pointers: PointerAnalysis? = nil, liveSlots: LiveSlots? = nil
+    pointers: PointerAnalysis? = nil, liveSlots: LiveSlots? = nil, memoizesSteps: Bool = true
   ) {
     self.liveSlots = liveSlots
     let names = scenario.threads.map(\.name)
@@ -85,6 +89,8 @@ public struct ScenarioSystem: TransitionSystem {
     self.initViolation = initViolation
     initialState = State(
       cells: cells, threads: threads, happensBefore: plainRaces.initialState)
+    memo = memoizesSteps && !plainRaces.isEnabled ? StepMemo() : nil
+    finalMemo = memoizesSteps ? FinalCheckMemo() : nil
   }
 
   static func frame(_ program: Program, function: Int32, arguments: [Value]) -> ThreadState {
@@ -104,10 +110,25 @@ public struct ScenarioSystem: TransitionSystem {
     copy.cellNames = cellNames.map { $0 }
     copy.threadNames = threadNames.map { $0 }
     copy.lockCells = lockCells.map { $0 }
+    copy.memo = memo.map { _ in StepMemo() }
+    copy.finalMemo = finalMemo.map { _ in FinalCheckMemo() }
+    return copy
+  }
+
+  /// The same system with memos of `capacity` slots (tests: with one, every step and final
+  /// check replaces the entry before it, and a hit is always a full comparison).
+  func withMemos(capacity: Int) -> ScenarioSystem {
+    var copy = self
+    copy.memo = memo.map { _ in StepMemo(capacity: capacity) }
+    copy.finalMemo = finalMemo.map { _ in FinalCheckMemo(capacity: capacity) }
     return copy
   }
 
   public var threadCount: Int { scenario.threads.count }
+
+  /// The steps taken from the memo and those interpreted since the system was made (zero
+  /// without a memo).
+  public var memoizedSteps: (hits: Int, misses: Int) { memo?.counts ?? (0, 0) }
 
   public func threadName(_ thread: Int) -> String { scenario.threads[thread].name }
 
@@ -119,6 +140,14 @@ public struct ScenarioSystem: TransitionSystem {
   }
 
   public func execute(thread: Int, choice: Int, in state: inout State) -> Violation? {
+    guard let memo else { return interpret(thread: thread, choice: choice, in: &state) }
+    return memo.step(thread: thread, choice: choice, in: &state) {
+      interpret(thread: thread, choice: choice, in: &$0)
+    }
+  }
+
+  /// Runs the step by the interpreter.
+  func interpret(thread: Int, choice: Int, in state: inout State) -> Violation? {
     var ts = ThreadState.empty
     swap(&ts, &state.threads[thread].thread)
     // Shares the slots with the state before the step (which the caller keeps): the hash is
@@ -138,6 +167,12 @@ public struct ScenarioSystem: TransitionSystem {
 
   public func checkFinal(_ state: State) -> Violation? {
     if let initViolation { return initViolation }
+    guard let finalMemo else { return runFinalChecks(state) }
+    return finalMemo.check(state) { runFinalChecks($0) }
+  }
+
+  /// Runs the `finally` block, the spec's final checks and the lock checks on `state`.
+  func runFinalChecks(_ state: State) -> Violation? {
     if let finallyFunction = scenario.finallyFunction {
       let results = scenario.finallyThreads.map { state.threads[$0].thread.result }
       var ts = Self.frame(program, function: finallyFunction, arguments: results)
