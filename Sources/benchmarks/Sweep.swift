@@ -7,7 +7,10 @@ import Foundation
 /// generated programs of both shapes, unbounded and at several depth bounds, with counts.
 ///
 ///     swift run -c release benchmarks sweep --seeds 0..<50000 [--shapes standard,wide]
-///         [--bounds none,3,5,8] [--jobs 2] [--no-split]
+///         [--bounds none,3,5,8] [--jobs 2] [--no-split] [--stateful]
+///
+/// With `--stateful`, the stateful search is checked against `dfs` instead (`StatefulCheck`: the
+/// states stored, final and deadlocked states and violations, on one thread and on two).
 ///
 /// Not part of `swift test`: it takes minutes. Exits 1 when any program disagrees with `dfs` or
 /// shows an optimality gap, and prints the first few of them in full.
@@ -18,12 +21,18 @@ struct Sweep {
   var jobs = 1
   /// Whether the split search (`Partition.standard()`) is checked against `dfs` too.
   var split = true
+  /// Whether the stateful search is checked instead of DPOR.
+  var stateful = false
 
   init(arguments: ArraySlice<String>) throws {
     var rest = arguments
     while let flag = rest.popFirst() {
       if flag == "--no-split" {
         split = false
+        continue
+      }
+      if flag == "--stateful" {
+        stateful = true
         continue
       }
       guard let value = rest.popFirst() else { throw SweepError.usage("\(flag) needs a value") }
@@ -92,7 +101,8 @@ struct Sweep {
     print(
       "sweep: seeds \(seeds.lowerBound)..<\(seeds.upperBound), shapes "
         + shapes.map(\.rawValue).joined(separator: ", ") + ", bounds "
-        + bounds.map(label).joined(separator: ", ") + (split ? ", split search checked too" : ""))
+        + bounds.map(label).joined(separator: ", ")
+        + (stateful ? ", the stateful search" : split ? ", split search checked too" : ""))
     let start = DispatchTime.now().uptimeNanoseconds
     var total = Tally()
     for shape in shapes {
@@ -108,7 +118,10 @@ struct Sweep {
             let seed = seeds.lowerBound + UInt64(offset)
             let program = generator.program(seed: seed)
             for (b, bound) in bounds.enumerated() {
-              mine[b].add(Self.check(program, seed: seed, bound: bound, split: split))
+              mine[b].add(
+                stateful
+                  ? Self.checkStateful(program, seed: seed, bound: bound)
+                  : Self.check(program, seed: seed, bound: bound, split: split))
             }
           }
         }
@@ -119,9 +132,13 @@ struct Sweep {
         let t = tallies[b]
         var line =
           "\(shape.rawValue), \(label(bound)): \(t.programs) programs, \(t.disagreements) "
-          + "disagreements, \(t.gaps) optimality gaps; \(t.executions) executions, "
-          + "\(t.traces) traces, \(t.sleepSetBlocked) sleep-set blocked"
-        if bound != nil { line += ", fewer executions than traces in \(t.fewer) programs" }
+          + "disagreements, \(t.gaps) optimality gaps; "
+          + (stateful
+            ? "\(t.traces) states, \(t.executions) steps on one thread"
+            : "\(t.executions) executions, \(t.traces) traces, \(t.sleepSetBlocked) sleep-set blocked")
+        if bound != nil, !stateful {
+          line += ", fewer executions than traces in \(t.fewer) programs"
+        }
         print(line)
         total.add(t)
       }
@@ -133,6 +150,28 @@ struct Sweep {
         + "gaps, in \(Int(seconds)) s")
     for failure in total.failures.prefix(5) { print(failure) }
     return total.disagreements == 0 && total.gaps == 0
+  }
+
+  /// The stateful check of one program; its states and steps are kept in `traces` and
+  /// `executions`.
+  static func checkStateful(_ program: MiniProgram, seed: UInt64, bound: Int?) -> Tally {
+    var tally = Tally()
+    tally.programs = 1
+    do {
+      let check = try StatefulCheck(program, bound: bound)
+      tally.traces = check.states
+      tally.executions = check.steps
+      if !check.isClean {
+        tally.disagreements = 1
+        tally.failures.append(
+          "seed \(seed), \(bound.map { "depth \($0)" } ?? "unbounded"): "
+            + check.disagreements.joined(separator: "; ") + "\n\(program)")
+      }
+    } catch {
+      tally.disagreements = 1
+      tally.failures.append("seed \(seed): cannot explore: \(error)")
+    }
+    return tally
   }
 
   static func check(_ program: MiniProgram, seed: UInt64, bound: Int?, split: Bool) -> Tally {
