@@ -22,7 +22,7 @@ extension ScenarioSystem {
       switch program.ops[Int(pc)] {
       case .visible(let builtin, let argumentBase, _, _, _):
         let fast = program.fastPaths[Int(builtin)]
-        let p = ts.slots[Int(ts.base + argumentBase)]
+        let p = ts[Int(ts.base + argumentBase)]
         let cell =
           p.tag == .pointer && p.bits >= 0 && p.bits < Int64(state.cells.count)
           ? Int(p.bits) : nil
