@@ -85,7 +85,8 @@ extension Machine {
         return .enabled(
           region.footprint(of: ts, cellCount: cells.count), choices: 1)
       }
-      var scratch = ts
+      // A trial run on a copy of the thread's own slots, not of the table they live in.
+      var scratch = ts.detached
       var memory = cells
       var footprint = Footprint()
       let isAwait: Bool

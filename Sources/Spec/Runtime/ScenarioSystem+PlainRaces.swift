@@ -55,7 +55,9 @@ extension ScenarioSystem {
       &ts, thread: thread, choice: choice, cells: &state.cells, touched: &touched)
     let names = machine.threadNames
     var race: String? = nil
-    var hb = state.happensBefore
+    // Taken out of the state, so that the words are copied only if the state shares them.
+    var hb = PlainRaces.State.empty
+    swap(&hb, &state.happensBefore)
     switch step {
     case .none: break
     case .load(let cell, let plain):

@@ -76,6 +76,15 @@ struct ThreadState: Hashable, Sendable {
   /// The thread's slots, as an array of their own.
   var slots: [Value] { Array(storage[offset..<offset + slotCount]) }
 
+  /// The same thread with a storage of its own, holding only its slots: a copy to run ahead
+  /// on, that copies this thread's slots on its first write and not every thread's.
+  var detached: ThreadState {
+    var copy = self
+    copy.storage = slots
+    copy.offset = 0
+    return copy
+  }
+
   /// Slot `i` of the thread (absolute, not frame-relative).
   subscript(_ i: Int) -> Value {
     @inline(__always) get {
