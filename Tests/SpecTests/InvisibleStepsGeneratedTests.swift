@@ -109,7 +109,7 @@ import Testing
     var wrong: Set<String> = []
     let every = InvisibleStepsTests.walk(fine) { state, t, status in
       guard case .enabled(let footprint, _) = status else { return }
-      let pc = Int(state.threads[t].pc)
+      let pc = Int(state.threads[t].thread.pc)
       if let bound = statics.stepFootprint(at: pc), !InvisibleStepsTests.covers(bound, footprint) {
         wrong.insert("footprint at \(fine.program.sites[pc].location)")
       }

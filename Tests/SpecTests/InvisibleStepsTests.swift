@@ -83,8 +83,8 @@ import Testing
         if let v = system.checkFinal(state) { ends.violations.insert(v.description) }
         var end = state.cells.values
         for t in 0..<system.threadCount {
-          end.append(.int(Int64(state.threads[t].pc)))
-          end.append(state.threads[t].result)
+          end.append(.int(Int64(state.threads[t].thread.pc)))
+          end.append(state.threads[t].thread.result)
         }
         ends.finalStates.insert(end)
       }
@@ -116,7 +116,7 @@ import Testing
       case .finished: return
       case .blocked(let f), .enabled(let f, _): footprint = f
       }
-      let pc = Int(state.threads[t].pc)
+      let pc = Int(state.threads[t].thread.pc)
       let site = system.program.sites[pc]
       // The locks the analysis says the thread holds here, it holds, in at least that mode.
       for (lock, exclusive) in (locks.held(by: t, at: pc) ?? LockMask.empty).locks {

@@ -125,7 +125,7 @@ struct LiveSlots: Sendable {
     deadSlots.withUnsafeBufferPointer { deadSlots in
       resumeSlots.withUnsafeBufferPointer { resumeSlots in
         var base = Int(ts.base)
-        var top = ts.slotCount
+        var top = ts.slots.count
         let pc = Int(ts.pc)
         // A caller's frame below every write since the thread was stored was zeroed then, for
         // the same return pc: it is still (see ThreadState.dirtyFrom).

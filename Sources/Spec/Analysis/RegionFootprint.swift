@@ -14,9 +14,9 @@ struct RegionFootprint: Sendable {
   var pointers: [(slot: Int32, exclusive: Bool)]
   var everything: Bool
 
-  /// The footprint for thread `ts` at the region's start, in a program with `cellCount` shared
-  /// cells.
-  func footprint(of ts: ThreadState, cellCount: Int) -> Footprint {
+  /// The footprint for a thread whose frame starts at `base` in `slots`, in a program with
+  /// `cellCount` shared cells.
+  func footprint(slots: [Value], base: Int32, cellCount: Int) -> Footprint {
     if everything {
       var all = fixed
       for object in 0..<min(cellCount, 256) { all.insert(object: object, mode: .write) }
@@ -24,7 +24,7 @@ struct RegionFootprint: Sendable {
     }
     var result = fixed
     for pointer in pointers {
-      let value = ts[Int(ts.base + pointer.slot)]
+      let value = slots[Int(base + pointer.slot)]
       if value.tag == .pointer {
         result.insert(object: Int(value.bits), mode: pointer.exclusive ? .write : .read)
       }

@@ -29,7 +29,7 @@ extension ScenarioSystem {
         guard case .enabled(let footprint, let choices) = status(of: thread, in: state) else {
           continue
         }
-        let functions = callStack(state.threads[thread], regions: &regionCallees)
+        let functions = callStack(state.threads[thread].thread, regions: &regionCallees)
         for f in functions { executed[f] = true }
         enabled.append((thread, footprint, functions, choices))
       }

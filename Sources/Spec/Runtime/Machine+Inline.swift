@@ -31,7 +31,7 @@ extension Machine {
         // Loads and stores inline, as in `execute`: their status is always enabled.
         let fast = program.fastPaths[Int(builtin)]
         if fast == .load || fast == .store {
-          let p = ts[Int(ts.base + argumentBase)]
+          let p = ts.slots[Int(ts.base + argumentBase)]
           if p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) {
             let cell = Int(p.bits)
             footprint.insert(object: cell, mode: fast == .load ? .read : .write)
@@ -39,7 +39,7 @@ extension Machine {
               if dst >= 0 { ts[Int(ts.base + dst)] = cells[cell] }
             } else {
               let before = cells[cell]
-              cells[cell] = ts[Int(ts.base + argumentBase + 1)]
+              cells[cell] = ts.slots[Int(ts.base + argumentBase + 1)]
               if let race = frozenOwnership(cell, before, &cells, thread: thread, pc: pc) {
                 violation = violation ?? race
               }
@@ -89,10 +89,10 @@ extension Machine {
         }
         ts.pc += 1
       case .check(let kind, let condition):
-        if kind.fires(ts[Int(ts.base + condition)]) {
+        if kind.fires(ts.slots[Int(ts.base + condition)]) {
           if kind.bugsVM { footprint.insert(object: program.vmBuggedCell, mode: .write) }
           let v = checkViolation(
-            kind, thread: thread, pc: pc, value: ts[Int(ts.base + condition)], cells: &cells)
+            kind, thread: thread, pc: pc, value: ts.slots[Int(ts.base + condition)], cells: &cells)
           if violation == nil { violation = v }
           if kind == .assert || kind == .bugOn {
             stop(&ts)
@@ -107,7 +107,7 @@ extension Machine {
           return .completed(violation ?? v)
         }
       case .awaitEnd(let condition):
-        if !ts[Int(ts.base + condition)].isTrue { return .blocked }
+        if !ts.slots[Int(ts.base + condition)].isTrue { return .blocked }
         ts.pc += 1
       case .selectEnd(let guards, let count, let chosen, let hasElse):
         guard

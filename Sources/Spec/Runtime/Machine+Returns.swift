@@ -30,7 +30,7 @@ extension Machine {
         var scratch = Footprint()
         raised = perform(&ts, thread: thread, choice: 0, cells: &cells, touched: &scratch) != nil
       case .check(let kind, let condition):
-        if kind.fires(ts[Int(ts.base + condition)]) { return returns }
+        if kind.fires(ts.slots[Int(ts.base + condition)]) { return returns }
         ts.pc += 1
       case .loopCheck(let counter, let bound, let isRetry):
         if !enterIteration(&ts, counter: counter, bound: bound) { return returns }
@@ -39,7 +39,7 @@ extension Machine {
         ts.pc += 1
       case let op:
         if case .ret(let src) = op {
-          let value = src >= 0 ? ts[Int(ts.base + src)] : .zero
+          let value = src >= 0 ? ts.slots[Int(ts.base + src)] : .zero
           returns.append((Int(program.sites[Int(ts.pc)].function), value))
         }
         if !local(op, &ts, thread: thread, cells: cells) { return returns }

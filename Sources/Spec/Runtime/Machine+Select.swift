@@ -17,14 +17,14 @@ extension Machine {
     let n = Int(count)
     let total = n + (hasElse ? 1 : 0)
     var anyGuard = false
-    for i in 0..<n where ts[Int(ts.base + guards) + i].isTrue {
+    for i in 0..<n where ts.slots[Int(ts.base + guards) + i].isTrue {
       anyGuard = true
       break
     }
     guard total > 0 else { return nil }
     for k in 0..<total {
       let a = (choice + k) % total
-      if a < n ? ts[Int(ts.base + guards) + a].isTrue : !anyGuard { return a }
+      if a < n ? ts.slots[Int(ts.base + guards) + a].isTrue : !anyGuard { return a }
     }
     return nil
   }

@@ -24,7 +24,7 @@ extension Machine {
       switch program.fastPaths[Int(builtin)] {
       case .load, .store:
         var footprint = Footprint()
-        let p = ts[Int(ts.base + argumentBase)]
+        let p = ts.slots[Int(ts.base + argumentBase)]
         if p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) {
           footprint.insert(
             object: Int(p.bits), mode: program.fastPaths[Int(builtin)] == .load ? .read : .write)
@@ -32,7 +32,7 @@ extension Machine {
         return .enabled(footprint, choices: 1)
       case .acquire, .writeAcquire, .sharedAcquire, .release, .sharedRelease:
         // Locks: must agree with `Library.lockBuiltins` (spinlock and rwlock cell encodings).
-        let p = ts[Int(ts.base + argumentBase)]
+        let p = ts.slots[Int(ts.base + argumentBase)]
         guard p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) else {
           return .enabled(.empty, choices: 1)
         }
@@ -83,10 +83,9 @@ extension Machine {
         !region.fixed.canBlock
       {
         return .enabled(
-          region.footprint(of: ts, cellCount: cells.count), choices: 1)
+          region.footprint(slots: ts.slots, base: ts.base, cellCount: cells.count), choices: 1)
       }
-      // A trial run on a copy of the thread's own slots, not of the table they live in.
-      var scratch = ts.detached
+      var scratch = ts
       var memory = cells
       var footprint = Footprint()
       let isAwait: Bool
@@ -97,7 +96,7 @@ extension Machine {
       if let all = program.staticFootprintAt[Int(ts.pc)] { footprint.formUnion(all) }
       // The fixed footprint, not the one this path happened to touch (see RegionFootprint).
       if let region = program.regionFootprintAt[Int(ts.pc)] {
-        footprint = region.footprint(of: ts, cellCount: cells.count)
+        footprint = region.footprint(slots: ts.slots, base: ts.base, cellCount: cells.count)
       }
       if isAwait { footprint.markBlocking() }
       if case .blocked = result { return .blocked(footprint) }
@@ -154,14 +153,14 @@ extension Machine {
     case .visible(let builtin, let argumentBase, let argumentCount, let dst, let out):
       let fast = program.fastPaths[Int(builtin)]
       if fast == .load || fast == .store {
-        let p = ts[Int(ts.base + argumentBase)]
+        let p = ts.slots[Int(ts.base + argumentBase)]
         if p.tag == .pointer, p.bits >= 0, p.bits < Int64(cells.count) {
           var race: Violation? = nil
           if fast == .load {
             if dst >= 0 { ts[Int(ts.base + dst)] = cells[Int(p.bits)] }
           } else {
             let before = cells[Int(p.bits)]
-            cells[Int(p.bits)] = ts[Int(ts.base + argumentBase + 1)]
+            cells[Int(p.bits)] = ts.slots[Int(ts.base + argumentBase + 1)]
             race = frozenOwnership(Int(p.bits), before, &cells, thread: thread, pc: pc)
           }
           ts.pc += 1
@@ -196,7 +195,7 @@ extension Machine {
       ts.pc += 1
     case .check(let kind, let condition):
       violation = checkViolation(
-        kind, thread: thread, pc: pc, value: ts[Int(ts.base + condition)], cells: &cells)
+        kind, thread: thread, pc: pc, value: ts.slots[Int(ts.base + condition)], cells: &cells)
       if kind == .assert || kind == .bugOn {
         stop(&ts)
         return violation
@@ -272,7 +271,7 @@ extension Machine {
   func enterIteration(_ ts: inout ThreadState, counter: Int32, bound: Int32) -> Bool {
     if enforcesLoopBounds {
       let index = Int(ts.base + counter)
-      let count = ts[index].bits + 1
+      let count = ts.slots[index].bits + 1
       if count > Int64(bound) { return false }
       ts[index] = .int(count)
     }

@@ -70,7 +70,7 @@ struct Machine: Sendable {
         var touched = Footprint()
         violation = perform(&ts, thread: thread, choice: 0, cells: &cells, touched: &touched)
       case .check(let kind, let condition):
-        if kind.fires(ts[Int(ts.base + condition)]) { return violation }
+        if kind.fires(ts.slots[Int(ts.base + condition)]) { return violation }
         ts.pc += 1
       case .loopCheck(let counter, let bound, let isRetry):
         if !enterIteration(&ts, counter: counter, bound: bound) { return violation }
@@ -94,11 +94,11 @@ struct Machine: Sendable {
     case .constant(let dst, let value):
       ts[Int(base + dst)] = value
     case .move(let dst, let src):
-      ts[Int(base + dst)] = ts[Int(base + src)]
+      ts[Int(base + dst)] = ts.slots[Int(base + src)]
     case .unary(let op, let dst, let src):
-      ts[Int(base + dst)] = Interpreter.unary(op, ts[Int(base + src)])
+      ts[Int(base + dst)] = Interpreter.unary(op, ts.slots[Int(base + src)])
     case .binary(let op, let dst, let a, let b):
-      guard let v = Interpreter.binary(op, ts[Int(base + a)], ts[Int(base + b)]) else {
+      guard let v = Interpreter.binary(op, ts.slots[Int(base + a)], ts.slots[Int(base + b)]) else {
         ts.fault = .divisionByZero
         return false
       }
@@ -107,13 +107,13 @@ struct Machine: Sendable {
       ts.pc = target
       return true
     case .branchFalse(let condition, let target):
-      ts.pc = ts[Int(base + condition)].isTrue ? ts.pc + 1 : target
+      ts.pc = ts.slots[Int(base + condition)].isTrue ? ts.pc + 1 : target
       return true
     case .branchTrue(let condition, let target):
-      ts.pc = ts[Int(base + condition)].isTrue ? target : ts.pc + 1
+      ts.pc = ts.slots[Int(base + condition)].isTrue ? target : ts.pc + 1
       return true
     case .element(let dst, let cellBase, let length, let index):
-      let i = ts[Int(base + index)].bits
+      let i = ts.slots[Int(base + index)].bits
       guard i >= 0, i < Int64(length) else {
         ts.fault = .indexOutOfBounds
         ts.faultDetail = i
@@ -132,7 +132,7 @@ struct Machine: Sendable {
       ts.pc = program.entries[f]
       return true
     case .ret(let src):
-      let value = src >= 0 ? ts[Int(base + src)] : .zero
+      let value = src >= 0 ? ts.slots[Int(base + src)] : .zero
       guard let resume = ts.popFrame(returning: value) else {
         // The thread returned: keep only its result, for `finally`.
         ts.finish(pc: -1, keeping: [value])
@@ -162,7 +162,7 @@ struct Machine: Sendable {
   ) -> BuiltinCall {
     var arguments = BuiltinArguments()
     let start = Int(ts.base + argumentBase)
-    for i in 0..<Int(argumentCount) { arguments.append(ts[start + i]) }
+    for i in 0..<Int(argumentCount) { arguments.append(ts.slots[start + i]) }
     return BuiltinCall(thread: thread, arguments: arguments, choice: choice)
   }
 

@@ -16,7 +16,7 @@ extension ScenarioSystem {
   /// The invisible steps a step of `thread` runs after its visible one (see InvisibleSteps), for
   /// traces: the step is run again on a copy of `state`.
   public func invisibleSteps(after thread: Int, choice: Int, in state: State) -> [StepInfo] {
-    var ts = state.threads[thread]
+    var ts = state.threads[thread].thread
     var cells = state.cells
     var touched = Footprint()
     var pcs: [Int32] = []
@@ -45,7 +45,7 @@ extension ScenarioSystem {
 
   /// The visible step `thread` is parked at; nil once it has finished.
   public func stepInfo(of thread: Int, in state: State) -> StepInfo? {
-    let ts = state.threads[thread]
+    let ts = state.threads[thread].thread
     guard ts.pc >= 0, Int(ts.pc) < program.sites.count else { return nil }
     var info = stepInfo(at: ts.pc)
     if ts.fault != .none { info.operation = "runtime error: \(machine.faultMessage(ts))" }

@@ -171,7 +171,7 @@ extension ScenarioSystem {
   /// Where `thread` is in `state`, innermost frame first: the function it is parked in and each
   /// caller at its call site. Empty once the thread has returned.
   public func callStack(of thread: Int, in state: State) -> [StackFrame] {
-    let ts = state.threads[thread]
+    let ts = state.threads[thread].thread
     guard ts.pc >= 0, Int(ts.pc) < program.sites.count else { return [] }
     var frames: [StackFrame] = []
     func frame(at pc: Int32) -> StackFrame {
@@ -241,12 +241,12 @@ extension ScenarioSystem {
   public func seamcallReturns(of thread: Int, choice: Int, before state: State, after: State)
     -> [(function: String, status: String)]
   {
-    var ts = state.threads[thread]
+    var ts = state.threads[thread].thread
     var cells = state.cells
     let returns = machine.executeNotingReturns(&ts, thread: thread, choice: choice, cells: &cells)
     // The real step zeroes the dead slots where it stops (LiveSlots); so does the re-run.
     liveSlots?.zeroDead(&ts)
-    guard ts == after.threads[thread], cells == after.cells else { return [] }
+    guard ts == after.threads[thread].thread, cells == after.cells else { return [] }
     return returns.compactMap { r in
       guard program.functions.indices.contains(r.function) else { return nil }
       let name = program.functions[r.function].name

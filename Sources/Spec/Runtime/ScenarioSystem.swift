@@ -63,7 +63,7 @@ public struct ScenarioSystem: TransitionSystem {
         initViolation = v
       }
     }
-    var threads: [ThreadState] = []
+    var threads: [HashedThread] = []
     var invisibleAtStart: [[Int32]] = []
     for (t, thread) in scenario.threads.enumerated() {
       var ts = Self.frame(program, function: thread.function, arguments: thread.arguments)
@@ -78,13 +78,13 @@ public struct ScenarioSystem: TransitionSystem {
         machine.settle(&ts, thread: t, cells: &cells, invisibleLimit: pcs.count)
       }
       liveSlots?.zeroDead(&ts)
-      threads.append(ts)
+      threads.append(HashedThread(ts))
       invisibleAtStart.append(pcs)
     }
     self.invisibleAtStart = invisibleAtStart
     self.initViolation = initViolation
     initialState = State(
-      cells: cells, threads: ThreadTable(threads), happensBefore: plainRaces.initialState)
+      cells: cells, threads: threads, happensBefore: plainRaces.initialState)
   }
 
   static func frame(_ program: Program, function: Int32, arguments: [Value]) -> ThreadState {
@@ -112,13 +112,18 @@ public struct ScenarioSystem: TransitionSystem {
   public func threadName(_ thread: Int) -> String { scenario.threads[thread].name }
 
   public func status(of thread: Int, in state: State) -> StepStatus {
-    machine.status(state.threads[thread], thread: thread, cells: state.cells)
+    // Through the buffer, the thread is borrowed in place: no copy, no retain of its slots.
+    state.threads.withUnsafeBufferPointer {
+      machine.status($0[thread].thread, thread: thread, cells: state.cells)
+    }
   }
 
   public func execute(thread: Int, choice: Int, in state: inout State) -> Violation? {
-    // The table before the step, for the hash: it is updated from the slots that differ.
-    let before = state.threads
-    var ts = state.threads.take(thread)
+    var ts = ThreadState.empty
+    swap(&ts, &state.threads[thread].thread)
+    // Shares the slots with the state before the step (which the caller keeps): the hash is
+    // updated from the slots that differ.
+    let before = ts
     let violation: Violation?
     if plainRaces.isEnabled {
       violation = executeTrackingRaces(&ts, thread: thread, choice: choice, in: &state)
@@ -126,14 +131,15 @@ public struct ScenarioSystem: TransitionSystem {
       violation = machine.execute(&ts, thread: thread, choice: choice, cells: &state.cells)
     }
     liveSlots?.zeroDead(&ts)
-    state.threads.put(&ts, thread, before: before)
+    swap(&ts, &state.threads[thread].thread)
+    state.threads[thread].rehash(from: before)
     return violation
   }
 
   public func checkFinal(_ state: State) -> Violation? {
     if let initViolation { return initViolation }
     if let finallyFunction = scenario.finallyFunction {
-      let results = scenario.finallyThreads.map { state.threads[$0].result }
+      let results = scenario.finallyThreads.map { state.threads[$0].thread.result }
       var ts = Self.frame(program, function: finallyFunction, arguments: results)
       var cells = state.cells
       var footprint = Footprint()
@@ -146,13 +152,13 @@ public struct ScenarioSystem: TransitionSystem {
     if !program.finalChecks.isEmpty {
       let context = FinalCheckContext(
         cells: state.cells.values, cellNames: cellNames,
-        finished: state.threads.map { $0.pc == -1 }, threadNames: threadNames)
+        finished: state.threads.map { $0.thread.pc == -1 }, threadNames: threadNames)
       for check in program.finalChecks {
         if let violation = check(context) { return violation }
       }
     }
     // A thread that returned must not hold a lock or be inside an RCU read-side section.
-    for (t, ts) in state.threads.enumerated() where ts.pc == -1 {
+    for (t, entry) in state.threads.enumerated() where entry.thread.pc == -1 {
       for (cell, kind) in lockCells {
         let bits = state.cells[cell].bits
         let held: Bool
@@ -178,7 +184,8 @@ public struct ScenarioSystem: TransitionSystem {
   /// Whether some thread stopped at a retry loop's `bound` (stateless strategies only): the
   /// execution is cut there, as at the depth bound; a loop past its bound is not a livelock.
   public func isCut(_ state: State) -> Bool {
-    state.threads.contains { ts in
+    state.threads.contains { entry in
+      let ts = entry.thread
       guard ts.pc >= 0, ts.fault == .none, Int(ts.pc) < program.ops.count else { return false }
       if case .loopCheck = program.ops[Int(ts.pc)] { return true }
       return false
@@ -188,7 +195,7 @@ public struct ScenarioSystem: TransitionSystem {
   /// Whether the step `thread` is parked at belongs to a function marked `@progress`: cycles
   /// through such steps are not livelocks.
   public func isProgress(of thread: Int, in state: State) -> Bool {
-    let ts = state.threads[thread]
+    let ts = state.threads[thread].thread
     guard ts.pc >= 0, Int(ts.pc) < program.sites.count else { return false }
     let function = Int(program.sites[Int(ts.pc)].function)
     return program.functions.indices.contains(function) && program.functions[function].isProgress
