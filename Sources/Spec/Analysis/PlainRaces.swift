@@ -46,17 +46,19 @@ struct PlainRaces: Sendable {
     }
   }
 
-  /// The happens-before part of the state: which records exist and who knows of them.
+  /// The happens-before part of the state: which records exist and who knows of them, in one
+  /// array (a state is copied at every step, and a step that writes several parts then copies
+  /// one array, not three).
   struct State: Hashable, Sendable {
-    /// The records that exist.
-    var present: [UInt64]
-    /// Per thread, the records that happen before its next step (`words` each).
-    var threads: [UInt64]
-    /// Per cell, two sets: released by writers (a store, an unlock) and by readers
-    /// (`read_unlock`, `rcu_read_unlock`, which only exclusive acquirers take).
-    var objects: [UInt64]
+    /// The records that exist (`words`), then per thread the records that happen before its
+    /// next step (`words` each), then per cell two sets: released by writers (a store, an
+    /// unlock) and by readers (`read_unlock`, `rcu_read_unlock`, which only exclusive acquirers
+    /// take).
+    var words: [UInt64]
+    /// The three parts' sizes, the word the state's hash mixes first.
+    let sizes: UInt64
 
-    static let empty = State(present: [], threads: [], objects: [])
+    static let empty = State(words: [], sizes: 0)
   }
 
   init(program: Program, threads: [Int32], cellNames: [String]) {
@@ -74,10 +76,12 @@ struct PlainRaces: Sendable {
 
   var initialState: State {
     guard isEnabled else { return .empty }
+    let present = words
+    let threads = words * threadCount
+    let objects = words * cellCount * 2
     return State(
-      present: [UInt64](repeating: 0, count: words),
-      threads: [UInt64](repeating: 0, count: words * threadCount),
-      objects: [UInt64](repeating: 0, count: words * cellCount * 2))
+      words: [UInt64](repeating: 0, count: present + threads + objects),
+      sizes: UInt64(present) | UInt64(threads) << 21 | UInt64(objects) << 42)
   }
 
   // MARK: Which cells are tracked
@@ -164,34 +168,43 @@ struct PlainRaces: Sendable {
     (k * threadCount + thread) * Kind.allCases.count + kind.rawValue
   }
 
-  @inline(__always) private func has(_ set: [UInt64], _ offset: Int, _ bit: Int) -> Bool {
-    set[offset + bit >> 6] & (1 << UInt64(bit & 63)) != 0
+  @inline(__always) private func has(_ s: State, _ offset: Int, _ bit: Int) -> Bool {
+    s.words[offset + bit >> 6] & (1 << UInt64(bit & 63)) != 0
   }
 
-  private func join(_ into: inout [UInt64], _ at: Int, _ from: [UInt64], _ fromAt: Int) {
-    for w in 0..<words { into[at + w] |= from[fromAt + w] }
+  /// Adds the set at `from` to the set at `into`; writes (and so copies the shared words) only
+  /// when that adds a record.
+  private func join(_ s: inout State, into: Int, from: Int) {
+    let words = self.words
+    let adds = s.words.withUnsafeBufferPointer { set in
+      (0..<words).contains { w in set[from + w] & ~set[into + w] != 0 }
+    }
+    guard adds else { return }
+    s.words.withUnsafeMutableBufferPointer { set in
+      for w in 0..<words { set[into + w] |= set[from + w] }
+    }
   }
 
-  private func threadAt(_ t: Int) -> Int { t * words }
-  private func writersAt(_ cell: Int) -> Int { cell * 2 * words }
-  private func readersAt(_ cell: Int) -> Int { (cell * 2 + 1) * words }
+  private func threadAt(_ t: Int) -> Int { (1 + t) * words }
+  private func writersAt(_ cell: Int) -> Int { (1 + threadCount + cell * 2) * words }
+  private func readersAt(_ cell: Int) -> Int { (1 + threadCount + cell * 2 + 1) * words }
 
   // MARK: Synchronisation
 
   /// Takes what the cell's writers released (and its readers', for an exclusive acquirer).
   func acquire(_ cell: Int, exclusive: Bool, thread t: Int, _ s: inout State) {
-    join(&s.threads, threadAt(t), s.objects, writersAt(cell))
-    if exclusive { join(&s.threads, threadAt(t), s.objects, readersAt(cell)) }
+    join(&s, into: threadAt(t), from: writersAt(cell))
+    if exclusive { join(&s, into: threadAt(t), from: readersAt(cell)) }
   }
 
   /// A store, an unlock or a read-modify-write: what the thread knows flows to later readers.
   func release(_ cell: Int, thread t: Int, _ s: inout State) {
-    join(&s.objects, writersAt(cell), s.threads, threadAt(t))
+    join(&s, into: writersAt(cell), from: threadAt(t))
   }
 
   /// `read_unlock` and `rcu_read_unlock`: flows only to exclusive acquirers.
   func releaseShared(_ cell: Int, thread t: Int, _ s: inout State) {
-    join(&s.objects, readersAt(cell), s.threads, threadAt(t))
+    join(&s, into: readersAt(cell), from: threadAt(t))
   }
 
   // MARK: Accesses
@@ -212,7 +225,7 @@ struct PlainRaces: Sendable {
     search: for u in 0..<threadCount where u != t {
       for kind in against {
         let r = record(k, u, kind)
-        if has(s.present, 0, r) && !has(s.threads, threadAt(t), r) {
+        if has(s, 0, r) && !has(s, threadAt(t), r) {
           let name = u < threadNames.count ? threadNames[u] : "t\(u)"
           race =
             "\(plain ? "plain " : "")\(write ? "write" : "read") of \(cellNames[cell]) races with "
@@ -233,17 +246,16 @@ struct PlainRaces: Sendable {
   private func replace(_ bit: Int, thread t: Int, _ s: inout State) {
     let w = bit >> 6
     let mask: UInt64 = 1 << UInt64(bit & 63)
-    s.present[w] |= mask
-    var i = w
-    while i < s.threads.count {
-      s.threads[i] &= ~mask
-      i += words
+    let words = self.words
+    s.words.withUnsafeMutableBufferPointer { set in
+      set[w] |= mask
+      // Every thread's and every cell's set forgets it.
+      var i = words + w
+      while i < set.count {
+        set[i] &= ~mask
+        i += words
+      }
     }
-    i = w
-    while i < s.objects.count {
-      s.objects[i] &= ~mask
-      i += words
-    }
-    s.threads[threadAt(t) + w] |= mask
+    s.words[threadAt(t) + w] |= mask
   }
 }

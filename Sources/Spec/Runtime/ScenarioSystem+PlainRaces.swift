@@ -22,7 +22,7 @@ extension ScenarioSystem {
       switch program.ops[Int(pc)] {
       case .visible(let builtin, let argumentBase, _, _, _):
         let fast = program.fastPaths[Int(builtin)]
-        let p = ts.slots[Int(ts.base + argumentBase)]
+        let p = ts[Int(ts.base + argumentBase)]
         let cell =
           p.tag == .pointer && p.bits >= 0 && p.bits < Int64(state.cells.count)
           ? Int(p.bits) : nil
@@ -55,7 +55,9 @@ extension ScenarioSystem {
       &ts, thread: thread, choice: choice, cells: &state.cells, touched: &touched)
     let names = machine.threadNames
     var race: String? = nil
-    var hb = state.happensBefore
+    // Taken out of the state, so that the words are copied only if the state shares them.
+    var hb = PlainRaces.State.empty
+    swap(&hb, &state.happensBefore)
     switch step {
     case .none: break
     case .load(let cell, let plain):

@@ -18,12 +18,8 @@ extension ScenarioSystem {
     public func hash(into hasher: inout Hasher) {
       var lanes = StateMixer(first: cells.laneA, second: cells.laneB)
       for thread in threads { lanes.mix(thread.laneA, thread.laneB) }
-      let hb = happensBefore
-      lanes.mix(
-        UInt64(hb.present.count) | UInt64(hb.threads.count) << 21 | UInt64(hb.objects.count) << 42)
-      for word in hb.present { lanes.mix(word) }
-      for word in hb.threads { lanes.mix(word) }
-      for word in hb.objects { lanes.mix(word) }
+      lanes.mix(happensBefore.sizes)
+      for word in happensBefore.words { lanes.mix(word) }
       hasher.combine(lanes.first)
       hasher.combine(lanes.second)
     }
