@@ -56,10 +56,13 @@
   /// `context.system`, held here: reading it through the class would copy the system (and
   /// retain everything it holds) at every use on the hot path.
   @usableFromInline let system: System
+  /// The same system in a box, for the closure the race analysis keeps (one retain to capture).
+  @usableFromInline let systemBox: SystemBox<System>
 
   @usableFromInline init(context: RunContext<System>) {
     self.context = context
     self.system = context.system
+    self.systemBox = SystemBox(context.system)
   }
 
   /// The state before each event of the current execution (`states[i]` is the state of node
@@ -234,7 +237,7 @@
         context.statistics.cutExecutions += 1
       }
     } else {
-      (ending, violations) = context.ending(of: state, blocked: blocked)
+      (ending, violations) = context.ending(of: state, blocked: blocked, in: system)
       context.statistics.executions += 1
     }
     if !violations.isEmpty {
@@ -259,8 +262,11 @@
     // initials) still holds races that no other execution may reverse: analyse it too, with its
     // pending steps, but without the last-slot races of a cut.
     let bounded = context.configuration.depthBound != nil
-    var analysis = RaceAnalysis(nodes: frames, bounded: bounded, floor: floor) { [system] sequence, i in
-      Self.isExecutable(sequence, from: states[i], in: system)
+    // The closure holds the system in its box: capturing the system itself copied it (every
+    // array and closure it holds retained, then released) at every execution's end.
+    var analysis = RaceAnalysis(nodes: frames, bounded: bounded, floor: floor) {
+      [box = systemBox] sequence, i in
+      Self.isExecutable(sequence, from: states[i], in: box.system)
     }
     frames.removeAll()  // leaves `analysis` the only owner, so planting does not copy the nodes
     analysis.plantWakeupSequences(
@@ -279,4 +285,12 @@
     }
     return true
   }
+}
+
+/// A system held by reference, so that an escaping closure captures one pointer, not the
+/// system's every field.
+@usableFromInline final class SystemBox<System: TransitionSystem> {
+  @usableFromInline let system: System
+
+  @inlinable init(_ system: System) { self.system = system }
 }

@@ -111,7 +111,9 @@ import Foundation
   /// The violations of a state where no thread can move: a deadlock if some thread is blocked,
   /// then the model's final check. Inlinable, as `ending`: unspecialised, each call copied the
   /// whole system out of the context to call the model through its witness table.
-  @inlinable func finalViolations(of state: System.State, blocked: [Int]) -> [Violation] {
+  @inlinable func finalViolations(of state: System.State, blocked: [Int], in system: System)
+    -> [Violation]
+  {
     var result: [Violation] = []
     if !blocked.isEmpty {
       result.append(.deadlock(blocked: blocked.map { system.threadName($0) }))
@@ -126,12 +128,23 @@ import Foundation
   @inlinable func ending(of state: System.State, blocked: [Int])
     -> (ending: ExecutionRecord<System.State>.Ending, violations: [Violation])
   {
+    ending(of: state, blocked: blocked, in: system)
+  }
+
+  /// `ending(of:blocked:)` through the caller's copy of the system: reading the context's
+  /// copies it at every call.
+  @inlinable func ending(of state: System.State, blocked: [Int], in system: System)
+    -> (ending: ExecutionRecord<System.State>.Ending, violations: [Violation])
+  {
     if system.isCut(state) {
       statistics.cutExecutions += 1
       statistics.loopBoundCuts += 1
       return (.cut, [])
     }
-    return (blocked.isEmpty ? .finished : .deadlock, finalViolations(of: state, blocked: blocked))
+    return (
+      blocked.isEmpty ? .finished : .deadlock,
+      finalViolations(of: state, blocked: blocked, in: system)
+    )
   }
 
   /// Closes the run: shrinks and validates every counterexample, fills in the statistics.

@@ -294,7 +294,8 @@
     graph.nodes[id].enabledThreads = mask
     if mask == 0 {
       context.statistics.executions += 1
-      let (ending, violations) = context.ending(of: node.state, blocked: expansion.blocked)
+      let (ending, violations) = context.ending(
+        of: node.state, blocked: expansion.blocked, in: system)
       if !violations.isEmpty {
         let path = graph.path(to: node.id)
         for violation in violations { context.report(violation, steps: path) }
