@@ -11,11 +11,11 @@ import Explorer
 /// workload 94% of the steps repeat an earlier one (75% find it in this table), on a DPOR
 /// scenario 99.7%, and an atomic region interprets dozens of instructions per step.
 ///
-/// An entry is used only when the thread's state equals the one the step started from (the
-/// hash lanes, then every word) and the cells have the same two 64-bit hash lanes: the cells
-/// are trusted to their 128 bits as the stateful search trusts its fingerprints, since
-/// comparing a hundred cells word by word at every hit cost more than the rest of the lookup. Direct-mapped and fixed in
-/// size, so memory stays bounded: an entry holds three arrays, mostly shared with states.
+/// An entry is used when the thread's and the cells' hash lanes and the thread's header are
+/// those the step started from: the slots and cells are trusted to their 128 bits each, as the
+/// stateful search trusts its fingerprints (made of the same lanes). Comparing every slot and
+/// cell at every hit cost more than the rest of the lookup. Direct-mapped and fixed in size, so
+/// memory stays bounded: an entry holds two arrays, mostly shared with states.
 ///
 /// One thread at a time: a system is `Sendable` and may be copied to another thread, so the
 /// table is used only by the thread that holds its lock; another thread finding it taken runs
@@ -29,12 +29,15 @@ final class StepMemo: @unchecked Sendable {
     var cellsB: UInt64
     /// The thread and the choice, and a bit that marks the slot used.
     var step: UInt64
+    /// The thread's pc and base, and its fault, slot count and depth (`ThreadState`).
+    var position: UInt64
+    var shape: UInt64
 
-    static let unused = Key(threadA: 0, threadB: 0, cellsA: 0, cellsB: 0, step: 0)
+    static let unused = Key(
+      threadA: 0, threadB: 0, cellsA: 0, cellsB: 0, step: 0, position: 0, shape: 0)
   }
 
   struct Entry {
-    var before: ThreadState
     var after: ScenarioSystem.HashedThread
     var cellsAfter: SharedCells
     var violation: Violation?
@@ -81,27 +84,27 @@ final class StepMemo: @unchecked Sendable {
     if keys == nil { allocate() }
     let (keys, entries) = (self.keys!, self.entries!)
     let key = state.threads.withUnsafeBufferPointer { threads in
-      Key(
+      let ts = threads[thread].thread
+      return Key(
         threadA: threads[thread].laneA, threadB: threads[thread].laneB,
         cellsA: state.cells.laneA, cellsB: state.cells.laneB,
-        step: 1 << 63 | UInt64(thread) << 32 | UInt64(choice))
+        step: 1 << 63 | UInt64(thread) << 32 | UInt64(choice),
+        position: UInt64(UInt32(bitPattern: ts.pc)) | UInt64(UInt32(bitPattern: ts.base)) << 32,
+        shape: UInt64(ts.fault.rawValue) | UInt64(ts.slots.count) << 8
+          | UInt64(UInt32(bitPattern: ts.depth)) << 40)
     }
     let slot = slot(key)
-    if keys[slot] == key, state.threads.withUnsafeBufferPointer({ threads in
-      entries[slot]!.before == threads[thread].thread
-    }) {
+    if keys[slot] == key {
       hits += 1
       state.threads[thread] = entries[slot]!.after
       state.cells = entries[slot]!.cellsAfter
       return entries[slot]!.violation
     }
     misses += 1
-    let before = state.threads[thread].thread
     let violation = run(&state)
     keys[slot] = key
     entries[slot] = Entry(
-      before: before, after: state.threads[thread], cellsAfter: state.cells,
-      violation: violation)
+      after: state.threads[thread], cellsAfter: state.cells, violation: violation)
     return violation
   }
 
