@@ -31,21 +31,27 @@ final class FinalCheckMemo: @unchecked Sendable {
     entries.deallocate()
   }
 
-  /// The final check of `state` by `check`, or from the table.
-  func check(
-    _ state: ScenarioSystem.State, by check: (ScenarioSystem.State) -> Violation?
-  ) -> Violation? {
-    guard lock.try() else { return check(state) }
+  /// The verdict stored for `state`: `nil` when there is none, `.some(nil)` for a pass. (No
+  /// closure to run the check: capturing the system copied it at every execution's end.)
+  func verdict(of state: ScenarioSystem.State) -> Violation?? {
+    guard lock.try() else { return nil }
+    defer { lock.unlock() }
+    guard let table = entries, let entry = table[slot(state)], entry.state == state else {
+      return nil
+    }
+    return .some(entry.violation)
+  }
+
+  /// Stores the verdict of `state`.
+  func store(_ violation: Violation?, of state: ScenarioSystem.State) {
+    guard lock.try() else { return }
     defer { lock.unlock() }
     if entries == nil {
       entries = .allocate(capacity: capacity)
       entries!.initialize(repeating: nil, count: capacity)
     }
-    let table = entries!
-    let slot = state.hashValue & (capacity - 1)
-    if let entry = table[slot], entry.state == state { return entry.violation }
-    let violation = check(state)
-    table[slot] = Entry(state: state, violation: violation)
-    return violation
+    entries![slot(state)] = Entry(state: state, violation: violation)
   }
+
+  private func slot(_ state: ScenarioSystem.State) -> Int { state.hashValue & (capacity - 1) }
 }

@@ -167,8 +167,10 @@ public struct ScenarioSystem: TransitionSystem {
 
   public func checkFinal(_ state: State) -> Violation? {
     if let initViolation { return initViolation }
-    guard let finalMemo else { return runFinalChecks(state) }
-    return finalMemo.check(state) { runFinalChecks($0) }
+    if let verdict = finalMemo?.verdict(of: state) { return verdict }
+    let violation = runFinalChecks(state)
+    finalMemo?.store(violation, of: state)
+    return violation
   }
 
   /// Runs the `finally` block, the spec's final checks and the lock checks on `state`.
