@@ -22,6 +22,7 @@ final class FinalCheckMemo: @unchecked Sendable {
     precondition(capacity > 0 && capacity & (capacity - 1) == 0)
     self.capacity = capacity
   }
+
   private var entries: UnsafeMutablePointer<Entry?>? = nil
   private let lock = NSLock()
 
