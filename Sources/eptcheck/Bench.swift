@@ -19,7 +19,7 @@ extension EptCheck {
     var depth: Int = 12
 
     @Flag(
-      help: "Skip the deep run (unbounded DPOR on \(Self.deepRun), about 20 seconds in release).")
+      help: "Skip the deep run (unbounded DPOR on \(Self.deepRun), about 11 seconds in release).")
     var quick = false
 
     @Option(
@@ -47,11 +47,12 @@ extension EptCheck {
     @OptionGroup var specPaths: SpecPaths
 
     /// The deep run: readers(9) with 3 writers, 3! 4^9 = 1,572,864 Mazurkiewicz traces and
-    /// 6.7 M steps, about 20 seconds on one thread in release. lastzero(15), the largest lastzero
-    /// whose 16 threads fit `VectorClock`, takes half that, and no scenario of `specs/` runs that
-    /// long unbounded. No size lands nearer 30 s: 2 to 8 writers with fewer readers stay near
-    /// 20 s, and the next sizes up (readers(13) with 2 writers, or one more reader here) run about
-    /// three and four times as many steps.
+    /// 6.7 M steps, about 20 seconds on one thread in release when it was chosen (11 s since
+    /// the step memo, December 2026). lastzero(15), the largest lastzero whose 16 threads fit
+    /// `VectorClock`, took half that, and no scenario of `specs/` runs that long unbounded. No
+    /// size landed nearer 30 s: 2 to 8 writers with fewer readers stayed near 20 s, and the next
+    /// sizes up (readers(13) with 2 writers, or one more reader here) run about three and four
+    /// times as many steps.
     static let deepReaders = 9
     static let deepWriters = 3
     static var deepRun: String { "readers(\(deepReaders), writers: \(deepWriters))" }
