@@ -256,7 +256,9 @@
 
   /// Moves the next `batchSize` requests of `frontier` to `batch`, in the order one thread takes
   /// them: from `head` on breadth first, from the top of the stack otherwise.
-  @inlinable func takeBatch(_ batch: inout [Pending], _ frontier: inout [Pending], _ head: inout Int) {
+  @inlinable func takeBatch(
+    _ batch: inout [Pending], _ frontier: inout [Pending], _ head: inout Int
+  ) {
     batch.removeAll(keepingCapacity: true)
     if shortest {
       let end = min(frontier.count, head + Self.batchSize)

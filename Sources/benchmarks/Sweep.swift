@@ -135,7 +135,8 @@ struct Sweep {
           + "disagreements, \(t.gaps) optimality gaps; "
           + (stateful
             ? "\(t.traces) states, \(t.executions) steps on one thread"
-            : "\(t.executions) executions, \(t.traces) traces, \(t.sleepSetBlocked) sleep-set blocked")
+            : "\(t.executions) executions, \(t.traces) traces, "
+              + "\(t.sleepSetBlocked) sleep-set blocked")
         if bound != nil, !stateful {
           line += ", fewer executions than traces in \(t.fewer) programs"
         }

@@ -5,6 +5,13 @@ import Testing
 @Suite struct CheckCommandTests {
   static let fixtures = "Tests/eptcheckTests/Fixtures"
 
+  /// The records of a JSON-lines report, one object per line.
+  static func jsonRecords(_ text: String) throws -> [[String: Any]] {
+    try text.split(separator: "\n").map {
+      try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+    }
+  }
+
   @Test func theModelPassesAtDepthTwelve() throws {
     // `eptcheck list` prints the kernel release first, then one line per scenario.
     let listed = try EptCheckBinary.run(["list"]).stdout.split(separator: "\n")
@@ -146,9 +153,7 @@ import Testing
     ])
     #expect(check.status == 1)
     let text = try String(contentsOfFile: report, encoding: .utf8)
-    let records = text.split(separator: "\n").map {
-      try! JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any]
-    }
+    let records = try Self.jsonRecords(text)
     #expect(records.map { $0["kind"] as? String } == ["run", "scenario", "violation", "summary"])
     #expect(records.allSatisfy { $0["version"] as? Int == 1 })
     let replay = try EptCheckBinary.run(["replay", report])
@@ -259,10 +264,7 @@ import Testing
         "\(Self.fixtures)/long_loop.ept",
       ])
     #expect(result.status == 0)
-    let all = try result.stdout.split(separator: "\n").map {
-      try #require(
-        JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
-    }
+    let all = try Self.jsonRecords(result.stdout)
     let records = all.filter { $0["kind"] as? String == "bench" }
     let targets = all.filter { $0["kind"] as? String == "bench-target" }
     #expect(all.count == records.count + targets.count)
@@ -289,9 +291,9 @@ import Testing
         "\(Self.fixtures)/long_loop.ept", "\(Self.fixtures)/long_loop.ept",
       ])
     #expect(result.status == 0)
-    let records = try result.stdout.split(separator: "\n").map {
-      try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
-    }.filter { $0["kind"] as? String == "bench-stateful" }
+    let records = try Self.jsonRecords(result.stdout).filter {
+      $0["kind"] as? String == "bench-stateful"
+    }
     #expect(records.count == 1)
     #expect(records.first?["workload"] as? String == "long_loop (stateful)")
     #expect(records.first?["states"] as? Int == 37)
@@ -307,9 +309,7 @@ import Testing
         "\(Self.fixtures)/long_loop.ept", "\(Self.fixtures)/long_loop.ept",
       ])
     #expect(result.status == 0)
-    let all = try result.stdout.split(separator: "\n").map {
-      try #require(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
-    }
+    let all = try Self.jsonRecords(result.stdout)
     #expect(
       all.map { $0["kind"] as? String }
         == ["bench-stateful", "bench-stateful"] + Array(repeating: "bench-target", count: 4))
